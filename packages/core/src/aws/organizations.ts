@@ -1,0 +1,171 @@
+import {
+  type Account as AwsAccount,
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  EnableAWSServiceAccessCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+} from '@aws-sdk/client-organizations';
+import { abortable, type CallOptions, callAws } from './call-aws.js';
+import type { AwsRuntime } from './runtime.js';
+
+export interface CallHooks {
+  signal?: AbortSignal | undefined;
+  onThrottle?: ((operation: string) => void) | undefined;
+}
+
+/** An account as Organizations returns it, reduced to what the engine uses. */
+export interface OrgAccountRecord {
+  accountId: string;
+  name: string;
+  email: string;
+  state: 'PENDING_ACTIVATION' | 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
+  joinedMethod: 'INVITED' | 'CREATED' | undefined;
+  joinedAt: string | undefined;
+  /** Root and OU ids from the root down to the parent, from `Paths`; undefined when AWS sent none. */
+  parentIds: string[] | undefined;
+}
+
+export interface OrganizationInfo {
+  id: string;
+  featureSet: 'ALL' | 'CONSOLIDATED_BILLING';
+  managementAccountId: string;
+}
+
+export interface OrgUnit {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
+
+function toRecord(account: AwsAccount): OrgAccountRecord {
+  // `Status` retires on 2026-09-09; `State` is the field to read, `Status` the fallback for old answers.
+  const state = (account.State ?? account.Status ?? 'ACTIVE') as OrgAccountRecord['state'];
+  const path = account.Paths?.[0];
+  return {
+    accountId: account.Id ?? '',
+    name: account.Name ?? '',
+    email: account.Email ?? '',
+    state,
+    joinedMethod: account.JoinedMethod as OrgAccountRecord['joinedMethod'],
+    joinedAt: account.JoinedTimestamp?.toISOString(),
+    parentIds: path === undefined ? undefined : path.split('/').filter((part) => /^(r|ou)-/.test(part)),
+  };
+}
+
+/**
+ * Follows Organizations' NextToken pagination. Organizations may answer an empty page that still
+ * carries a NextToken ("always check NextToken … even if you receive an empty result set"), so only
+ * a missing token ends the listing.
+ */
+async function* pages<Output extends { NextToken?: string | undefined }>(
+  fetchPage: (token: string | undefined, signal: AbortSignal | undefined) => Promise<Output>,
+  options: CallOptions,
+): AsyncGenerator<Output> {
+  let token: string | undefined;
+  do {
+    const page: Output = await callAws(() => fetchPage(token, options.signal), options);
+    yield page;
+    token = page.NextToken;
+  } while (token);
+}
+
+async function collect<Output extends { NextToken?: string | undefined }, Item>(
+  source: AsyncGenerator<Output>,
+  items: (page: Output) => Item[],
+): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const page of source) all.push(...items(page));
+  return all;
+}
+
+export async function describeOrganization(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrganizationInfo> {
+  const output = await callAws(
+    () => runtime.organizations.send(new DescribeOrganizationCommand({}), abortable(hooks.signal)),
+    { operation: 'DescribeOrganization', ...hooks },
+  );
+  const org = output.Organization;
+  return {
+    id: org?.Id ?? '',
+    featureSet: (org?.FeatureSet ?? 'ALL') as OrganizationInfo['featureSet'],
+    managementAccountId: org?.MasterAccountId ?? '',
+  };
+}
+
+/** Every account of the organization, one page (≤ 20) at a time. */
+export async function* listAccountPages(runtime: AwsRuntime, hooks: CallHooks = {}): AsyncGenerator<OrgAccountRecord[]> {
+  const source = pages(
+    (NextToken, abortSignal) => runtime.organizations.send(new ListAccountsCommand({ NextToken, MaxResults: 20 }), abortable(abortSignal)),
+    { operation: 'ListAccounts', ...hooks },
+  );
+  for await (const page of source) yield (page.Accounts ?? []).map(toRecord);
+}
+
+/** The accounts directly under one root or OU. */
+export async function listAccountsForParent(runtime: AwsRuntime, parentId: string, hooks: CallHooks = {}): Promise<OrgAccountRecord[]> {
+  const source = pages(
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }), abortable(abortSignal)),
+    { operation: 'ListAccountsForParent', ...hooks },
+  );
+  return collect(source, (page) => (page.Accounts ?? []).map(toRecord));
+}
+
+export async function describeAccount(runtime: AwsRuntime, accountId: string, hooks: CallHooks = {}): Promise<OrgAccountRecord> {
+  const output = await callAws(
+    () => runtime.organizations.send(new DescribeAccountCommand({ AccountId: accountId }), abortable(hooks.signal)),
+    { operation: 'DescribeAccount', accountId, ...hooks },
+  );
+  return toRecord(output.Account ?? { Id: accountId });
+}
+
+export async function listRoots(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrgUnit[]> {
+  const source = pages(
+    (NextToken, abortSignal) => runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(abortSignal)),
+    { operation: 'ListRoots', ...hooks },
+  );
+  return collect(source, (page) => (page.Roots ?? []).map((root) => ({ id: root.Id ?? '', name: root.Name ?? 'Root', parentId: null })));
+}
+
+export async function listChildOus(runtime: AwsRuntime, parentId: string, hooks: CallHooks = {}): Promise<OrgUnit[]> {
+  const source = pages(
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
+        abortable(abortSignal),
+      ),
+    { operation: 'ListOrganizationalUnitsForParent', ...hooks },
+  );
+  return collect(source, (page) => (page.OrganizationalUnits ?? []).map((unit) => ({ id: unit.Id ?? '', name: unit.Name ?? '', parentId })));
+}
+
+export async function listServiceAccess(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<string[]> {
+  const source = pages(
+    (NextToken, abortSignal) => runtime.organizations.send(new ListAWSServiceAccessForOrganizationCommand({ NextToken }), abortable(abortSignal)),
+    { operation: 'ListAWSServiceAccessForOrganization', ...hooks },
+  );
+  return collect(source, (page) => (page.EnabledServicePrincipals ?? []).flatMap((entry) => (entry.ServicePrincipal ? [entry.ServicePrincipal] : [])));
+}
+
+export async function enableServiceAccess(runtime: AwsRuntime, servicePrincipal: string, hooks: CallHooks = {}): Promise<void> {
+  await callAws(
+    () => runtime.organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: servicePrincipal }), abortable(hooks.signal)),
+    { operation: 'EnableAWSServiceAccess', ...hooks },
+  );
+}
+
+export async function listDelegatedAdministrators(
+  runtime: AwsRuntime,
+  servicePrincipal: string,
+  hooks: CallHooks = {},
+): Promise<Array<{ accountId: string; name: string }>> {
+  const source = pages(
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: servicePrincipal, NextToken }), abortable(abortSignal)),
+    { operation: 'ListDelegatedAdministrators', ...hooks },
+  );
+  return collect(source, (page) => (page.DelegatedAdministrators ?? []).map((admin) => ({ accountId: admin.Id ?? '', name: admin.Name ?? '' })));
+}

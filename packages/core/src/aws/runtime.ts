@@ -1,0 +1,168 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CoreError } from '../errors.js';
+
+/** An AWS SDK v3 request handler (the `requestHandler` seam), e.g. the sandbox's in-process handler. */
+export interface RequestHandler {
+  handle(request: never, options?: never): Promise<unknown>;
+  destroy?(): void;
+}
+
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export interface AwsConnectionOptions {
+  /** Named profile of the shared config/credentials files (SSO profiles included). */
+  profile?: string;
+  /** Region for STS (AssumeRoot needs a regional endpoint) and the regional services. */
+  region?: string;
+  /** Endpoint for every service (like AWS_ENDPOINT_URL), e.g. the sandbox's URL. */
+  endpoint?: string;
+  /** Explicit caller credentials; default: the standard AWS credential chain. */
+  credentials?: StaticCredentials;
+  /** Serve requests with this handler instead of HTTP (the sandbox's in-process seam). */
+  requestHandler?: RequestHandler;
+  /** Upper bound of open sockets shared by every client. */
+  maxSockets?: number;
+}
+
+type CallerCredentials = NonNullable<STSClientConfig['credentials']>;
+
+/**
+ * Every AWS client the engine uses, built once per engine: one STS, Organizations and IAM client for
+ * the caller, and cheap per-session clients for root sessions. All share one keep-alive request
+ * handler, so thousands of per-account clients reuse a small pool of connections. SDK retries are off
+ * (maxAttempts 1): the engine retries itself, so that it sees every throttle and adapts concurrency.
+ */
+export class AwsRuntime {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  readonly stsEndpoint: string;
+  readonly sts: STSClient;
+  readonly organizations: OrganizationsClient;
+  readonly iam: IAMClient;
+  readonly #requestHandler: RequestHandler;
+  readonly #ownsHandler: boolean;
+
+  private constructor(region: string, options: AwsConnectionOptions, credentials: CallerCredentials) {
+    this.region = region;
+    this.endpoint = options.endpoint;
+    this.stsEndpoint = options.endpoint ?? envEndpoint('STS') ?? `https://sts.${region}.amazonaws.com`;
+    this.#ownsHandler = options.requestHandler === undefined;
+    this.#requestHandler =
+      options.requestHandler ??
+      new NodeHttpHandler({
+        httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 128 }),
+        httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 128 }),
+        connectionTimeout: 10_000,
+        requestTimeout: 60_000,
+      });
+    const common = this.#clientConfig(credentials);
+    // AssumeRoot is only served by regional STS endpoints; never let the SDK pick the global one.
+    this.sts = new STSClient({ ...common, useGlobalEndpoint: false });
+    this.organizations = new OrganizationsClient(common);
+    this.iam = new IAMClient(common);
+  }
+
+  /** Resolves region and credentials source, refusing configurations that cannot work. */
+  static async create(options: AwsConnectionOptions = {}): Promise<AwsRuntime> {
+    const region = await resolveRegion(options);
+    refuseGlobalStsEndpoint(region, options.endpoint ?? envEndpoint('STS'));
+    const credentials: CallerCredentials =
+      options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+    return new AwsRuntime(region, options, credentials);
+  }
+
+  #clientConfig(credentials: CallerCredentials) {
+    return {
+      region: this.region,
+      credentials,
+      requestHandler: this.#requestHandler as NonNullable<STSClientConfig['requestHandler']>,
+      maxAttempts: 1,
+      ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }),
+    };
+  }
+
+  /** IAM client acting as a root session. The credentials stay inside the client. */
+  iamForSession(credentials: StaticCredentials): IAMClient {
+    return new IAMClient(this.#clientConfig(credentials));
+  }
+
+  s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
+    // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
+    return new S3Client({ ...this.#clientConfig(credentials), region, forcePathStyle: this.endpoint !== undefined });
+  }
+
+  sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
+    return new SQSClient({ ...this.#clientConfig(credentials), region });
+  }
+
+  destroy(): void {
+    if (this.#ownsHandler) this.#requestHandler.destroy?.();
+  }
+}
+
+function envEndpoint(service: string): string | undefined {
+  return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
+}
+
+async function resolveRegion(options: AwsConnectionOptions): Promise<string> {
+  if (options.region) return options.region;
+  const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (fromEnv) return fromEnv;
+  // The SDK's own resolution reads the profile's `region` from the shared config file.
+  const probe = new STSClient(options.profile === undefined ? {} : { profile: options.profile });
+  try {
+    const region = await probe.config.region();
+    if (region) return region;
+  } catch {
+    // No region anywhere: fall through to the clear error below.
+  } finally {
+    probe.destroy();
+  }
+  throw new CoreError('INVALID_INPUT', 'No AWS region is configured.', {
+    fix: 'Pass --region (e.g. --region eu-west-1), set AWS_REGION, or add `region = …` to your profile. AssumeRoot needs a regional STS endpoint.',
+    details: { field: 'region' },
+  });
+}
+
+/**
+ * AssumeRoot is not served by the global endpoint sts.amazonaws.com
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html); there it fails with
+ * `InvalidAction: Unknown Operation` (boto/boto3#4461). Refuse such a configuration up front.
+ */
+export function refuseGlobalStsEndpoint(region: string, endpoint: string | undefined): void {
+  const host = endpoint ? safeHost(endpoint) : undefined;
+  if (region === 'aws-global' || host === 'sts.amazonaws.com') {
+    throw new CoreError(
+      'GLOBAL_STS_ENDPOINT',
+      `This configuration sends STS calls to the global endpoint (${host === 'sts.amazonaws.com' ? endpoint : 'region aws-global'}), which does not support AssumeRoot.`,
+      {
+        fix: 'Use a regional STS endpoint: pass --region with a real region (e.g. us-east-1) and drop the global endpoint override (AWS_ENDPOINT_URL_STS / --endpoint-url).',
+        details: { region, endpoint: endpoint ?? null },
+      },
+    );
+  }
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    throw new CoreError('INVALID_INPUT', `Endpoint URL "${url}" is not a valid URL.`, {
+      fix: 'Pass a full URL such as http://127.0.0.1:4577.',
+      details: { field: 'endpoint' },
+    });
+  }
+}

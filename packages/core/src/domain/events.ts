@@ -1,0 +1,14 @@
+import type { AccountAuditResult } from './audit.js';
+
+/**
+ * Progress events the engine emits while it works. Adapters turn them into a progress bar, SSE or
+ * MCP progress notifications. They never carry credentials.
+ */
+export type EngineEvent =
+  | { type: 'inventory-page'; listed: number }
+  | { type: 'inventory-done'; total: number }
+  | { type: 'account-done'; result: AccountAuditResult; done: number; total: number | null }
+  | { type: 'throttled'; operation: string; concurrency: number }
+  | { type: 'concurrency-changed'; concurrency: number };
+
+export type EngineEventListener = (event: EngineEvent) => void;

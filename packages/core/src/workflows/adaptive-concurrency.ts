@@ -1,0 +1,70 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+
+export interface AdaptiveConcurrencyOptions {
+  /** The ceiling (the user's --concurrency). */
+  max: number;
+  min?: number;
+  /** Throttles within this window count as one episode: one decrease, not one per answer. */
+  cooldownMs?: number;
+  onChange?: (concurrency: number) => void;
+  now?: () => number;
+}
+
+/**
+ * Additive-increase / multiplicative-decrease concurrency, the way TCP and the AWS SDK's adaptive
+ * retry mode back off: halve on a throttling episode, then grow by one after each round of
+ * successes until the ceiling is reached again. `limit` runs tasks within the current bound.
+ */
+export class AdaptiveConcurrency {
+  readonly limit: LimitFunction;
+  readonly #max: number;
+  readonly #min: number;
+  readonly #cooldownMs: number;
+  readonly #onChange: ((concurrency: number) => void) | undefined;
+  readonly #now: () => number;
+  #lastDecrease = Number.NEGATIVE_INFINITY;
+  #successes = 0;
+  #throttles = 0;
+
+  constructor(options: AdaptiveConcurrencyOptions) {
+    this.#max = options.max;
+    this.#min = Math.min(options.min ?? 1, options.max);
+    this.#cooldownMs = options.cooldownMs ?? 1_000;
+    this.#onChange = options.onChange;
+    this.#now = options.now ?? (() => performance.now());
+    this.limit = pLimit(this.#max);
+  }
+
+  get concurrency(): number {
+    return this.limit.concurrency;
+  }
+
+  /** Throttling answers seen so far. */
+  get throttles(): number {
+    return this.#throttles;
+  }
+
+  onThrottle(): void {
+    this.#throttles += 1;
+    const now = this.#now();
+    if (now - this.#lastDecrease < this.#cooldownMs) return;
+    this.#lastDecrease = now;
+    this.#successes = 0;
+    this.#set(Math.max(this.#min, Math.floor(this.concurrency / 2)));
+  }
+
+  onSuccess(): void {
+    if (this.concurrency >= this.#max) return;
+    this.#successes += 1;
+    if (this.#successes >= this.concurrency) {
+      this.#successes = 0;
+      this.#set(this.concurrency + 1);
+    }
+  }
+
+  #set(concurrency: number): void {
+    if (concurrency === this.limit.concurrency) return;
+    this.limit.concurrency = concurrency;
+    this.#onChange?.(concurrency);
+  }
+}

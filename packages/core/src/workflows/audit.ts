@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import { getCallerIdentity, listRootFeatures } from '../aws/identity-and-features.js';
+import { hasAwsCode } from '../aws/map-aws-error.js';
+import { observeRootCredentials } from '../aws/observe-root.js';
+import {
+  type CallHooks,
+  describeOrganization,
+  listDelegatedAdministrators,
+  type OrganizationInfo,
+  type OrgAccountRecord,
+} from '../aws/organizations.js';
+import type { AwsRuntime } from '../aws/runtime.js';
+import { SessionScope } from '../aws/session-scope.js';
+import {
+  type AccountAuditResult,
+  AUDIT_REPORT_SCHEMA_VERSION,
+  type AuditReport,
+  type AuditSettings,
+  type Caller,
+} from '../domain/audit.js';
+import type { EngineEventListener } from '../domain/events.js';
+import type { RootCredentials } from '../domain/root-credentials.js';
+import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
+import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
+import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
+import { summarizeResults } from '../rules/summarize.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
+import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
+
+export interface AuditContext {
+  now: () => Date;
+  signal?: AbortSignal | undefined;
+  onEvent?: EngineEventListener | undefined;
+  /** Root session lifetime (AWS allows 0–900 s). */
+  sessionDurationSeconds?: number | undefined;
+}
+
+/** Rounds of whole-account retries after the per-call retries gave up on throttling or the network. */
+const ACCOUNT_RETRY_ROUNDS = 2;
+
+interface Preflight {
+  caller: Caller;
+  organization: OrganizationInfo;
+}
+
+/**
+ * Checks, before touching any member account, what would make every AssumeRoot fail: a caller that
+ * is neither the management account nor the IAM delegated admin, or root credentials management
+ * switched off. Those stop the audit with one clear error instead of N unknown accounts.
+ */
+export async function preflightRootAccess(runtime: AwsRuntime, hooks: CallHooks): Promise<Preflight> {
+  const identity = await getCallerIdentity(runtime, hooks);
+  let organization: OrganizationInfo;
+  try {
+    organization = await describeOrganization(runtime, hooks);
+  } catch (error) {
+    if (isCoreError(error) && (error.code === 'ORGANIZATION_NOT_FOUND' || error.code === 'AWS_ACCESS_DENIED')) {
+      throw new CoreError('NOT_AUTHORIZED_CALLER', `${identity.arn} cannot read an AWS Organization (${error.message}).`, {
+        fix: 'Use credentials of the management account or of the IAM delegated administrator (`rootwarden org status` explains).',
+        details: { awsCode: error.details?.awsCode },
+      });
+    }
+    throw error;
+  }
+
+  let role: Caller['role'] = 'management';
+  if (identity.accountId !== organization.managementAccountId) {
+    const admins = await listDelegatedAdministrators(runtime, IAM_SERVICE_PRINCIPAL, hooks).catch((error: unknown) => {
+      if (isCoreError(error) && (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')) return [];
+      throw error;
+    });
+    if (!admins.some((admin) => admin.accountId === identity.accountId)) {
+      throw new CoreError(
+        'NOT_AUTHORIZED_CALLER',
+        `Account ${identity.accountId} is neither the management account (${organization.managementAccountId}) nor the IAM delegated administrator, so AssumeRoot will be refused.`,
+        {
+          fix: `Use credentials of account ${organization.managementAccountId}, or register this account as delegated administrator for iam.amazonaws.com.`,
+        },
+      );
+    }
+    role = 'delegated-admin';
+  }
+
+  try {
+    const features = await listRootFeatures(runtime, hooks);
+    if (!features.includes('RootCredentialsManagement')) {
+      throw new CoreError(
+        'ROOT_ACCESS_NOT_ENABLED',
+        'Root credentials management is not enabled for the organization; AssumeRoot answers "Service not enabled for AWS Organizations.".',
+        { fix: 'Run `rootwarden org enable` from the management account.' },
+      );
+    }
+  } catch (error) {
+    if (hasAwsCode(error, 'ServiceAccessNotEnabledException')) {
+      throw new CoreError('TRUSTED_ACCESS_NOT_ENABLED', 'Trusted access for IAM is not enabled in the organization.', {
+        fix: 'Run `rootwarden org enable` from the management account.',
+      });
+    }
+    // A caller allowed to AssumeRoot but not to list features: let AssumeRoot decide.
+    if (!(isCoreError(error) && error.code === 'AWS_ACCESS_DENIED')) throw error;
+  }
+
+  return { caller: { accountId: identity.accountId, arn: identity.arn, role }, organization };
+}
+
+type Outcome =
+  | { kind: 'observed'; credentials: RootCredentials; at: string }
+  | { kind: 'failed'; error: CoreError }
+  | { kind: 'skipped' };
+
+/**
+ * The org-wide root credential audit. Listing and auditing are pipelined: accounts are audited as
+ * their page arrives, within an adaptive concurrency bound. Every selected account ends up in the
+ * report exactly once — audited, skipped with its reason, or unknown with its error code.
+ */
+export async function auditOrganization(runtime: AwsRuntime, settings: AuditSettings, context: AuditContext): Promise<AuditReport> {
+  checkSelection(settings);
+  const startedAt = context.now();
+  const stop = new AbortController();
+  const signal = context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal;
+  const limiter = new AdaptiveConcurrency({
+    max: settings.concurrency,
+    onChange: (concurrency) => context.onEvent?.({ type: 'concurrency-changed', concurrency }),
+  });
+  const onThrottle = (operation: string) => {
+    limiter.onThrottle();
+    context.onEvent?.({ type: 'throttled', operation, concurrency: limiter.concurrency });
+  };
+  const hooks: CallHooks = { signal, onThrottle };
+
+  const { caller, organization } = await preflightRootAccess(runtime, hooks);
+  const tree = loadOrgTree(runtime, hooks);
+  tree.catch(() => undefined); // awaited below
+  const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
+
+  const records = new Map<string, OrgAccountRecord>();
+  const outcomes = new Map<string, Outcome>();
+  const tasks: Promise<void>[] = [];
+  let fatal: CoreError | undefined;
+  let orgTree: OrgTree | undefined;
+  let listed: number | null = null;
+  let done = 0;
+  const backlog: string[] = [];
+
+  const resultOf = (accountId: string): AccountAuditResult => {
+    const record = records.get(accountId) as OrgAccountRecord;
+    return buildResult(record, outcomes.get(accountId), orgTree as OrgTree, skip, settings.recentDays);
+  };
+  const announce = (accountId: string) => {
+    done += 1;
+    if (!orgTree) {
+      backlog.push(accountId);
+      return;
+    }
+    context.onEvent?.({ type: 'account-done', result: resultOf(accountId), done, total: listed });
+  };
+  void tree.then((loaded) => {
+    orgTree = loaded;
+    let index = done - backlog.length;
+    for (const accountId of backlog.splice(0)) {
+      index += 1;
+      context.onEvent?.({ type: 'account-done', result: resultOf(accountId), done: index, total: listed });
+    }
+  });
+
+  const auditOne = async (record: OrgAccountRecord): Promise<void> => {
+    if (signal.aborted) return;
+    let outcome: Outcome | undefined;
+    for (let round = 0; round <= ACCOUNT_RETRY_ROUNDS && !signal.aborted; round += 1) {
+      const scope = new SessionScope(runtime, {
+        accountId: record.accountId,
+        task: 'audit',
+        durationSeconds: context.sessionDurationSeconds,
+        signal,
+        onThrottle,
+        now: context.now,
+      });
+      try {
+        const credentials = await observeRootCredentials(scope, signal);
+        outcome = { kind: 'observed', credentials, at: context.now().toISOString() };
+        limiter.onSuccess();
+        break;
+      } catch (error) {
+        const coreError = isCoreError(error) ? error : new CoreError('INTERNAL', String(error));
+        if (ORGANIZATION_WIDE_CODES.has(coreError.code)) {
+          fatal ??= coreError;
+          stop.abort();
+          return;
+        }
+        outcome = { kind: 'failed', error: coreError };
+        if (coreError.code !== 'THROTTLED' && coreError.code !== 'NETWORK') break;
+      }
+    }
+    if (signal.aborted && outcome?.kind !== 'observed') return; // reported as ABORTED below
+    outcomes.set(record.accountId, outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') });
+    announce(record.accountId);
+  };
+
+  let listingError: CoreError | undefined;
+  try {
+    let count = 0;
+    for await (const page of streamSelectedAccounts(runtime, settings, tree, organization, hooks)) {
+      for (const record of page) {
+        if (records.has(record.accountId)) continue;
+        records.set(record.accountId, record);
+        count += 1;
+        if (skipReasonFor(record, skip)) {
+          outcomes.set(record.accountId, { kind: 'skipped' });
+          announce(record.accountId);
+        } else {
+          tasks.push(limiter.limit(auditOne, record));
+        }
+      }
+      context.onEvent?.({ type: 'inventory-page', listed: count });
+      if (signal.aborted) break;
+    }
+    listed = count;
+    context.onEvent?.({ type: 'inventory-done', total: count });
+  } catch (error) {
+    listingError = isCoreError(error) ? error : new CoreError('INTERNAL', String(error));
+    stop.abort();
+  }
+  if (signal.aborted) limiter.limit.clearQueue();
+  await Promise.allSettled(tasks);
+  if (fatal) throw fatal;
+  // Listing failed for a reason other than the user's interruption: the report cannot be complete.
+  if (listingError && !(listingError.code === 'ABORTED' && context.signal?.aborted)) throw listingError;
+
+  orgTree = await tree.catch((error: unknown) => {
+    if (context.signal?.aborted) return orgTree ?? new OrgTree();
+    throw error;
+  });
+  const complete = !context.signal?.aborted;
+  const accounts = [...records.keys()]
+    .sort()
+    .map((accountId) =>
+      buildResult(records.get(accountId) as OrgAccountRecord, outcomes.get(accountId), orgTree as OrgTree, skip, settings.recentDays),
+    );
+  return {
+    schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
+    auditId: randomUUID(),
+    organizationId: organization.id,
+    managementAccountId: organization.managementAccountId,
+    caller,
+    startedAt: startedAt.toISOString(),
+    finishedAt: context.now().toISOString(),
+    complete,
+    selection: { accounts: [...settings.accounts], ous: [...settings.ous], exclude: [...settings.exclude] },
+    settings: { recentDays: settings.recentDays },
+    summary: summarizeResults(accounts),
+    accounts,
+  };
+}
+
+function buildResult(
+  record: OrgAccountRecord,
+  outcome: Outcome | undefined,
+  tree: OrgTree,
+  skip: SkipContext,
+  recentDays: number,
+): AccountAuditResult {
+  const account = toAccount(record, tree, skip);
+  if (account.skipReason) return { ...account, status: 'skipped', rootCredentials: null, findings: [], auditedAt: null };
+  if (outcome?.kind === 'observed') {
+    return {
+      ...account,
+      status: statusOf(outcome.credentials),
+      rootCredentials: outcome.credentials,
+      findings: evaluateFindings(outcome.credentials, { now: new Date(outcome.at), recentDays }),
+      auditedAt: outcome.at,
+    };
+  }
+  const error =
+    outcome?.kind === 'failed' ? outcome.error : new CoreError('ABORTED', 'The audit was interrupted before this account was audited.');
+  return {
+    ...account,
+    status: 'unknown',
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(typeof error.details?.awsCode === 'string' ? { awsCode: error.details.awsCode } : {}),
+    },
+    rootCredentials: null,
+    findings: [],
+    auditedAt: null,
+  };
+}

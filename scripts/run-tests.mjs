@@ -3,7 +3,7 @@
 // test-results.json), then prints the one summary line CI reads: `N passed, N failed, N skipped`.
 // Exits non-zero when anything failed, when a package produced no results, or when nothing ran.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,11 +20,15 @@ const packageDirs = ['packages', 'apps']
 for (const dir of packageDirs) rmSync(join(dir, 'test-results.json'), { force: true });
 
 const extra = process.argv.slice(2);
-const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', ...(extra.length ? ['--', ...extra] : [])], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
-});
+const turbo = spawnSync(
+  'pnpm',
+  ['exec', 'turbo', 'run', 'test', '--continue', ...(extra.length ? ['--', ...extra] : [])],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' },
+  },
+);
 
 let passed = 0;
 let failed = 0;
@@ -38,7 +42,7 @@ for (const dir of packageDirs) {
   }
   const results = JSON.parse(readFileSync(file, 'utf8'));
   passed += results.numPassedTests ?? 0;
-  failed += (results.numFailedTests ?? 0);
+  failed += results.numFailedTests ?? 0;
   skipped += (results.numPendingTests ?? 0) + (results.numTodoTests ?? 0);
   // A suite that failed to load (syntax error, import failure) has no tests counted as failed.
   for (const suite of results.testResults ?? []) {

@@ -11,7 +11,10 @@ export interface SandboxOptions {
   jitterMs?: number;
 }
 export interface Sandbox {
-  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number; close(): Promise<void> }>;
+  listen(options?: {
+    port?: number;
+    host?: string;
+  }): Promise<{ url: string; port: number; close(): Promise<void> }>;
   managementPrincipal(): SandboxPrincipal;
 }
 export function createSandbox(_options?: SandboxOptions): Sandbox {

@@ -1,5 +1,5 @@
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
-import { type Inventory, ListAccountsInputSchema, type ListAccountsInput } from './domain/account.js';
+import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
 import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
 import type { EngineEventListener } from './domain/events.js';
 import {
@@ -55,7 +55,10 @@ export interface ConnectionInfo {
 export interface Engine {
   connection(): Promise<ConnectionInfo>;
   getOrgStatus(options?: RunOptions): Promise<OrgStatus>;
-  previewEnableRootAccess(input?: EnableInput, options?: RunOptions): Promise<{ status: OrgStatus; steps: EnableStep[] }>;
+  previewEnableRootAccess(
+    input?: EnableInput,
+    options?: RunOptions,
+  ): Promise<{ status: OrgStatus; steps: EnableStep[] }>;
   enableRootAccess(input?: EnableInput, options?: RunOptions): Promise<EnableResult>;
   listAccounts(input?: ListAccountsInput, options?: RunOptions): Promise<Inventory>;
   audit(input?: AuditInput, options?: RunOptions): Promise<AuditReport>;
@@ -125,7 +128,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async listAccounts(input, run = {}) {
       const { ous } = parseInput(ListAccountsInputSchema, input);
-      return listOrganizationAccounts(await runtime(), { accounts: [], ous, exclude: [] }, { signal: run.signal });
+      return listOrganizationAccounts(
+        await runtime(),
+        { accounts: [], ous, exclude: [] },
+        { signal: run.signal },
+      );
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);

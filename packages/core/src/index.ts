@@ -2,20 +2,7 @@
  * @rootwarden/core — the engine behind the rootwarden CLI, HTTP API and MCP server.
  * Adapters hold an `Engine` (createEngine) and use these schemas to parse their input.
  */
-export { type ConnectionInfo, createEngine, DEFAULT_SANDBOX_SCENARIO, type Engine, type EngineOptions, type RunOptions } from './engine.js';
-export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
-export {
-  AccountIdSchema,
-  FailOnSchema,
-  type FailOn,
-  ParentIdSchema,
-  ROOT_TASKS,
-  RootTaskSchema,
-  type RootTask,
-  SEVERITIES,
-  SeveritySchema,
-  type Severity,
-} from './domain/common.js';
+
 export {
   type Account,
   AccountSchema,
@@ -26,15 +13,6 @@ export {
   type SkipReason,
   SkipReasonSchema,
 } from './domain/account.js';
-export {
-  type AccessKey,
-  type MfaDevice,
-  type MfaKind,
-  type RootCredentials,
-  RootCredentialsSchema,
-  type SigningCertificate,
-} from './domain/root-credentials.js';
-export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
 export {
   type AccountAuditResult,
   AccountAuditResultSchema,
@@ -52,6 +30,20 @@ export {
   MAX_CONCURRENCY,
 } from './domain/audit.js';
 export {
+  AccountIdSchema,
+  type FailOn,
+  FailOnSchema,
+  ParentIdSchema,
+  ROOT_TASKS,
+  type RootTask,
+  RootTaskSchema,
+  SEVERITIES,
+  type Severity,
+  SeveritySchema,
+} from './domain/common.js';
+export type { EngineEvent, EngineEventListener } from './domain/events.js';
+export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
+export {
   type EnableInput,
   EnableInputSchema,
   type EnableResult,
@@ -61,8 +53,32 @@ export {
   type OrgStatus,
   OrgStatusSchema,
 } from './domain/org-status.js';
-export type { EngineEvent, EngineEventListener } from './domain/events.js';
 export { parseInput } from './domain/parse-input.js';
+export {
+  type AccessKey,
+  type MfaDevice,
+  type MfaKind,
+  type RootCredentials,
+  RootCredentialsSchema,
+  type SigningCertificate,
+} from './domain/root-credentials.js';
+export {
+  type ConnectionInfo,
+  createEngine,
+  DEFAULT_SANDBOX_SCENARIO,
+  type Engine,
+  type EngineOptions,
+  type RunOptions,
+} from './engine.js';
+export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export {
+  auditReportJsonSchema,
+  REPORT_CONTENT_TYPES,
+  REPORT_FORMATS,
+  type ReportFormat,
+  ReportFormatSchema,
+  renderReport,
+} from './report/render-report.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { evaluateFindings, hasRootCredentials } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';

@@ -15,10 +15,13 @@ export interface CallerIdentity {
 }
 
 export async function getCallerIdentity(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<CallerIdentity> {
-  const output = await callAws(() => runtime.sts.send(new GetCallerIdentityCommand({}), abortable(hooks.signal)), {
-    operation: 'GetCallerIdentity',
-    ...hooks,
-  });
+  const output = await callAws(
+    () => runtime.sts.send(new GetCallerIdentityCommand({}), abortable(hooks.signal)),
+    {
+      operation: 'GetCallerIdentity',
+      ...hooks,
+    },
+  );
   return { accountId: output.Account ?? '', arn: output.Arn ?? '', userId: output.UserId ?? '' };
 }
 
@@ -26,14 +29,21 @@ export type RootFeature = 'RootCredentialsManagement' | 'RootSessions';
 
 /** iam:ListOrganizationsFeatures: which centralized root access features the organization has on. */
 export async function listRootFeatures(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<RootFeature[]> {
-  const output = await callAws(() => runtime.iam.send(new ListOrganizationsFeaturesCommand({}), abortable(hooks.signal)), {
-    operation: 'ListOrganizationsFeatures',
-    ...hooks,
-  });
+  const output = await callAws(
+    () => runtime.iam.send(new ListOrganizationsFeaturesCommand({}), abortable(hooks.signal)),
+    {
+      operation: 'ListOrganizationsFeatures',
+      ...hooks,
+    },
+  );
   return (output.EnabledFeatures ?? []) as RootFeature[];
 }
 
-export async function enableRootFeature(runtime: AwsRuntime, feature: RootFeature, hooks: CallHooks = {}): Promise<RootFeature[]> {
+export async function enableRootFeature(
+  runtime: AwsRuntime,
+  feature: RootFeature,
+  hooks: CallHooks = {},
+): Promise<RootFeature[]> {
   const options = abortable(hooks.signal);
   const enable =
     feature === 'RootCredentialsManagement'

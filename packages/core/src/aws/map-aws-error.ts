@@ -6,7 +6,8 @@ import { CoreError, type CoreErrorCode, isCoreError } from '../errors.js';
  * place the engine reads an AWS message.
  */
 export const ROOT_ACCESS_DISABLED_MESSAGE = 'Service not enabled for AWS Organizations.';
-export const ROOT_SESSIONS_DISABLED_MESSAGE = 'Root sessions feature is not enabled for your AWS Organization.';
+export const ROOT_SESSIONS_DISABLED_MESSAGE =
+  'Root sessions feature is not enabled for your AWS Organization.';
 
 const BY_AWS_CODE: Record<string, CoreErrorCode> = {
   // Throttling, per protocol (aws-facts §7) and the SDK's throttling set.
@@ -65,8 +66,10 @@ const FIXES: Partial<Record<CoreErrorCode, string>> = {
     'Enable trusted access for IAM: `rootwarden org enable` (or `aws organizations enable-aws-service-access --service-principal iam.amazonaws.com`).',
   NOT_AUTHORIZED_CALLER:
     'Use credentials of the management account or of the IAM delegated administrator (`rootwarden org status` shows which account you are).',
-  CREDENTIALS_EXPIRED: 'Refresh your credentials (e.g. `aws sso login --profile NAME`) and run the command again.',
-  CREDENTIALS_INVALID: 'Check the access key and secret of the profile or environment you use (`aws sts get-caller-identity`).',
+  CREDENTIALS_EXPIRED:
+    'Refresh your credentials (e.g. `aws sso login --profile NAME`) and run the command again.',
+  CREDENTIALS_INVALID:
+    'Check the access key and secret of the profile or environment you use (`aws sts get-caller-identity`).',
   CREDENTIALS_MISSING:
     'Configure AWS credentials: set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or try the offline sandbox with --sandbox.',
   THROTTLED: 'AWS kept throttling after retries; run again later or lower --concurrency.',
@@ -133,7 +136,8 @@ function isNetworkError(error: unknown): boolean {
   const e = error as AwsLikeError & { cause?: unknown };
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   if (e.name === 'TimeoutError' || e.name === 'RequestTimeout') return true;
-  if (typeof e.message === 'string' && /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message)) return true;
+  if (typeof e.message === 'string' && /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE/.test(e.message))
+    return true;
   return e.cause !== undefined && e.cause !== error && isNetworkError(e.cause);
 }
 
@@ -153,7 +157,11 @@ export function mapAwsError(error: unknown, context: { operation: string; accoun
   };
 
   if (e.name === 'AbortError') return new CoreError('ABORTED', 'The operation was cancelled.', { details });
-  if (e.name === 'CredentialsProviderError' || e.name === 'ProviderError' || e.name === 'TokenProviderError') {
+  if (
+    e.name === 'CredentialsProviderError' ||
+    e.name === 'ProviderError' ||
+    e.name === 'TokenProviderError'
+  ) {
     return new CoreError('CREDENTIALS_MISSING', `No usable AWS credentials: ${awsMessage}`, {
       fix: FIXES.CREDENTIALS_MISSING as string,
       details,

@@ -6,7 +6,12 @@ import {
   ListMFADevicesCommand,
   ListSigningCertificatesCommand,
 } from '@aws-sdk/client-iam';
-import type { AccessKey, MfaDevice, RootCredentials, SigningCertificate } from '../domain/root-credentials.js';
+import type {
+  AccessKey,
+  MfaDevice,
+  RootCredentials,
+  SigningCertificate,
+} from '../domain/root-credentials.js';
 import { classifyMfaDevice } from '../rules/classify-mfa.js';
 import { abortable } from './call-aws.js';
 import { hasAwsCode } from './map-aws-error.js';
@@ -22,7 +27,10 @@ function known(value: string | undefined): string | null {
 }
 
 /** Follows IAM's Marker/IsTruncated pagination. */
-async function listAll<Output extends { IsTruncated?: boolean | undefined; Marker?: string | undefined }, Item>(
+async function listAll<
+  Output extends { IsTruncated?: boolean | undefined; Marker?: string | undefined },
+  Item,
+>(
   fetchPage: (marker: string | undefined) => Promise<Output>,
   items: (output: Output) => Item[] | undefined,
 ): Promise<Item[]> {
@@ -41,28 +49,38 @@ async function listAll<Output extends { IsTruncated?: boolean | undefined; Marke
  * delete task, which allows the same reads): the five reads of the manual flow in parallel, then
  * the last use of each access key. No call names a user: in a root session IAM acts on the root user.
  */
-export async function observeRootCredentials(scope: SessionScope, signal?: AbortSignal): Promise<RootCredentials> {
+export async function observeRootCredentials(
+  scope: SessionScope,
+  signal?: AbortSignal,
+): Promise<RootCredentials> {
   const send = abortable(signal);
   const [user, loginProfile, keys, certificates, mfaDevices] = await Promise.all([
     scope.call('GetUser', ({ iam }) => iam.send(new GetUserCommand({}), send)),
-    scope.call('GetLoginProfile', ({ iam }) => iam.send(new GetLoginProfileCommand({}), send)).then(
-      (output) => output.LoginProfile ?? null,
-      (error: unknown) => {
-        // A root user without a password answers NoSuchEntity (seed: "Login Profile for User null cannot be found.").
-        if (hasAwsCode(error, 'NoSuchEntity')) return null;
-        throw error;
-      },
-    ),
+    scope
+      .call('GetLoginProfile', ({ iam }) => iam.send(new GetLoginProfileCommand({}), send))
+      .then(
+        (output) => output.LoginProfile ?? null,
+        (error: unknown) => {
+          // A root user without a password answers NoSuchEntity (seed: "Login Profile for User null cannot be found.").
+          if (hasAwsCode(error, 'NoSuchEntity')) return null;
+          throw error;
+        },
+      ),
     listAll(
-      (Marker) => scope.call('ListAccessKeys', ({ iam }) => iam.send(new ListAccessKeysCommand({ Marker }), send)),
+      (Marker) =>
+        scope.call('ListAccessKeys', ({ iam }) => iam.send(new ListAccessKeysCommand({ Marker }), send)),
       (output) => output.AccessKeyMetadata,
     ),
     listAll(
-      (Marker) => scope.call('ListSigningCertificates', ({ iam }) => iam.send(new ListSigningCertificatesCommand({ Marker }), send)),
+      (Marker) =>
+        scope.call('ListSigningCertificates', ({ iam }) =>
+          iam.send(new ListSigningCertificatesCommand({ Marker }), send),
+        ),
       (output) => output.Certificates,
     ),
     listAll(
-      (Marker) => scope.call('ListMFADevices', ({ iam }) => iam.send(new ListMFADevicesCommand({ Marker }), send)),
+      (Marker) =>
+        scope.call('ListMFADevices', ({ iam }) => iam.send(new ListMFADevicesCommand({ Marker }), send)),
       (output) => output.MFADevices,
     ),
   ]);
@@ -96,12 +114,18 @@ export async function observeRootCredentials(scope: SessionScope, signal?: Abort
     enableDate: iso(device.EnableDate),
   }));
 
-  const byId = <T>(key: (item: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const byId =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     userCreateDate: iso(user.User?.CreateDate),
     passwordLastUsed: iso(user.User?.PasswordLastUsed),
     loginProfile: loginProfile
-      ? { createDate: iso(loginProfile.CreateDate), passwordResetRequired: loginProfile.PasswordResetRequired ?? false }
+      ? {
+          createDate: iso(loginProfile.CreateDate),
+          passwordResetRequired: loginProfile.PasswordResetRequired ?? false,
+        }
       : null,
     accessKeys: accessKeys.sort(byId((key) => key.accessKeyId)),
     signingCertificates: signingCertificates.sort(byId((certificate) => certificate.certificateId)),

@@ -83,7 +83,10 @@ async function collect<Output extends { NextToken?: string | undefined }, Item>(
   return all;
 }
 
-export async function describeOrganization(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrganizationInfo> {
+export async function describeOrganization(
+  runtime: AwsRuntime,
+  hooks: CallHooks = {},
+): Promise<OrganizationInfo> {
   const output = await callAws(
     () => runtime.organizations.send(new DescribeOrganizationCommand({}), abortable(hooks.signal)),
     { operation: 'DescribeOrganization', ...hooks },
@@ -97,27 +100,49 @@ export async function describeOrganization(runtime: AwsRuntime, hooks: CallHooks
 }
 
 /** Every account of the organization, one page (≤ 20) at a time. */
-export async function* listAccountPages(runtime: AwsRuntime, hooks: CallHooks = {}): AsyncGenerator<OrgAccountRecord[]> {
+export async function* listAccountPages(
+  runtime: AwsRuntime,
+  hooks: CallHooks = {},
+): AsyncGenerator<OrgAccountRecord[]> {
   const source = pages(
-    (NextToken, abortSignal) => runtime.organizations.send(new ListAccountsCommand({ NextToken, MaxResults: 20 }), abortable(abortSignal)),
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(
+        new ListAccountsCommand({ NextToken, MaxResults: 20 }),
+        abortable(abortSignal),
+      ),
     { operation: 'ListAccounts', ...hooks },
   );
   for await (const page of source) yield (page.Accounts ?? []).map(toRecord);
 }
 
 /** The accounts directly under one root or OU. */
-export async function listAccountsForParent(runtime: AwsRuntime, parentId: string, hooks: CallHooks = {}): Promise<OrgAccountRecord[]> {
+export async function listAccountsForParent(
+  runtime: AwsRuntime,
+  parentId: string,
+  hooks: CallHooks = {},
+): Promise<OrgAccountRecord[]> {
   const source = pages(
     (NextToken, abortSignal) =>
-      runtime.organizations.send(new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }), abortable(abortSignal)),
+      runtime.organizations.send(
+        new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
+        abortable(abortSignal),
+      ),
     { operation: 'ListAccountsForParent', ...hooks },
   );
   return collect(source, (page) => (page.Accounts ?? []).map(toRecord));
 }
 
-export async function describeAccount(runtime: AwsRuntime, accountId: string, hooks: CallHooks = {}): Promise<OrgAccountRecord> {
+export async function describeAccount(
+  runtime: AwsRuntime,
+  accountId: string,
+  hooks: CallHooks = {},
+): Promise<OrgAccountRecord> {
   const output = await callAws(
-    () => runtime.organizations.send(new DescribeAccountCommand({ AccountId: accountId }), abortable(hooks.signal)),
+    () =>
+      runtime.organizations.send(
+        new DescribeAccountCommand({ AccountId: accountId }),
+        abortable(hooks.signal),
+      ),
     { operation: 'DescribeAccount', accountId, ...hooks },
   );
   return toRecord(output.Account ?? { Id: accountId });
@@ -125,34 +150,60 @@ export async function describeAccount(runtime: AwsRuntime, accountId: string, ho
 
 export async function listRoots(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrgUnit[]> {
   const source = pages(
-    (NextToken, abortSignal) => runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(abortSignal)),
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(abortSignal)),
     { operation: 'ListRoots', ...hooks },
   );
-  return collect(source, (page) => (page.Roots ?? []).map((root) => ({ id: root.Id ?? '', name: root.Name ?? 'Root', parentId: null })));
+  return collect(source, (page) =>
+    (page.Roots ?? []).map((root) => ({ id: root.Id ?? '', name: root.Name ?? 'Root', parentId: null })),
+  );
 }
 
-export async function listChildOus(runtime: AwsRuntime, parentId: string, hooks: CallHooks = {}): Promise<OrgUnit[]> {
+export async function listChildOus(
+  runtime: AwsRuntime,
+  parentId: string,
+  hooks: CallHooks = {},
+): Promise<OrgUnit[]> {
   const source = pages(
     (NextToken, abortSignal) =>
-      runtime.organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
+      runtime.organizations.send(
+        new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
         abortable(abortSignal),
       ),
     { operation: 'ListOrganizationalUnitsForParent', ...hooks },
   );
-  return collect(source, (page) => (page.OrganizationalUnits ?? []).map((unit) => ({ id: unit.Id ?? '', name: unit.Name ?? '', parentId })));
+  return collect(source, (page) =>
+    (page.OrganizationalUnits ?? []).map((unit) => ({ id: unit.Id ?? '', name: unit.Name ?? '', parentId })),
+  );
 }
 
 export async function listServiceAccess(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<string[]> {
   const source = pages(
-    (NextToken, abortSignal) => runtime.organizations.send(new ListAWSServiceAccessForOrganizationCommand({ NextToken }), abortable(abortSignal)),
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(
+        new ListAWSServiceAccessForOrganizationCommand({ NextToken }),
+        abortable(abortSignal),
+      ),
     { operation: 'ListAWSServiceAccessForOrganization', ...hooks },
   );
-  return collect(source, (page) => (page.EnabledServicePrincipals ?? []).flatMap((entry) => (entry.ServicePrincipal ? [entry.ServicePrincipal] : [])));
+  return collect(source, (page) =>
+    (page.EnabledServicePrincipals ?? []).flatMap((entry) =>
+      entry.ServicePrincipal ? [entry.ServicePrincipal] : [],
+    ),
+  );
 }
 
-export async function enableServiceAccess(runtime: AwsRuntime, servicePrincipal: string, hooks: CallHooks = {}): Promise<void> {
+export async function enableServiceAccess(
+  runtime: AwsRuntime,
+  servicePrincipal: string,
+  hooks: CallHooks = {},
+): Promise<void> {
   await callAws(
-    () => runtime.organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: servicePrincipal }), abortable(hooks.signal)),
+    () =>
+      runtime.organizations.send(
+        new EnableAWSServiceAccessCommand({ ServicePrincipal: servicePrincipal }),
+        abortable(hooks.signal),
+      ),
     { operation: 'EnableAWSServiceAccess', ...hooks },
   );
 }
@@ -164,8 +215,16 @@ export async function listDelegatedAdministrators(
 ): Promise<Array<{ accountId: string; name: string }>> {
   const source = pages(
     (NextToken, abortSignal) =>
-      runtime.organizations.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: servicePrincipal, NextToken }), abortable(abortSignal)),
+      runtime.organizations.send(
+        new ListDelegatedAdministratorsCommand({ ServicePrincipal: servicePrincipal, NextToken }),
+        abortable(abortSignal),
+      ),
     { operation: 'ListDelegatedAdministrators', ...hooks },
   );
-  return collect(source, (page) => (page.DelegatedAdministrators ?? []).map((admin) => ({ accountId: admin.Id ?? '', name: admin.Name ?? '' })));
+  return collect(source, (page) =>
+    (page.DelegatedAdministrators ?? []).map((admin) => ({
+      accountId: admin.Id ?? '',
+      name: admin.Name ?? '',
+    })),
+  );
 }

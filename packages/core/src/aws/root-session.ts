@@ -57,7 +57,10 @@ export interface AssumeRootOptions {
 }
 
 /** sts:AssumeRoot for one member account with the task policy of `task`. */
-export async function assumeRootSession(runtime: AwsRuntime, options: AssumeRootOptions): Promise<RootSession> {
+export async function assumeRootSession(
+  runtime: AwsRuntime,
+  options: AssumeRootOptions,
+): Promise<RootSession> {
   const { accountId, task } = options;
   const output = await callAws(
     () =>
@@ -77,7 +80,8 @@ export async function assumeRootSession(runtime: AwsRuntime, options: AssumeRoot
       details: { accountId, task },
     });
   }
-  const expiresAt = credentials.Expiration ?? new Date(Date.now() + (options.durationSeconds ?? MAX_SESSION_SECONDS) * 1000);
+  const expiresAt =
+    credentials.Expiration ?? new Date(Date.now() + (options.durationSeconds ?? MAX_SESSION_SECONDS) * 1000);
   return new RootSession(
     accountId,
     task,

@@ -80,7 +80,8 @@ export class AwsRuntime {
     const region = await resolveRegion(options);
     refuseGlobalStsEndpoint(region, options.endpoint ?? envEndpoint('STS'));
     const credentials: CallerCredentials =
-      options.credentials ?? fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+      options.credentials ??
+      fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
     return new AwsRuntime(region, options, credentials);
   }
 
@@ -101,7 +102,11 @@ export class AwsRuntime {
 
   s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
     // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
-    return new S3Client({ ...this.#clientConfig(credentials), region, forcePathStyle: this.endpoint !== undefined });
+    return new S3Client({
+      ...this.#clientConfig(credentials),
+      region,
+      forcePathStyle: this.endpoint !== undefined,
+    });
   }
 
   sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {

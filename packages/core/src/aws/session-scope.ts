@@ -82,7 +82,11 @@ export class SessionScope {
           onThrottle: this.#options.onThrottle,
         });
       } catch (error) {
-        if (isCoreError(error) && error.code === 'CREDENTIALS_EXPIRED' && refreshes < MAX_REFRESHES_PER_CALL) {
+        if (
+          isCoreError(error) &&
+          error.code === 'CREDENTIALS_EXPIRED' &&
+          refreshes < MAX_REFRESHES_PER_CALL
+        ) {
           this.#replace(clients);
           continue;
         }
@@ -94,7 +98,10 @@ export class SessionScope {
   /** Drops `stale` for a fresh session; parallel calls that saw the same stale session share one AssumeRoot. */
   #replace(stale: SessionClients): void {
     const current = this.#current;
-    this.#current = current === undefined ? this.#assume() : current.then((clients) => (clients === stale ? this.#assume() : clients));
+    this.#current =
+      current === undefined
+        ? this.#assume()
+        : current.then((clients) => (clients === stale ? this.#assume() : clients));
   }
 
   async #assume(): Promise<SessionClients> {

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { AccountIdSchema, ParentIdSchema, TimestampSchema } from './common.js';
 
-export const ACCOUNT_STATES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
+export const ACCOUNT_STATES = [
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
 export const AccountStateSchema = z.enum(ACCOUNT_STATES);
 
 /** Why an account is not audited (AssumeRoot cannot, or must not, target it). */

@@ -32,7 +32,13 @@ export const ROOT_TASKS = {
   'unlock-s3': 'S3UnlockBucketPolicy',
   'unlock-sqs': 'SQSUnlockQueuePolicy',
 } as const;
-export const RootTaskSchema = z.enum(['audit', 'delete-credentials', 'create-password', 'unlock-s3', 'unlock-sqs']);
+export const RootTaskSchema = z.enum([
+  'audit',
+  'delete-credentials',
+  'create-password',
+  'unlock-s3',
+  'unlock-sqs',
+]);
 export type RootTask = z.infer<typeof RootTaskSchema>;
 export type RootTaskPolicyName = (typeof ROOT_TASKS)[RootTask];
 

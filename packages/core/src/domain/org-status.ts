@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AccountIdSchema } from './common.js';
 import { CallerSchema } from './audit.js';
+import { AccountIdSchema } from './common.js';
 
 export const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'] as const;
 export const RootFeatureSchema = z.enum(ROOT_FEATURES);

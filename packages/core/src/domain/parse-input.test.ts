@@ -5,7 +5,13 @@ import { parseInput } from './parse-input.js';
 
 describe('parseInput', () => {
   it('fills defaults', () => {
-    expect(parseInput(AuditInputSchema, {})).toEqual({ accounts: [], ous: [], exclude: [], concurrency: 32, recentDays: 90 });
+    expect(parseInput(AuditInputSchema, {})).toEqual({
+      accounts: [],
+      ous: [],
+      exclude: [],
+      concurrency: 32,
+      recentDays: 90,
+    });
   });
 
   it('names every bad field in an INVALID_INPUT CoreError', () => {

@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import { CoreError } from '../errors.js';
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (text, part) =>
+      typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part),
+    '',
+  );
 }
 
 /**
@@ -12,7 +16,10 @@ function fieldPath(path: readonly PropertyKey[]): string {
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ field: fieldPath(issue.path) || '(input)', message: issue.message }));
+  const issues = result.error.issues.map((issue) => ({
+    field: fieldPath(issue.path) || '(input)',
+    message: issue.message,
+  }));
   throw new CoreError('INVALID_INPUT', issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), {
     details: { field: issues[0]?.field, issues },
   });

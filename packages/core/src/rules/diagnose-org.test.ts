@@ -25,18 +25,49 @@ describe('diagnoseOrganization', () => {
   });
 
   it.each<[string, Partial<OrgObservations>, string[]]>([
-    ['trusted access off', { trustedAccessForIam: false, enabledFeatures: [] }, ['TRUSTED_ACCESS_NOT_ENABLED', 'ROOT_ACCESS_NOT_ENABLED', 'ROOT_SESSIONS_NOT_ENABLED']],
-    ['root sessions off (the seed)', { enabledFeatures: ['RootCredentialsManagement'] }, ['ROOT_SESSIONS_NOT_ENABLED']],
-    ['consolidated billing only', { organization: { ...base.organization!, featureSet: 'CONSOLIDATED_BILLING' } }, ['ORGANIZATION_NOT_IN_ALL_FEATURES_MODE']],
+    [
+      'trusted access off',
+      { trustedAccessForIam: false, enabledFeatures: [] },
+      ['TRUSTED_ACCESS_NOT_ENABLED', 'ROOT_ACCESS_NOT_ENABLED', 'ROOT_SESSIONS_NOT_ENABLED'],
+    ],
+    [
+      'root sessions off (the seed)',
+      { enabledFeatures: ['RootCredentialsManagement'] },
+      ['ROOT_SESSIONS_NOT_ENABLED'],
+    ],
+    [
+      'consolidated billing only',
+      {
+        organization: {
+          id: 'o-8j81brsjuj',
+          featureSet: 'CONSOLIDATED_BILLING',
+          managementAccountId: '123456789012',
+        },
+      },
+      ['ORGANIZATION_NOT_IN_ALL_FEATURES_MODE'],
+    ],
     ['no organization', { organization: null }, ['ORGANIZATION_NOT_FOUND']],
-    ['a member account that is not delegated admin', { caller: { accountId: '777788889999', arn: 'arn:aws:iam::777788889999:role/x' } }, ['NOT_AUTHORIZED_CALLER']],
-    ['root user credentials', { caller: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root' } }, ['ROOT_USER_CALLER']],
+    [
+      'a member account that is not delegated admin',
+      { caller: { accountId: '777788889999', arn: 'arn:aws:iam::777788889999:role/x' } },
+      ['NOT_AUTHORIZED_CALLER'],
+    ],
+    [
+      'root user credentials',
+      { caller: { accountId: '123456789012', arn: 'arn:aws:iam::123456789012:root' } },
+      ['ROOT_USER_CALLER'],
+    ],
   ])('%s', (_name, change, codes) => {
-    expect(diagnoseOrganization({ ...base, ...change }).problems.map((problem) => problem.code)).toEqual(codes);
+    expect(diagnoseOrganization({ ...base, ...change }).problems.map((problem) => problem.code)).toEqual(
+      codes,
+    );
   });
 
   it('recognises the IAM delegated admin, who may audit but not enable', () => {
-    const diagnosis = diagnoseOrganization({ ...base, caller: { accountId: '444455556666', arn: 'arn:aws:iam::444455556666:role/audit' } });
+    const diagnosis = diagnoseOrganization({
+      ...base,
+      caller: { accountId: '444455556666', arn: 'arn:aws:iam::444455556666:role/audit' },
+    });
     expect(diagnosis.role).toBe('delegated-admin');
     expect(diagnosis.capabilities.audit).toBe(true);
     expect(diagnosis.capabilities.enable).toBe(false);
@@ -54,10 +85,14 @@ describe('diagnoseOrganization', () => {
 
 describe('planEnableSteps', () => {
   const status = (trusted: boolean | null, rcm: boolean | null, sessions: boolean | null) =>
-    ({ trustedAccessForIam: trusted, rootCredentialsManagement: rcm, rootSessions: sessions }) as Parameters<typeof planEnableSteps>[0];
+    ({ trustedAccessForIam: trusted, rootCredentialsManagement: rcm, rootSessions: sessions }) as Parameters<
+      typeof planEnableSteps
+    >[0];
 
   it('plans every step on a fresh organization, in AWS order', () => {
-    expect(planEnableSteps(status(false, false, false), true).map((step) => [step.step, step.status])).toEqual([
+    expect(
+      planEnableSteps(status(false, false, false), true).map((step) => [step.step, step.status]),
+    ).toEqual([
       ['trusted-access', 'pending'],
       ['root-credentials-management', 'pending'],
       ['root-sessions', 'pending'],
@@ -65,10 +100,15 @@ describe('planEnableSteps', () => {
   });
 
   it('is idempotent: nothing pending once enabled', () => {
-    expect(planEnableSteps(status(true, true, true), true).every((step) => step.status === 'already-enabled')).toBe(true);
+    expect(
+      planEnableSteps(status(true, true, true), true).every((step) => step.status === 'already-enabled'),
+    ).toBe(true);
   });
 
   it('leaves root sessions alone unless asked', () => {
-    expect(planEnableSteps(status(true, true, false), false).map((step) => step.step)).toEqual(['trusted-access', 'root-credentials-management']);
+    expect(planEnableSteps(status(true, true, false), false).map((step) => step.step)).toEqual([
+      'trusted-access',
+      'root-credentials-management',
+    ]);
   });
 });

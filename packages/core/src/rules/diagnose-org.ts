@@ -3,16 +3,23 @@ import type { OrgProblem, OrgStatus } from '../domain/org-status.js';
 
 export interface OrgObservations {
   caller: { accountId: string; arn: string };
-  organization: { id: string; featureSet: 'ALL' | 'CONSOLIDATED_BILLING'; managementAccountId: string } | null;
+  organization: {
+    id: string;
+    featureSet: 'ALL' | 'CONSOLIDATED_BILLING';
+    managementAccountId: string;
+  } | null;
   delegatedAdministrators: Array<{ accountId: string; name: string }> | null;
   trustedAccessForIam: boolean | null;
   enabledFeatures: Array<'RootCredentialsManagement' | 'RootSessions'> | null;
 }
 
-export function callerRole(observations: Pick<OrgObservations, 'caller' | 'organization' | 'delegatedAdministrators'>): CallerRole {
+export function callerRole(
+  observations: Pick<OrgObservations, 'caller' | 'organization' | 'delegatedAdministrators'>,
+): CallerRole {
   const { caller, organization, delegatedAdministrators } = observations;
   if (organization && caller.accountId === organization.managementAccountId) return 'management';
-  if (delegatedAdministrators?.some((admin) => admin.accountId === caller.accountId)) return 'delegated-admin';
+  if (delegatedAdministrators?.some((admin) => admin.accountId === caller.accountId))
+    return 'delegated-admin';
   return 'other';
 }
 
@@ -55,7 +62,8 @@ export function diagnoseOrganization(
     if (organization.featureSet !== 'ALL') {
       problems.push({
         code: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE',
-        message: 'The organization uses consolidated billing only; centralized root access needs all features.',
+        message:
+          'The organization uses consolidated billing only; centralized root access needs all features.',
         fix: 'From the management account: aws organizations enable-all-features (every member account must approve).',
       });
     }
@@ -72,7 +80,8 @@ export function diagnoseOrganization(
     if (rcm === false) {
       problems.push({
         code: 'ROOT_ACCESS_NOT_ENABLED',
-        message: 'Root credentials management (RootCredentialsManagement) is off: AssumeRoot for the IAM tasks fails with "Service not enabled for AWS Organizations.".',
+        message:
+          'Root credentials management (RootCredentialsManagement) is off: AssumeRoot for the IAM tasks fails with "Service not enabled for AWS Organizations.".',
         fix:
           role === 'management'
             ? 'rootwarden org enable'
@@ -82,7 +91,8 @@ export function diagnoseOrganization(
     if (sessions === false) {
       problems.push({
         code: 'ROOT_SESSIONS_NOT_ENABLED',
-        message: 'Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable (audits are not affected).',
+        message:
+          'Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable (audits are not affected).',
         fix:
           role === 'management'
             ? 'rootwarden org enable --root-sessions'

@@ -22,13 +22,30 @@ const key = (status: 'Active' | 'Inactive', lastUsedDate: string | null = null) 
   lastUsedService: lastUsedDate ? 'iam' : null,
   lastUsedRegion: lastUsedDate ? 'us-east-1' : null,
 });
-const virtualMfa = { serialNumber: 'arn:aws:iam::111122223333:mfa/Authapp', kind: 'virtual' as const, enableDate: null };
-const fidoMfa = { serialNumber: 'arn:aws:iam::111122223333:u2f/root/key-R1234', kind: 'fido' as const, enableDate: null };
+const virtualMfa = {
+  serialNumber: 'arn:aws:iam::111122223333:mfa/Authapp',
+  kind: 'virtual' as const,
+  enableDate: null,
+};
+const fidoMfa = {
+  serialNumber: 'arn:aws:iam::111122223333:u2f/root/key-R1234',
+  kind: 'fido' as const,
+  enableDate: null,
+};
 const hardwareMfa = { serialNumber: 'GAHT12345678', kind: 'hardware' as const, enableDate: null };
-const certificate = { certificateId: '4NBBG66JO4AIOZQHZEWB3MQ2X67UYVNY', status: 'Active' as const, uploadDate: null };
+const certificate = {
+  certificateId: '4NBBG66JO4AIOZQHZEWB3MQ2X67UYVNY',
+  status: 'Active' as const,
+  uploadDate: null,
+};
 
 // One row per rule of the product's findings table, plus the cases peers get wrong.
-const table: Array<{ name: string; credentials: RootCredentials; status: 'clean' | 'exposed'; codes: string[] }> = [
+const table: Array<{
+  name: string;
+  credentials: RootCredentials;
+  status: 'clean' | 'exposed';
+  codes: string[];
+}> = [
   { name: 'no credentials at all', credentials: none, status: 'clean', codes: [] },
   {
     name: 'no credentials, but GetUser still reports an old PasswordLastUsed (seed Account6)',
@@ -107,7 +124,13 @@ const table: Array<{ name: string; credentials: RootCredentials; status: 'clean'
       mfaDevices: [virtualMfa],
     },
     status: 'exposed',
-    codes: ['ROOT_ACCESS_KEY_ACTIVE', 'ROOT_RECENTLY_USED', 'ROOT_PASSWORD_PRESENT', 'ROOT_SIGNING_CERTIFICATE', 'ROOT_MFA_VIRTUAL_ONLY'],
+    codes: [
+      'ROOT_ACCESS_KEY_ACTIVE',
+      'ROOT_RECENTLY_USED',
+      'ROOT_PASSWORD_PRESENT',
+      'ROOT_SIGNING_CERTIFICATE',
+      'ROOT_MFA_VIRTUAL_ONLY',
+    ],
   },
 ];
 
@@ -119,18 +142,37 @@ describe('evaluateFindings', () => {
   });
 
   it('orders findings from the most to the least severe', () => {
-    const findings = evaluateFindings(table.at(-1)?.credentials as RootCredentials, { now: NOW, recentDays: 90 });
-    expect(findings.map((finding) => finding.severity)).toEqual(['critical', 'high', 'medium', 'medium', 'low']);
+    const findings = evaluateFindings(table.at(-1)?.credentials as RootCredentials, {
+      now: NOW,
+      recentDays: 90,
+    });
+    expect(findings.map((finding) => finding.severity)).toEqual([
+      'critical',
+      'high',
+      'medium',
+      'medium',
+      'low',
+    ]);
   });
 
   it('honours the recent-use window', () => {
     const credentials = { ...none, accessKeys: [key('Active', DAYS_AGO(20))] };
-    expect(evaluateFindings(credentials, { now: NOW, recentDays: 30 }).map((f) => f.code)).toContain('ROOT_RECENTLY_USED');
-    expect(evaluateFindings(credentials, { now: NOW, recentDays: 7 }).map((f) => f.code)).not.toContain('ROOT_RECENTLY_USED');
+    expect(evaluateFindings(credentials, { now: NOW, recentDays: 30 }).map((f) => f.code)).toContain(
+      'ROOT_RECENTLY_USED',
+    );
+    expect(evaluateFindings(credentials, { now: NOW, recentDays: 7 }).map((f) => f.code)).not.toContain(
+      'ROOT_RECENTLY_USED',
+    );
   });
 
   it('names the credential each finding is about', () => {
-    const findings = evaluateFindings({ ...none, accessKeys: [key('Active')], signingCertificates: [certificate] }, { now: NOW, recentDays: 90 });
-    expect(findings.map((finding) => finding.resource)).toEqual(['AKIAACTIVE0000000001', certificate.certificateId]);
+    const findings = evaluateFindings(
+      { ...none, accessKeys: [key('Active')], signingCertificates: [certificate] },
+      { now: NOW, recentDays: 90 },
+    );
+    expect(findings.map((finding) => finding.resource)).toEqual([
+      'AKIAACTIVE0000000001',
+      certificate.certificateId,
+    ]);
   });
 });

@@ -14,5 +14,7 @@ export function meetsThreshold(severity: Severity, failOn: FailOn): boolean {
 
 /** True when any counted finding is at or above the threshold. */
 export function countsMeetThreshold(counts: SeverityCounts, failOn: FailOn): boolean {
-  return (Object.keys(RANK) as Severity[]).some((severity) => counts[severity] > 0 && meetsThreshold(severity, failOn));
+  return (Object.keys(RANK) as Severity[]).some(
+    (severity) => counts[severity] > 0 && meetsThreshold(severity, failOn),
+  );
 }

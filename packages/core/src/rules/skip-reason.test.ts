@@ -17,8 +17,11 @@ describe('skipReasonFor', () => {
   });
 
   it('prefers the management-account reason over an exclusion', () => {
-    expect(skipReasonFor({ accountId: '123456789012', state: 'ACTIVE' }, { ...context, exclude: new Set(['123456789012']) })?.reason).toBe(
-      'MANAGEMENT_ACCOUNT',
-    );
+    expect(
+      skipReasonFor(
+        { accountId: '123456789012', state: 'ACTIVE' },
+        { ...context, exclude: new Set(['123456789012']) },
+      )?.reason,
+    ).toBe('MANAGEMENT_ACCOUNT');
   });
 });

@@ -15,12 +15,21 @@ export interface Skip {
  * never the management account (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management);
  * the user may also exclude accounts.
  */
-export function skipReasonFor(account: { accountId: string; state: string }, context: SkipContext): Skip | undefined {
+export function skipReasonFor(
+  account: { accountId: string; state: string },
+  context: SkipContext,
+): Skip | undefined {
   if (account.accountId === context.managementAccountId) {
-    return { reason: 'MANAGEMENT_ACCOUNT', detail: 'management account: AssumeRoot only targets member accounts' };
+    return {
+      reason: 'MANAGEMENT_ACCOUNT',
+      detail: 'management account: AssumeRoot only targets member accounts',
+    };
   }
   if (account.state !== 'ACTIVE') {
-    return { reason: 'NOT_ACTIVE', detail: `account is ${account.state}: AssumeRoot only targets ACTIVE accounts` };
+    return {
+      reason: 'NOT_ACTIVE',
+      detail: `account is ${account.state}: AssumeRoot only targets ACTIVE accounts`,
+    };
   }
   if (context.exclude.has(account.accountId)) {
     return { reason: 'EXCLUDED', detail: 'excluded by the user (--exclude)' };

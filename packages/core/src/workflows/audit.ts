@@ -6,8 +6,8 @@ import {
   type CallHooks,
   describeOrganization,
   listDelegatedAdministrators,
-  type OrganizationInfo,
   type OrgAccountRecord,
+  type OrganizationInfo,
 } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import { SessionScope } from '../aws/session-scope.js';
@@ -55,21 +55,34 @@ export async function preflightRootAccess(runtime: AwsRuntime, hooks: CallHooks)
   try {
     organization = await describeOrganization(runtime, hooks);
   } catch (error) {
-    if (isCoreError(error) && (error.code === 'ORGANIZATION_NOT_FOUND' || error.code === 'AWS_ACCESS_DENIED')) {
-      throw new CoreError('NOT_AUTHORIZED_CALLER', `${identity.arn} cannot read an AWS Organization (${error.message}).`, {
-        fix: 'Use credentials of the management account or of the IAM delegated administrator (`rootwarden org status` explains).',
-        details: { awsCode: error.details?.awsCode },
-      });
+    if (
+      isCoreError(error) &&
+      (error.code === 'ORGANIZATION_NOT_FOUND' || error.code === 'AWS_ACCESS_DENIED')
+    ) {
+      throw new CoreError(
+        'NOT_AUTHORIZED_CALLER',
+        `${identity.arn} cannot read an AWS Organization (${error.message}).`,
+        {
+          fix: 'Use credentials of the management account or of the IAM delegated administrator (`rootwarden org status` explains).',
+          details: { awsCode: error.details?.awsCode },
+        },
+      );
     }
     throw error;
   }
 
   let role: Caller['role'] = 'management';
   if (identity.accountId !== organization.managementAccountId) {
-    const admins = await listDelegatedAdministrators(runtime, IAM_SERVICE_PRINCIPAL, hooks).catch((error: unknown) => {
-      if (isCoreError(error) && (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')) return [];
-      throw error;
-    });
+    const admins = await listDelegatedAdministrators(runtime, IAM_SERVICE_PRINCIPAL, hooks).catch(
+      (error: unknown) => {
+        if (
+          isCoreError(error) &&
+          (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')
+        )
+          return [];
+        throw error;
+      },
+    );
     if (!admins.some((admin) => admin.accountId === identity.accountId)) {
       throw new CoreError(
         'NOT_AUTHORIZED_CALLER',
@@ -93,9 +106,13 @@ export async function preflightRootAccess(runtime: AwsRuntime, hooks: CallHooks)
     }
   } catch (error) {
     if (hasAwsCode(error, 'ServiceAccessNotEnabledException')) {
-      throw new CoreError('TRUSTED_ACCESS_NOT_ENABLED', 'Trusted access for IAM is not enabled in the organization.', {
-        fix: 'Run `rootwarden org enable` from the management account.',
-      });
+      throw new CoreError(
+        'TRUSTED_ACCESS_NOT_ENABLED',
+        'Trusted access for IAM is not enabled in the organization.',
+        {
+          fix: 'Run `rootwarden org enable` from the management account.',
+        },
+      );
     }
     // A caller allowed to AssumeRoot but not to list features: let AssumeRoot decide.
     if (!(isCoreError(error) && error.code === 'AWS_ACCESS_DENIED')) throw error;
@@ -114,7 +131,11 @@ type Outcome =
  * their page arrives, within an adaptive concurrency bound. Every selected account ends up in the
  * report exactly once — audited, skipped with its reason, or unknown with its error code.
  */
-export async function auditOrganization(runtime: AwsRuntime, settings: AuditSettings, context: AuditContext): Promise<AuditReport> {
+export async function auditOrganization(
+  runtime: AwsRuntime,
+  settings: AuditSettings,
+  context: AuditContext,
+): Promise<AuditReport> {
   checkSelection(settings);
   const startedAt = context.now();
   const stop = new AbortController();
@@ -193,7 +214,10 @@ export async function auditOrganization(runtime: AwsRuntime, settings: AuditSett
       }
     }
     if (signal.aborted && outcome?.kind !== 'observed') return; // reported as ABORTED below
-    outcomes.set(record.accountId, outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') });
+    outcomes.set(
+      record.accountId,
+      outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') },
+    );
     announce(record.accountId);
   };
 
@@ -235,7 +259,13 @@ export async function auditOrganization(runtime: AwsRuntime, settings: AuditSett
   const accounts = [...records.keys()]
     .sort()
     .map((accountId) =>
-      buildResult(records.get(accountId) as OrgAccountRecord, outcomes.get(accountId), orgTree as OrgTree, skip, settings.recentDays),
+      buildResult(
+        records.get(accountId) as OrgAccountRecord,
+        outcomes.get(accountId),
+        orgTree as OrgTree,
+        skip,
+        settings.recentDays,
+      ),
     );
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
@@ -261,7 +291,8 @@ function buildResult(
   recentDays: number,
 ): AccountAuditResult {
   const account = toAccount(record, tree, skip);
-  if (account.skipReason) return { ...account, status: 'skipped', rootCredentials: null, findings: [], auditedAt: null };
+  if (account.skipReason)
+    return { ...account, status: 'skipped', rootCredentials: null, findings: [], auditedAt: null };
   if (outcome?.kind === 'observed') {
     return {
       ...account,
@@ -272,7 +303,9 @@ function buildResult(
     };
   }
   const error =
-    outcome?.kind === 'failed' ? outcome.error : new CoreError('ABORTED', 'The audit was interrupted before this account was audited.');
+    outcome?.kind === 'failed'
+      ? outcome.error
+      : new CoreError('ABORTED', 'The audit was interrupted before this account was audited.');
   return {
     ...account,
     status: 'unknown',

@@ -7,7 +7,11 @@ import { planEnableSteps } from '../rules/plan-enable.js';
 import { getOrgStatus, IAM_SERVICE_PRINCIPAL } from './org-status.js';
 
 /** What `enable` would do now, without doing it (for the confirmation prompt). */
-export async function previewEnableRootAccess(runtime: AwsRuntime, rootSessions: boolean, hooks: CallHooks = {}) {
+export async function previewEnableRootAccess(
+  runtime: AwsRuntime,
+  rootSessions: boolean,
+  hooks: CallHooks = {},
+) {
   const status = await getOrgStatus(runtime, hooks);
   return { status, steps: planEnableSteps(status, rootSessions) };
 }
@@ -17,18 +21,28 @@ export async function previewEnableRootAccess(runtime: AwsRuntime, rootSessions:
  * (the Enable* calls answer CallerIsNotManagementAccountException elsewhere), so anyone else is
  * refused before any call.
  */
-export async function enableRootAccess(runtime: AwsRuntime, rootSessions: boolean, hooks: CallHooks = {}): Promise<EnableResult> {
+export async function enableRootAccess(
+  runtime: AwsRuntime,
+  rootSessions: boolean,
+  hooks: CallHooks = {},
+): Promise<EnableResult> {
   const { status, steps } = await previewEnableRootAccess(runtime, rootSessions, hooks);
   if (status.organization === null) {
-    throw new CoreError('ORGANIZATION_NOT_FOUND', `Account ${status.caller.accountId} is not in an AWS Organization.`, {
-      fix: 'Run `rootwarden org enable` with credentials of your organization’s management account.',
-    });
+    throw new CoreError(
+      'ORGANIZATION_NOT_FOUND',
+      `Account ${status.caller.accountId} is not in an AWS Organization.`,
+      {
+        fix: 'Run `rootwarden org enable` with credentials of your organization’s management account.',
+      },
+    );
   }
   if (status.caller.role !== 'management') {
     throw new CoreError(
       'NOT_AUTHORIZED_CALLER',
       `Only the management account (${status.organization.managementAccountId}) can enable centralized root access; you are ${status.caller.arn}.`,
-      { fix: `Run \`rootwarden org enable\` with credentials of account ${status.organization.managementAccountId}.` },
+      {
+        fix: `Run \`rootwarden org enable\` with credentials of account ${status.organization.managementAccountId}.`,
+      },
     );
   }
 
@@ -36,7 +50,8 @@ export async function enableRootAccess(runtime: AwsRuntime, rootSessions: boolea
   for (const step of steps) {
     if (step.status === 'pending') {
       if (step.step === 'trusted-access') await enableServiceAccess(runtime, IAM_SERVICE_PRINCIPAL, hooks);
-      if (step.step === 'root-credentials-management') await enableRootFeature(runtime, 'RootCredentialsManagement', hooks);
+      if (step.step === 'root-credentials-management')
+        await enableRootFeature(runtime, 'RootCredentialsManagement', hooks);
       if (step.step === 'root-sessions') await enableRootFeature(runtime, 'RootSessions', hooks);
       done.push({ ...step, status: 'done' });
     } else {

@@ -7,8 +7,8 @@ import {
   listAccountsForParent,
   listChildOus,
   listRoots,
-  type OrganizationInfo,
   type OrgAccountRecord,
+  type OrganizationInfo,
   type OrgUnit,
 } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
@@ -26,18 +26,26 @@ export interface Selection {
 /** Refuses selections that contradict themselves, before any AWS call. */
 export function checkSelection(selection: Selection): void {
   if (selection.accounts.length > 0 && selection.ous.length > 0) {
-    throw new CoreError('INVALID_INPUT', 'Choose accounts either by id (--account) or by OU (--ou), not both.', {
-      fix: 'Drop --account or --ou; an OU selection already includes every account under it.',
-      details: { field: 'accounts' },
-    });
+    throw new CoreError(
+      'INVALID_INPUT',
+      'Choose accounts either by id (--account) or by OU (--ou), not both.',
+      {
+        fix: 'Drop --account or --ou; an OU selection already includes every account under it.',
+        details: { field: 'accounts' },
+      },
+    );
   }
   const excluded = new Set(selection.exclude);
   const both = selection.accounts.filter((id) => excluded.has(id));
   if (both.length > 0) {
-    throw new CoreError('INVALID_INPUT', `Account ${both.join(', ')} is both selected (--account) and excluded (--exclude).`, {
-      fix: 'Keep each account in only one of --account and --exclude.',
-      details: { field: 'exclude', accounts: both },
-    });
+    throw new CoreError(
+      'INVALID_INPUT',
+      `Account ${both.join(', ')} is both selected (--account) and excluded (--exclude).`,
+      {
+        fix: 'Keep each account in only one of --account and --exclude.',
+        details: { field: 'exclude', accounts: both },
+      },
+    );
   }
 }
 
@@ -48,7 +56,11 @@ export class OrgTree {
   /** Ancestors from the root down to `parentId` (inclusive). */
   pathTo(parentId: string): OrgUnit[] {
     const path: OrgUnit[] = [];
-    for (let unit = this.units.get(parentId); unit; unit = unit.parentId ? this.units.get(unit.parentId) : undefined) {
+    for (
+      let unit = this.units.get(parentId);
+      unit;
+      unit = unit.parentId ? this.units.get(unit.parentId) : undefined
+    ) {
       path.unshift(unit);
     }
     return path;
@@ -107,10 +119,14 @@ export async function* streamSelectedAccounts(
             return await describeAccount(runtime, accountId, hooks);
           } catch (error) {
             if (isCoreError(error) && error.code === 'ACCOUNT_NOT_IN_ORG') {
-              throw new CoreError('ACCOUNT_NOT_IN_ORG', `Account ${accountId} is not a member of organization ${organization.id}.`, {
-                fix: 'Check the id with `rootwarden accounts list`.',
-                details: { field: 'accounts', accountId },
-              });
+              throw new CoreError(
+                'ACCOUNT_NOT_IN_ORG',
+                `Account ${accountId} is not a member of organization ${organization.id}.`,
+                {
+                  fix: 'Check the id with `rootwarden accounts list`.',
+                  details: { field: 'accounts', accountId },
+                },
+              );
             }
             throw error;
           }
@@ -183,7 +199,12 @@ export async function listOrganizationAccounts(
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(selection.exclude) };
   const accounts = [...records.values()]
     .map((record) => toAccount(record, orgTree, skip))
-    .sort((a, b) => a.ouPathText.localeCompare(b.ouPathText) || a.name.localeCompare(b.name) || a.accountId.localeCompare(b.accountId));
+    .sort(
+      (a, b) =>
+        a.ouPathText.localeCompare(b.ouPathText) ||
+        a.name.localeCompare(b.name) ||
+        a.accountId.localeCompare(b.accountId),
+    );
   const skipped = accounts.filter((account) => account.skipReason !== undefined).length;
   return {
     organizationId: organization.id,

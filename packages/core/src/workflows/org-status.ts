@@ -47,7 +47,11 @@ export async function getOrgStatus(runtime: AwsRuntime, hooks: CallHooks = {}): 
   ]);
 
   const trustedAccessForIam =
-    servicePrincipals !== null ? servicePrincipals.includes(IAM_SERVICE_PRINCIPAL) : features.trustedAccessOff ? false : null;
+    servicePrincipals !== null
+      ? servicePrincipals.includes(IAM_SERVICE_PRINCIPAL)
+      : features.trustedAccessOff
+        ? false
+        : null;
   const diagnosis = diagnoseOrganization({
     caller,
     organization,
@@ -78,8 +82,12 @@ async function readFeatures(
   try {
     return { features: await listRootFeatures(runtime, hooks), trustedAccessOff: false };
   } catch (error) {
-    if (hasAwsCode(error, 'ServiceAccessNotEnabledException')) return { features: [], trustedAccessOff: true };
-    if (isCoreError(error) && (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')) {
+    if (hasAwsCode(error, 'ServiceAccessNotEnabledException'))
+      return { features: [], trustedAccessOff: true };
+    if (
+      isCoreError(error) &&
+      (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')
+    ) {
       return { features: null, trustedAccessOff: false };
     }
     throw error;

@@ -1,0 +1,121 @@
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
+import {
+  type CoreError,
+  createEngine,
+  DEFAULT_SANDBOX_SCENARIO,
+  type Engine,
+  isCoreError,
+} from '@rootwarden/core';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { normalizeSandboxFlag } from './sandbox-flag.js';
+
+const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>;
+
+/**
+ * Flags every command shares, the engine they configure, and one place that turns a CoreError into
+ * a message with its fix and an exit code (never a stack trace for a user's mistake).
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    profile: Flags.string({
+      description: 'AWS profile of the shared config/credentials files (SSO profiles included).',
+      helpGroup: 'AWS',
+    }),
+    region: Flags.string({
+      description: 'AWS region for STS (AssumeRoot needs a regional endpoint).',
+      helpGroup: 'AWS',
+    }),
+    'endpoint-url': Flags.string({
+      description: 'Send every AWS call to this endpoint (e.g. a running rootwarden sandbox).',
+      helpGroup: 'AWS',
+    }),
+    sandbox: Flags.string({
+      description: `Use the built-in offline AWS sandbox (no AWS account needed). Optional scenario: ${BUILT_IN_SCENARIOS.join(', ')}, generated:N, or a scenario .json file; default ${DEFAULT_SANDBOX_SCENARIO}.`,
+      helpGroup: 'AWS',
+      exclusive: ['profile', 'endpoint-url'],
+    }),
+  };
+
+  protected flags!: BaseFlags<T>;
+  protected args!: Interfaces.InferredArgs<T['args']>;
+  #engine: Engine | undefined;
+
+  override async init(): Promise<void> {
+    await super.init();
+    this.argv = normalizeSandboxFlag(this.argv, DEFAULT_SANDBOX_SCENARIO, BUILT_IN_SCENARIOS);
+    const { flags, args } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+    this.args = args as Interfaces.InferredArgs<T['args']>;
+  }
+
+  /** The engine configured by the AWS flags, created on first use. */
+  protected get engine(): Engine {
+    this.#engine ??= createEngine({
+      ...(this.flags.profile ? { profile: this.flags.profile } : {}),
+      ...(this.flags.region ? { region: this.flags.region } : {}),
+      ...(this.flags['endpoint-url'] ? { endpoint: this.flags['endpoint-url'] } : {}),
+      ...(this.flags.sandbox ? { sandbox: this.flags.sandbox } : {}),
+    });
+    return this.#engine;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await this.#engine?.close();
+    return super.finally(error);
+  }
+
+  protected override toErrorJson(error: unknown): unknown {
+    const coreError = (error as { coreError?: CoreError }).coreError ?? error;
+    if (isCoreError(coreError)) return { error: coreError.toJSON() };
+    if (error instanceof Errors.CLIError) return { error: { code: 'USAGE', message: error.message } };
+    return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    if (this.jsonEnabled() && (error as { code?: string }).code !== 'EEXIT') {
+      // --json: the error as JSON on stdout, and the same exit code as without --json.
+      this.logJson(this.toErrorJson(error));
+      const exit = isCoreError(error)
+        ? exitCodeFor(error.code)
+        : ((error as { oclif?: { exit?: number } }).oclif?.exit ?? EXIT.ERROR);
+      return Errors.exit(exit);
+    }
+    if (isCoreError(error)) return super.catch(toCliError(error));
+    if ((error as { code?: string }).code === 'EEXIT') throw error; // this.exit(n): no error output, even with --json
+    if (
+      error instanceof Errors.CLIError ||
+      (error as { oclif?: { exit?: number } }).oclif?.exit !== undefined
+    )
+      return super.catch(error);
+    // An unexpected failure is a bug: say so plainly; DEBUG=* shows the stack.
+    this.debug(error.stack ?? String(error));
+    return super.catch(
+      new Errors.CLIError(
+        `Internal error: ${error.message}. Please report it (run with DEBUG=rootwarden* for details).`,
+        { exit: EXIT.ERROR },
+      ),
+    );
+  }
+}
+
+function toCliError(error: CoreError): Errors.CLIError {
+  const cliError = new Errors.CLIError(`${error.message} [${error.code}]`, {
+    exit: exitCodeFor(error.code),
+    ...(error.fix ? { suggestions: [error.fix] } : {}),
+  });
+  // Keep the code for --json output.
+  Object.assign(cliError, { coreError: error });
+  return cliError;
+}

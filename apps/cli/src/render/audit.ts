@@ -1,0 +1,86 @@
+import type { AccountAuditResult, AuditReport } from '@rootwarden/core';
+import { colorSeverity, colorStatus, colors } from './colors.js';
+import { renderTable } from './table.js';
+
+function day(timestamp: string | null): string {
+  return timestamp ? timestamp.slice(0, 10) : 'never';
+}
+
+function password(result: AccountAuditResult): string {
+  const credentials = result.rootCredentials;
+  if (!credentials) return '-';
+  if (!credentials.loginProfile) return 'no';
+  return `yes (used ${day(credentials.passwordLastUsed)})`;
+}
+
+function keys(result: AccountAuditResult): string {
+  const list = result.rootCredentials?.accessKeys;
+  if (!list) return '-';
+  if (list.length === 0) return '0';
+  const active = list.filter((key) => key.status === 'Active').length;
+  const parts = [
+    active > 0 ? `${active} active` : '',
+    list.length - active > 0 ? `${list.length - active} inactive` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+function mfa(result: AccountAuditResult): string {
+  const devices = result.rootCredentials?.mfaDevices;
+  if (!devices) return '-';
+  return devices.length === 0 ? 'none' : devices.map((device) => device.kind).join(', ');
+}
+
+function findings(result: AccountAuditResult): string {
+  if (result.status === 'skipped') return colors.dim(result.skipDetail ?? result.skipReason ?? 'skipped');
+  if (result.status === 'unknown')
+    return colors.yellow(`${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`);
+  if (result.findings.length === 0) return '-';
+  const counts = new Map<string, number>();
+  for (const finding of result.findings)
+    counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
+  return [...counts].map(([severity, count]) => `${count} ${colorSeverity(severity)}`).join(', ');
+}
+
+/** The default terminal view: one row per account, the summary, then each finding. */
+export function renderAuditTable(report: AuditReport): string {
+  const rows = report.accounts.map((result) => [
+    result.accountId,
+    result.name,
+    result.ouPathText || '-',
+    colorStatus(result.status),
+    password(result),
+    keys(result),
+    result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
+    mfa(result),
+    findings(result),
+  ]);
+  const lines = [
+    renderTable(
+      ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
+      rows,
+    ),
+    '',
+  ];
+  lines.push(summaryLine(report));
+  const withFindings = report.accounts.filter((result) => result.findings.length > 0);
+  if (withFindings.length > 0) {
+    lines.push('', 'Findings:');
+    for (const result of withFindings) {
+      for (const finding of result.findings) {
+        lines.push(
+          `  ${result.accountId}  ${colorSeverity(finding.severity.padEnd(8))}  ${finding.code}  ${finding.message}`,
+        );
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+export function summaryLine(report: AuditReport): string {
+  const { summary } = report;
+  const f = summary.findings;
+  const head = `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}: ${summary.exposed} exposed, ${summary.clean} clean, ${summary.unknown} unknown, ${summary.skipped} skipped`;
+  const tail = `findings: ${f.critical} critical, ${f.high} high, ${f.medium} medium, ${f.low} low`;
+  return `${head} · ${tail}${report.complete ? '' : colors.yellow(' · INCOMPLETE (interrupted)')}`;
+}

@@ -1,0 +1,59 @@
+import type { EnableStep, OrgStatus } from '@rootwarden/core';
+import { colors } from './colors.js';
+import { renderTable } from './table.js';
+
+function onOff(value: boolean | null): string {
+  if (value === null) return colors.yellow('unknown');
+  return value ? colors.green('enabled') : colors.red('disabled');
+}
+
+export function renderOrgStatus(status: OrgStatus): string {
+  const org = status.organization;
+  const rows: string[][] = [
+    ['Caller', `${status.caller.arn} (${status.caller.role})`],
+    ['Region / STS endpoint', `${status.region} · ${status.stsEndpoint}`],
+    [
+      'Organization',
+      org
+        ? `${org.id} (feature set ${org.featureSet}, management account ${org.managementAccountId})`
+        : colors.red('none'),
+    ],
+    ['Trusted access for IAM', onOff(status.trustedAccessForIam)],
+    ['RootCredentialsManagement', onOff(status.rootCredentialsManagement)],
+    ['RootSessions', onOff(status.rootSessions)],
+    [
+      'IAM delegated admin',
+      status.delegatedAdministrators === null
+        ? colors.yellow('unknown')
+        : status.delegatedAdministrators.map((admin) => `${admin.accountId} (${admin.name})`).join(', ') ||
+          'none',
+    ],
+    [
+      'Can do now',
+      Object.entries(status.capabilities)
+        .map(([name, can]) => `${name} ${can ? colors.green('yes') : colors.red('no')}`)
+        .join(', '),
+    ],
+  ];
+  const lines = [renderTable(['', ''], rows).split('\n').slice(1).join('\n')];
+  if (status.problems.length === 0) {
+    lines.push('', colors.green('No problems found.'));
+  } else {
+    lines.push('', `${status.problems.length} problem${status.problems.length === 1 ? '' : 's'}:`);
+    for (const problem of status.problems) {
+      lines.push(`  ${colors.red('✗')} ${problem.message} [${problem.code}]`, `    fix: ${problem.fix}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function renderEnableSteps(steps: EnableStep[]): string {
+  return steps
+    .map((step) => {
+      const mark =
+        step.status === 'pending' ? '•' : step.status === 'done' ? colors.green('✓') : colors.dim('=');
+      const label = step.status === 'already-enabled' ? colors.dim('already enabled') : step.status;
+      return `  ${mark} ${step.description} — ${label}`;
+    })
+    .join('\n');
+}

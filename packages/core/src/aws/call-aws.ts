@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { isThrottle, isTransient, mapAwsError } from './map-aws-error.js';
+import type { Pacer } from './pacer.js';
 
 export interface CallOptions {
   /** The AWS operation, for error messages and events. */
@@ -10,6 +11,8 @@ export interface CallOptions {
   onThrottle?: ((operation: string) => void) | undefined;
   /** Retries after the first attempt (default 8: about 40 s of backoff at most). */
   retries?: number;
+  /** Waits for the operation's client-side rate budget before each attempt. */
+  pacer?: Pacer | undefined;
 }
 
 /**
@@ -18,7 +21,13 @@ export interface CallOptions {
  */
 export async function callAws<T>(call: () => Promise<T>, options: CallOptions): Promise<T> {
   try {
-    return await pRetry(call, {
+    const attempt = options.pacer
+      ? async () => {
+          await options.pacer?.take(options.operation, options.signal);
+          return call();
+        }
+      : call;
+    return await pRetry(attempt, {
       retries: options.retries ?? 8,
       factor: 2,
       minTimeout: 100,

@@ -89,7 +89,7 @@ export async function describeOrganization(
 ): Promise<OrganizationInfo> {
   const output = await callAws(
     () => runtime.organizations.send(new DescribeOrganizationCommand({}), abortable(hooks.signal)),
-    { operation: 'DescribeOrganization', ...hooks },
+    { operation: 'DescribeOrganization', pacer: runtime.pacer, ...hooks },
   );
   const org = output.Organization;
   return {
@@ -110,7 +110,7 @@ export async function* listAccountPages(
         new ListAccountsCommand({ NextToken, MaxResults: 20 }),
         abortable(abortSignal),
       ),
-    { operation: 'ListAccounts', ...hooks },
+    { operation: 'ListAccounts', pacer: runtime.pacer, ...hooks },
   );
   for await (const page of source) yield (page.Accounts ?? []).map(toRecord);
 }
@@ -127,7 +127,7 @@ export async function listAccountsForParent(
         new ListAccountsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
         abortable(abortSignal),
       ),
-    { operation: 'ListAccountsForParent', ...hooks },
+    { operation: 'ListAccountsForParent', pacer: runtime.pacer, ...hooks },
   );
   return collect(source, (page) => (page.Accounts ?? []).map(toRecord));
 }
@@ -143,7 +143,7 @@ export async function describeAccount(
         new DescribeAccountCommand({ AccountId: accountId }),
         abortable(hooks.signal),
       ),
-    { operation: 'DescribeAccount', accountId, ...hooks },
+    { operation: 'DescribeAccount', accountId, pacer: runtime.pacer, ...hooks },
   );
   return toRecord(output.Account ?? { Id: accountId });
 }
@@ -152,7 +152,7 @@ export async function listRoots(runtime: AwsRuntime, hooks: CallHooks = {}): Pro
   const source = pages(
     (NextToken, abortSignal) =>
       runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(abortSignal)),
-    { operation: 'ListRoots', ...hooks },
+    { operation: 'ListRoots', pacer: runtime.pacer, ...hooks },
   );
   return collect(source, (page) =>
     (page.Roots ?? []).map((root) => ({ id: root.Id ?? '', name: root.Name ?? 'Root', parentId: null })),
@@ -170,7 +170,7 @@ export async function listChildOus(
         new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken, MaxResults: 20 }),
         abortable(abortSignal),
       ),
-    { operation: 'ListOrganizationalUnitsForParent', ...hooks },
+    { operation: 'ListOrganizationalUnitsForParent', pacer: runtime.pacer, ...hooks },
   );
   return collect(source, (page) =>
     (page.OrganizationalUnits ?? []).map((unit) => ({ id: unit.Id ?? '', name: unit.Name ?? '', parentId })),
@@ -184,7 +184,7 @@ export async function listServiceAccess(runtime: AwsRuntime, hooks: CallHooks = 
         new ListAWSServiceAccessForOrganizationCommand({ NextToken }),
         abortable(abortSignal),
       ),
-    { operation: 'ListAWSServiceAccessForOrganization', ...hooks },
+    { operation: 'ListAWSServiceAccessForOrganization', pacer: runtime.pacer, ...hooks },
   );
   return collect(source, (page) =>
     (page.EnabledServicePrincipals ?? []).flatMap((entry) =>
@@ -204,7 +204,7 @@ export async function enableServiceAccess(
         new EnableAWSServiceAccessCommand({ ServicePrincipal: servicePrincipal }),
         abortable(hooks.signal),
       ),
-    { operation: 'EnableAWSServiceAccess', ...hooks },
+    { operation: 'EnableAWSServiceAccess', pacer: runtime.pacer, ...hooks },
   );
 }
 
@@ -219,7 +219,7 @@ export async function listDelegatedAdministrators(
         new ListDelegatedAdministratorsCommand({ ServicePrincipal: servicePrincipal, NextToken }),
         abortable(abortSignal),
       ),
-    { operation: 'ListDelegatedAdministrators', ...hooks },
+    { operation: 'ListDelegatedAdministrators', pacer: runtime.pacer, ...hooks },
   );
   return collect(source, (page) =>
     (page.DelegatedAdministrators ?? []).map((admin) => ({

@@ -8,6 +8,7 @@ import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoreError } from '../errors.js';
+import { Pacer } from './pacer.js';
 
 /** An AWS SDK v3 request handler (the `requestHandler` seam), e.g. the sandbox's in-process handler. */
 export interface RequestHandler {
@@ -52,6 +53,8 @@ export class AwsRuntime {
   readonly sts: STSClient;
   readonly organizations: OrganizationsClient;
   readonly iam: IAMClient;
+  /** Client-side pacing of Organizations calls to their published quotas. */
+  readonly pacer = new Pacer();
   readonly #requestHandler: RequestHandler;
   readonly #ownsHandler: boolean;
 

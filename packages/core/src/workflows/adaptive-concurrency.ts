@@ -32,7 +32,8 @@ export class AdaptiveConcurrency {
     this.#cooldownMs = options.cooldownMs ?? 1_000;
     this.#onChange = options.onChange;
     this.#now = options.now ?? (() => performance.now());
-    this.limit = pLimit(this.#max);
+    // rejectOnClear: tasks dropped by clearQueue() (on abort) settle instead of hanging their awaiters.
+    this.limit = pLimit({ concurrency: this.#max, rejectOnClear: true });
   }
 
   get concurrency(): number {

@@ -159,31 +159,37 @@ export async function auditOrganization(
   const outcomes = new Map<string, Outcome>();
   const tasks: Promise<void>[] = [];
   let fatal: CoreError | undefined;
-  let orgTree: OrgTree | undefined;
   let listed: number | null = null;
-  let done = 0;
-  const backlog: string[] = [];
 
-  const resultOf = (accountId: string): AccountAuditResult => {
-    const record = records.get(accountId) as OrgAccountRecord;
-    return buildResult(record, outcomes.get(accountId), orgTree as OrgTree, skip, settings.recentDays);
+  // Results are announced once OU names are known (the tree walk runs alongside the audit); until
+  // then finished accounts wait in a backlog.
+  let orgTree: OrgTree | undefined;
+  let announced = 0;
+  const backlog: string[] = [];
+  const emit = (accountId: string, tree: OrgTree) => {
+    announced += 1;
+    const result = buildResult(
+      records.get(accountId) as OrgAccountRecord,
+      outcomes.get(accountId),
+      tree,
+      skip,
+      settings.recentDays,
+    );
+    context.onEvent?.({ type: 'account-done', result, done: announced, total: listed });
   };
-  const announce = (accountId: string) => {
-    done += 1;
-    if (!orgTree) {
-      backlog.push(accountId);
-      return;
-    }
-    context.onEvent?.({ type: 'account-done', result: resultOf(accountId), done, total: listed });
-  };
-  void tree.then((loaded) => {
-    orgTree = loaded;
-    let index = done - backlog.length;
-    for (const accountId of backlog.splice(0)) {
-      index += 1;
-      context.onEvent?.({ type: 'account-done', result: resultOf(accountId), done: index, total: listed });
-    }
-  });
+  const announce = (accountId: string) => (orgTree ? emit(accountId, orgTree) : backlog.push(accountId));
+  const treeReady = tree
+    .catch((error: unknown) => {
+      // OU names are a convenience: without them paths show OU ids. Only the caller's own problems stop the audit.
+      if (isCoreError(error) && ORGANIZATION_WIDE_CODES.has(error.code)) throw error;
+      return new OrgTree();
+    })
+    .then((loaded) => {
+      orgTree = loaded;
+      for (const accountId of backlog.splice(0)) emit(accountId, loaded);
+      return loaded;
+    });
+  treeReady.catch(() => undefined); // awaited below
 
   const auditOne = async (record: OrgAccountRecord): Promise<void> => {
     if (signal.aborted) return;
@@ -251,7 +257,7 @@ export async function auditOrganization(
   // Listing failed for a reason other than the user's interruption: the report cannot be complete.
   if (listingError && !(listingError.code === 'ABORTED' && context.signal?.aborted)) throw listingError;
 
-  orgTree = await tree.catch((error: unknown) => {
+  const finalTree = await treeReady.catch((error: unknown) => {
     if (context.signal?.aborted) return orgTree ?? new OrgTree();
     throw error;
   });
@@ -262,7 +268,7 @@ export async function auditOrganization(
       buildResult(
         records.get(accountId) as OrgAccountRecord,
         outcomes.get(accountId),
-        orgTree as OrgTree,
+        finalTree,
         skip,
         settings.recentDays,
       ),

@@ -128,7 +128,8 @@ function listBuckets(ctx: OperationContext): WireResponse {
   const max = Math.min(10_000, Math.max(1, Number(q.get('max-buckets') ?? 10_000) || 10_000));
   const after = q.get('continuation-token') ?? '';
   // BucketRegion is only returned when the request carries a parameter (aws-facts.md §5.1).
-  const withRegion = [...q.keys()].length > 0;
+  // (The SDK's `x-id` operation marker is not a parameter.)
+  const withRegion = [...q.keys()].some((k) => k !== 'x-id');
   const owned = [...ctx.world.buckets.values()]
     .filter((b) => b.accountId === ctx.caller.accountId && b.name.startsWith(prefix) && (!regionFilter || b.region === regionFilter))
     .sort((a, b) => (a.name < b.name ? -1 : 1))

@@ -135,10 +135,10 @@ const operations: Record<string, ServiceOperation> = {
   GetQueueAttributes: {
     resource: queueResource,
     handle: (ctx) => {
-      const queue = queueFor(ctx, 'sqs:GetQueueAttributes');
       const namesRaw = ctx.json.AttributeNames;
       if (namesRaw !== undefined && !(Array.isArray(namesRaw) && namesRaw.every((n) => typeof n === 'string')))
         throw kindError('malformed-body', 'Expected a list of strings for AttributeNames.');
+      const queue = queueFor(ctx, 'sqs:GetQueueAttributes');
       const names = (namesRaw as string[] | undefined) ?? [];
       for (const n of names) if (!KNOWN.has(n)) throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${n}.`);
       const all = attributes(queue);
@@ -149,11 +149,12 @@ const operations: Record<string, ServiceOperation> = {
   SetQueueAttributes: {
     resource: queueResource,
     handle: (ctx) => {
-      const queue = queueFor(ctx, 'sqs:SetQueueAttributes');
+      // Input shape is checked before the queue is looked up, as AWS deserializes before it authorizes.
       const attrs = ctx.json.Attributes;
       if (attrs === undefined || attrs === null) throw kindError('missing-parameter', 'The request must contain the parameter Attributes.');
       if (typeof attrs !== 'object' || Array.isArray(attrs) || !Object.values(attrs).every((v) => typeof v === 'string'))
         throw kindError('malformed-body', 'Expected a map of strings for Attributes.');
+      const queue = queueFor(ctx, 'sqs:SetQueueAttributes');
       const entries = Object.entries(attrs as Record<string, string>);
       for (const [name, value] of entries) {
         if (!SETTABLE.has(name)) throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${name}.`);

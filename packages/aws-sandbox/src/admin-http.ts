@@ -1,4 +1,4 @@
-import { SandboxAdminError, type SandboxAdmin } from './admin.js';
+import { type SandboxAdmin, SandboxAdminError } from './admin.js';
 import type { WireRequest, WireResponse } from './protocol/wire.js';
 import { ScenarioError } from './scenarios/schema.js';
 
@@ -38,12 +38,20 @@ export const ADMIN_ROUTES: ReadonlyArray<readonly [string, string, string]> = [
   ['PATCH', '/accounts/:id/root', 'set {"passwordLastUsed": ISO | null}'],
   ['PUT', '/accounts/:id/root/login-profile', 'create the login profile'],
   ['DELETE', '/accounts/:id/root/login-profile', 'delete the login profile'],
-  ['POST', '/accounts/:id/root/access-keys', 'add an access key {"accessKeyId", "status", "createDate", "lastUsed"}'],
+  [
+    'POST',
+    '/accounts/:id/root/access-keys',
+    'add an access key {"accessKeyId", "status", "createDate", "lastUsed"}',
+  ],
   ['PATCH', '/accounts/:id/root/access-keys/:key', 'set {"status", "lastUsed"}'],
   ['DELETE', '/accounts/:id/root/access-keys/:key', 'remove an access key'],
   ['POST', '/accounts/:id/root/signing-certificates', 'add a signing certificate'],
   ['DELETE', '/accounts/:id/root/signing-certificates/:cert', 'remove a signing certificate'],
-  ['POST', '/accounts/:id/root/mfa-devices', 'add an MFA device {"kind": "virtual"|"fido"|"hardware", "name", "serialNumber"}'],
+  [
+    'POST',
+    '/accounts/:id/root/mfa-devices',
+    'add an MFA device {"kind": "virtual"|"fido"|"hardware", "name", "serialNumber"}',
+  ],
   ['DELETE', '/accounts/:id/root/mfa-devices/:serial', 'remove an MFA device (serial URL-encoded)'],
   ['GET', '/buckets/:name/policy', 'a bucket policy'],
   ['PUT', '/buckets/:name/policy', 'set a bucket policy (body = policy JSON)'],
@@ -67,7 +75,8 @@ function handlers(admin: SandboxAdmin): Record<string, Handler> {
     'GET /scenario': () => admin.scenario(),
     'PUT /scenario': ({ body }) => {
       if (typeof body.name === 'string') return admin.loadScenario(body.name);
-      if (body.scenario && typeof body.scenario === 'object') return admin.loadScenario(body.scenario as never);
+      if (body.scenario && typeof body.scenario === 'object')
+        return admin.loadScenario(body.scenario as never);
       throw new SandboxAdminError('give {"name": "blog"} or {"scenario": {...}}');
     },
     'GET /principals': () => admin.principals(),
@@ -85,8 +94,10 @@ function handlers(admin: SandboxAdmin): Record<string, Handler> {
     'GET /sessions': () => admin.sessions(),
     'GET /clock': () => ({ now: admin.now().toISOString() }),
     'PUT /clock': ({ body }) => {
-      if (body.advanceSeconds !== undefined) return { now: admin.advanceClock(num(body.advanceSeconds, 'advanceSeconds') * 1000).toISOString() };
-      if (typeof body.now === 'string' || typeof body.now === 'number') return { now: admin.setClock(body.now).toISOString() };
+      if (body.advanceSeconds !== undefined)
+        return { now: admin.advanceClock(num(body.advanceSeconds, 'advanceSeconds') * 1000).toISOString() };
+      if (typeof body.now === 'string' || typeof body.now === 'number')
+        return { now: admin.setClock(body.now).toISOString() };
       throw new SandboxAdminError('give {"now": ISO} or {"advanceSeconds": N}');
     },
     'GET /latency': () => admin.latency(),
@@ -107,19 +118,31 @@ function handlers(admin: SandboxAdmin): Record<string, Handler> {
       if (!('passwordLastUsed' in body)) throw new SandboxAdminError('give {"passwordLastUsed": ISO | null}');
       return admin.setPasswordLastUsed(p(params, 0), body.passwordLastUsed as string | null);
     },
-    'PUT /accounts/:id/root/login-profile': ({ params, body }) => admin.createLoginProfile(p(params, 0), body as never),
+    'PUT /accounts/:id/root/login-profile': ({ params, body }) =>
+      admin.createLoginProfile(p(params, 0), body as never),
     'DELETE /accounts/:id/root/login-profile': ({ params }) => admin.deleteLoginProfile(p(params, 0)),
-    'POST /accounts/:id/root/access-keys': ({ params, body }) => admin.addAccessKey(p(params, 0), body as never),
-    'PATCH /accounts/:id/root/access-keys/:key': ({ params, body }) => admin.updateAccessKey(p(params, 0), p(params, 1), body as never),
-    'DELETE /accounts/:id/root/access-keys/:key': ({ params }) => admin.removeAccessKey(p(params, 0), p(params, 1)),
-    'POST /accounts/:id/root/signing-certificates': ({ params, body }) => admin.addSigningCertificate(p(params, 0), body as never),
-    'DELETE /accounts/:id/root/signing-certificates/:cert': ({ params }) => admin.removeSigningCertificate(p(params, 0), p(params, 1)),
-    'POST /accounts/:id/root/mfa-devices': ({ params, body }) => admin.addMfaDevice(p(params, 0), body as never),
-    'DELETE /accounts/:id/root/mfa-devices/:serial': ({ params }) => admin.removeMfaDevice(p(params, 0), p(params, 1)),
+    'POST /accounts/:id/root/access-keys': ({ params, body }) =>
+      admin.addAccessKey(p(params, 0), body as never),
+    'PATCH /accounts/:id/root/access-keys/:key': ({ params, body }) =>
+      admin.updateAccessKey(p(params, 0), p(params, 1), body as never),
+    'DELETE /accounts/:id/root/access-keys/:key': ({ params }) =>
+      admin.removeAccessKey(p(params, 0), p(params, 1)),
+    'POST /accounts/:id/root/signing-certificates': ({ params, body }) =>
+      admin.addSigningCertificate(p(params, 0), body as never),
+    'DELETE /accounts/:id/root/signing-certificates/:cert': ({ params }) =>
+      admin.removeSigningCertificate(p(params, 0), p(params, 1)),
+    'POST /accounts/:id/root/mfa-devices': ({ params, body }) =>
+      admin.addMfaDevice(p(params, 0), body as never),
+    'DELETE /accounts/:id/root/mfa-devices/:serial': ({ params }) =>
+      admin.removeMfaDevice(p(params, 0), p(params, 1)),
     'GET /buckets/:name/policy': ({ params }) => ({ policy: admin.bucketPolicy(p(params, 0)) }),
-    'PUT /buckets/:name/policy': ({ params, body }) => ({ policy: admin.setBucketPolicy(p(params, 0), body) }),
+    'PUT /buckets/:name/policy': ({ params, body }) => ({
+      policy: admin.setBucketPolicy(p(params, 0), body),
+    }),
     'DELETE /buckets/:name/policy': ({ params }) => ({ policy: admin.setBucketPolicy(p(params, 0), null) }),
-    'GET /queues/:account/:name/policy': ({ params, query }) => ({ policy: admin.queuePolicy(p(params, 0), p(params, 1), query.get('region') ?? undefined) }),
+    'GET /queues/:account/:name/policy': ({ params, query }) => ({
+      policy: admin.queuePolicy(p(params, 0), p(params, 1), query.get('region') ?? undefined),
+    }),
     'PUT /queues/:account/:name/policy': ({ params, body, query }) => ({
       policy: admin.setQueuePolicy(p(params, 0), p(params, 1), body, query.get('region') ?? undefined),
     }),
@@ -139,8 +162,14 @@ export function createAdminRouter(admin: SandboxAdmin): (req: WireRequest) => Wi
   return (req) => {
     if (!req.loopback) return json(403, { error: 'the sandbox admin surface only answers loopback clients' });
     const path = req.path.slice(ADMIN_PREFIX.length) || '/';
-    const segments = path.split('/').slice(1).filter((s, i, all) => s !== '' || i < all.length - 1);
-    if (path === '/' || path === '') return json(200, { routes: ADMIN_ROUTES.map(([m, r, d]) => ({ method: m, path: `${ADMIN_PREFIX}${r}`, description: d })) });
+    const segments = path
+      .split('/')
+      .slice(1)
+      .filter((s, i, all) => s !== '' || i < all.length - 1);
+    if (path === '/' || path === '')
+      return json(200, {
+        routes: ADMIN_ROUTES.map(([m, r, d]) => ({ method: m, path: `${ADMIN_PREFIX}${r}`, description: d })),
+      });
     const method = req.method.toUpperCase();
     let pathMatched = false;
     for (const { key, method: m, parts } of patterns) {
@@ -169,17 +198,21 @@ export function createAdminRouter(admin: SandboxAdmin): (req: WireRequest) => Wi
         } catch {
           return json(400, { error: 'the body must be JSON' });
         }
-        if (body === null || typeof body !== 'object') return json(400, { error: 'the body must be a JSON object or list' });
+        if (body === null || typeof body !== 'object')
+          return json(400, { error: 'the body must be a JSON object or list' });
       }
       try {
         const result = (table[key] as Handler)({ body, params, query: new URLSearchParams(req.rawQuery) });
         return json(200, result ?? {});
       } catch (error) {
         if (error instanceof SandboxAdminError) return json(error.status, { error: error.message });
-        if (error instanceof ScenarioError) return json(400, { error: error.message, problems: error.problems });
+        if (error instanceof ScenarioError)
+          return json(400, { error: error.message, problems: error.problems });
         return json(500, { error: (error as Error).message });
       }
     }
-    return json(pathMatched ? 405 : 404, { error: pathMatched ? `method ${method} not allowed here` : `no admin route ${req.path}` });
+    return json(pathMatched ? 405 : 404, {
+      error: pathMatched ? `method ${method} not allowed here` : `no admin route ${req.path}`,
+    });
   };
 }

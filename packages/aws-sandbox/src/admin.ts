@@ -6,7 +6,7 @@ import { resolveScenario } from './scenarios/load.js';
 import { SAMPLE_CERTIFICATE_BODY } from './scenarios/sample-certificate.js';
 import type { AccountStateName, Scenario, ScenarioInput } from './scenarios/schema.js';
 import type { IssuedSecret } from './state/credentials.js';
-import { type AccountState, type RootFeature, policyText, queueKey } from './state/world.js';
+import { type AccountState, policyText, queueKey, type RootFeature } from './state/world.js';
 import { randomChars } from './util/random.js';
 import { isoSeconds } from './util/time.js';
 
@@ -47,7 +47,12 @@ export interface RootCredentialState {
   createDate: string;
   passwordLastUsed: string | null;
   loginProfile: { createDate: string; passwordResetRequired: boolean } | null;
-  accessKeys: { accessKeyId: string; status: 'Active' | 'Inactive'; createDate: string; lastUsed: { date: string; serviceName: string; region: string } | null }[];
+  accessKeys: {
+    accessKeyId: string;
+    status: 'Active' | 'Inactive';
+    createDate: string;
+    lastUsed: { date: string; serviceName: string; region: string } | null;
+  }[];
   signingCertificates: { certificateId: string; status: 'Active' | 'Inactive'; uploadDate: string }[];
   mfaDevices: { serialNumber: string; kind: 'virtual' | 'fido' | 'hardware'; enableDate: string }[];
 }
@@ -94,26 +99,68 @@ export interface SandboxAdmin {
   quotas(): { enabled: boolean; rules: Record<string, QuotaRule | null> };
   setQuotas(overrides: QuotaOverrides): { enabled: boolean; rules: Record<string, QuotaRule | null> };
   account(accountId: string): AccountInfo;
-  setAccount(accountId: string, changes: { state?: AccountStateName; scpDeniesRootSession?: boolean }): AccountInfo;
-  setOrganization(changes: { rootFeatures?: RootFeature[]; trustedAccess?: string[] }): { rootFeatures: RootFeature[]; trustedAccess: string[] };
+  setAccount(
+    accountId: string,
+    changes: { state?: AccountStateName; scpDeniesRootSession?: boolean },
+  ): AccountInfo;
+  setOrganization(changes: { rootFeatures?: RootFeature[]; trustedAccess?: string[] }): {
+    rootFeatures: RootFeature[];
+    trustedAccess: string[];
+  };
   rootCredentials(accountId: string): RootCredentialState;
   setPasswordLastUsed(accountId: string, date: DateInput | null): RootCredentialState;
-  createLoginProfile(accountId: string, options?: { createDate?: DateInput; passwordResetRequired?: boolean }): RootCredentialState;
+  createLoginProfile(
+    accountId: string,
+    options?: { createDate?: DateInput; passwordResetRequired?: boolean },
+  ): RootCredentialState;
   deleteLoginProfile(accountId: string): RootCredentialState;
   addAccessKey(
     accountId: string,
-    options?: { accessKeyId?: string; status?: 'Active' | 'Inactive'; createDate?: DateInput; lastUsed?: { date: DateInput; serviceName?: string; region?: string } },
+    options?: {
+      accessKeyId?: string;
+      status?: 'Active' | 'Inactive';
+      createDate?: DateInput;
+      lastUsed?: { date: DateInput; serviceName?: string; region?: string };
+    },
   ): RootCredentialState;
-  updateAccessKey(accountId: string, accessKeyId: string, changes: { status?: 'Active' | 'Inactive'; lastUsed?: { date: DateInput; serviceName?: string; region?: string } | null }): RootCredentialState;
+  updateAccessKey(
+    accountId: string,
+    accessKeyId: string,
+    changes: {
+      status?: 'Active' | 'Inactive';
+      lastUsed?: { date: DateInput; serviceName?: string; region?: string } | null;
+    },
+  ): RootCredentialState;
   removeAccessKey(accountId: string, accessKeyId: string): RootCredentialState;
-  addSigningCertificate(accountId: string, options?: { certificateId?: string; status?: 'Active' | 'Inactive'; uploadDate?: DateInput; body?: string }): RootCredentialState;
+  addSigningCertificate(
+    accountId: string,
+    options?: {
+      certificateId?: string;
+      status?: 'Active' | 'Inactive';
+      uploadDate?: DateInput;
+      body?: string;
+    },
+  ): RootCredentialState;
   removeSigningCertificate(accountId: string, certificateId: string): RootCredentialState;
-  addMfaDevice(accountId: string, options: { kind: 'virtual' | 'fido' | 'hardware'; name?: string; serialNumber?: string; enableDate?: DateInput }): RootCredentialState;
+  addMfaDevice(
+    accountId: string,
+    options: {
+      kind: 'virtual' | 'fido' | 'hardware';
+      name?: string;
+      serialNumber?: string;
+      enableDate?: DateInput;
+    },
+  ): RootCredentialState;
   removeMfaDevice(accountId: string, serialNumber: string): RootCredentialState;
   bucketPolicy(bucket: string): string | null;
   setBucketPolicy(bucket: string, policy: string | Record<string, unknown> | null): string | null;
   queuePolicy(accountId: string, queueName: string, region?: string): string | null;
-  setQueuePolicy(accountId: string, queueName: string, policy: string | Record<string, unknown> | null, region?: string): string | null;
+  setQueuePolicy(
+    accountId: string,
+    queueName: string,
+    policy: string | Record<string, unknown> | null,
+    region?: string,
+  ): string | null;
 }
 
 export function mfaKind(serial: string): 'virtual' | 'fido' | 'hardware' {
@@ -124,7 +171,8 @@ export function mfaKind(serial: string): 'virtual' | 'fido' | 'hardware' {
 
 export function createAdmin(core: SandboxCore): SandboxAdmin {
   const toMs = (value: DateInput): number => {
-    const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+    const ms =
+      value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
     if (Number.isNaN(ms)) throw new SandboxAdminError(`invalid date: ${String(value)}`);
     return ms;
   };
@@ -150,15 +198,34 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
       accountId,
       createDate: isoSeconds(r.createDate),
       passwordLastUsed: r.passwordLastUsed === undefined ? null : isoSeconds(r.passwordLastUsed),
-      loginProfile: r.loginProfile ? { createDate: isoSeconds(r.loginProfile.createDate), passwordResetRequired: r.loginProfile.passwordResetRequired } : null,
+      loginProfile: r.loginProfile
+        ? {
+            createDate: isoSeconds(r.loginProfile.createDate),
+            passwordResetRequired: r.loginProfile.passwordResetRequired,
+          }
+        : null,
       accessKeys: r.accessKeys.map((k) => ({
         accessKeyId: k.accessKeyId,
         status: k.status,
         createDate: isoSeconds(k.createDate),
-        lastUsed: k.lastUsed ? { date: isoSeconds(k.lastUsed.date), serviceName: k.lastUsed.serviceName, region: k.lastUsed.region } : null,
+        lastUsed: k.lastUsed
+          ? {
+              date: isoSeconds(k.lastUsed.date),
+              serviceName: k.lastUsed.serviceName,
+              region: k.lastUsed.region,
+            }
+          : null,
       })),
-      signingCertificates: r.signingCertificates.map((c) => ({ certificateId: c.certificateId, status: c.status, uploadDate: isoSeconds(c.uploadDate) })),
-      mfaDevices: r.mfaDevices.map((m) => ({ serialNumber: m.serialNumber, kind: mfaKind(m.serialNumber), enableDate: isoSeconds(m.enableDate) })),
+      signingCertificates: r.signingCertificates.map((c) => ({
+        certificateId: c.certificateId,
+        status: c.status,
+        uploadDate: isoSeconds(c.uploadDate),
+      })),
+      mfaDevices: r.mfaDevices.map((m) => ({
+        serialNumber: m.serialNumber,
+        kind: mfaKind(m.serialNumber),
+        enableDate: isoSeconds(m.enableDate),
+      })),
     };
   };
   const accountInfo = (account: AccountState): AccountInfo => ({
@@ -171,7 +238,8 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
   });
   const allKeyIds = (): Set<string> => {
     const ids = new Set<string>(core.credentials.byAccessKey.keys());
-    for (const a of core.world.accounts.values()) for (const k of a.rootUser.accessKeys) ids.add(k.accessKeyId);
+    for (const a of core.world.accounts.values())
+      for (const k of a.rootUser.accessKeys) ids.add(k.accessKeyId);
     return ids;
   };
   const queueOf = (accountId: string, name: string, region?: string) => {
@@ -242,7 +310,8 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     latency: () => ({ ...core.faults.latency }),
     setLatency: (latency) => {
       const next = { ...core.faults.latency, ...latency };
-      if (!(next.fixedMs >= 0) || !(next.jitterMs >= 0)) throw new SandboxAdminError('latency values must be >= 0');
+      if (!(next.fixedMs >= 0) || !(next.jitterMs >= 0))
+        throw new SandboxAdminError('latency values must be >= 0');
       core.faults.latency = next;
       return { ...next };
     },
@@ -261,7 +330,8 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     },
     setQuotas: (overrides) => {
       for (const [api, rule] of Object.entries(overrides.rules ?? {}))
-        if (rule !== null && !(rule.rate > 0 && rule.burst >= 1)) throw new SandboxAdminError(`quota ${api}: rate must be > 0 and burst >= 1`);
+        if (rule !== null && !(rule.rate > 0 && rule.burst >= 1))
+          throw new SandboxAdminError(`quota ${api}: rate must be > 0 and burst >= 1`);
       core.quotas.configure(overrides);
       const { enabled, rules } = core.quotas.current();
       return { enabled, rules };
@@ -270,7 +340,8 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     setAccount: (accountId, changes) => {
       const account = accountOf(accountId);
       if (changes.state !== undefined) account.state = changes.state;
-      if (changes.scpDeniesRootSession !== undefined) account.scpDeniesRootSession = changes.scpDeniesRootSession;
+      if (changes.scpDeniesRootSession !== undefined)
+        account.scpDeniesRootSession = changes.scpDeniesRootSession;
       return accountInfo(account);
     },
     setOrganization: (changes) => {
@@ -290,7 +361,8 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     },
     createLoginProfile: (accountId, options = {}) => {
       const root = accountOf(accountId).rootUser;
-      if (root.loginProfile) throw new SandboxAdminError(`account ${accountId}: the root user already has a login profile`, 409);
+      if (root.loginProfile)
+        throw new SandboxAdminError(`account ${accountId}: the root user already has a login profile`, 409);
       root.loginProfile = {
         createDate: options.createDate === undefined ? nowSeconds() : toMs(options.createDate),
         passwordResetRequired: options.passwordResetRequired ?? false,
@@ -299,22 +371,29 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     },
     deleteLoginProfile: (accountId) => {
       const root = accountOf(accountId).rootUser;
-      if (!root.loginProfile) throw new SandboxAdminError(`account ${accountId}: the root user has no login profile`, 404);
+      if (!root.loginProfile)
+        throw new SandboxAdminError(`account ${accountId}: the root user has no login profile`, 404);
       root.loginProfile = undefined;
       return rootState(accountId);
     },
     addAccessKey: (accountId, options = {}) => {
       const root = accountOf(accountId).rootUser;
-      if (root.accessKeys.length >= 2) throw new SandboxAdminError(`account ${accountId}: at most 2 access keys`, 409);
+      if (root.accessKeys.length >= 2)
+        throw new SandboxAdminError(`account ${accountId}: at most 2 access keys`, 409);
       const id = options.accessKeyId ?? `AKIA${randomChars(16)}`;
-      if (!/^AKIA[A-Z0-9]{16}$/.test(id)) throw new SandboxAdminError('accessKeyId must be AKIA followed by 16 letters or digits');
+      if (!/^AKIA[A-Z0-9]{16}$/.test(id))
+        throw new SandboxAdminError('accessKeyId must be AKIA followed by 16 letters or digits');
       if (allKeyIds().has(id)) throw new SandboxAdminError(`access key ${id} already exists`, 409);
       root.accessKeys.push({
         accessKeyId: id,
         status: options.status ?? 'Active',
         createDate: options.createDate === undefined ? nowSeconds() : toMs(options.createDate),
         lastUsed: options.lastUsed
-          ? { date: toMs(options.lastUsed.date), serviceName: options.lastUsed.serviceName ?? 'iam', region: options.lastUsed.region ?? 'us-east-1' }
+          ? {
+              date: toMs(options.lastUsed.date),
+              serviceName: options.lastUsed.serviceName ?? 'iam',
+              region: options.lastUsed.region ?? 'us-east-1',
+            }
           : undefined,
       });
       return rootState(accountId);
@@ -325,20 +404,26 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
       if (changes.status) key.status = changes.status;
       if (changes.lastUsed !== undefined)
         key.lastUsed = changes.lastUsed
-          ? { date: toMs(changes.lastUsed.date), serviceName: changes.lastUsed.serviceName ?? 'iam', region: changes.lastUsed.region ?? 'us-east-1' }
+          ? {
+              date: toMs(changes.lastUsed.date),
+              serviceName: changes.lastUsed.serviceName ?? 'iam',
+              region: changes.lastUsed.region ?? 'us-east-1',
+            }
           : undefined;
       return rootState(accountId);
     },
     removeAccessKey: (accountId, accessKeyId) => {
       const root = accountOf(accountId).rootUser;
       const index = root.accessKeys.findIndex((k) => k.accessKeyId === accessKeyId);
-      if (index < 0) throw new SandboxAdminError(`account ${accountId}: no root access key ${accessKeyId}`, 404);
+      if (index < 0)
+        throw new SandboxAdminError(`account ${accountId}: no root access key ${accessKeyId}`, 404);
       root.accessKeys.splice(index, 1);
       return rootState(accountId);
     },
     addSigningCertificate: (accountId, options = {}) => {
       const root = accountOf(accountId).rootUser;
-      if (root.signingCertificates.length >= 2) throw new SandboxAdminError(`account ${accountId}: at most 2 signing certificates`, 409);
+      if (root.signingCertificates.length >= 2)
+        throw new SandboxAdminError(`account ${accountId}: at most 2 signing certificates`, 409);
       root.signingCertificates.push({
         certificateId: options.certificateId ?? randomChars(32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'),
         body: options.body ?? SAMPLE_CERTIFICATE_BODY,
@@ -350,13 +435,15 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     removeSigningCertificate: (accountId, certificateId) => {
       const root = accountOf(accountId).rootUser;
       const index = root.signingCertificates.findIndex((c) => c.certificateId === certificateId);
-      if (index < 0) throw new SandboxAdminError(`account ${accountId}: no signing certificate ${certificateId}`, 404);
+      if (index < 0)
+        throw new SandboxAdminError(`account ${accountId}: no signing certificate ${certificateId}`, 404);
       root.signingCertificates.splice(index, 1);
       return rootState(accountId);
     },
     addMfaDevice: (accountId, options) => {
       const root = accountOf(accountId).rootUser;
-      if (root.mfaDevices.length >= 8) throw new SandboxAdminError(`account ${accountId}: at most 8 MFA devices`, 409);
+      if (root.mfaDevices.length >= 8)
+        throw new SandboxAdminError(`account ${accountId}: at most 8 MFA devices`, 409);
       const name = options.name ?? 'root-account-mfa-device';
       const serial =
         options.serialNumber ??
@@ -368,8 +455,12 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
               ? `GAHT${randomChars(8, '0123456789')}`
               : undefined);
       if (!serial) throw new SandboxAdminError('kind must be virtual, fido or hardware');
-      if (root.mfaDevices.some((d) => d.serialNumber === serial)) throw new SandboxAdminError(`MFA device ${serial} already exists`, 409);
-      root.mfaDevices.push({ serialNumber: serial, enableDate: options.enableDate === undefined ? nowSeconds() : toMs(options.enableDate) });
+      if (root.mfaDevices.some((d) => d.serialNumber === serial))
+        throw new SandboxAdminError(`MFA device ${serial} already exists`, 409);
+      root.mfaDevices.push({
+        serialNumber: serial,
+        enableDate: options.enableDate === undefined ? nowSeconds() : toMs(options.enableDate),
+      });
       return rootState(accountId);
     },
     removeMfaDevice: (accountId, serialNumber) => {
@@ -394,4 +485,3 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     },
   };
 }
-

@@ -1,4 +1,4 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WireRequest, WireResponse } from './protocol/wire.js';
 
@@ -68,13 +68,22 @@ export function createHttpServer(serve: (req: WireRequest) => Promise<WireRespon
         },
         (error: unknown) => {
           console.error('[aws-sandbox] unhandled error', error);
-          send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"__type":"InternalFailure"}' }, false);
+          send(
+            res,
+            {
+              status: 500,
+              headers: { 'content-type': 'application/json' },
+              body: '{"__type":"InternalFailure"}',
+            },
+            false,
+          );
         },
       );
     });
   });
   server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();
   });
   return server;

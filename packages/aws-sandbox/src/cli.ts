@@ -27,10 +27,16 @@ Options:
 
 class UsageError extends Error {}
 
-function number(value: string | undefined, flag: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+function number(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${flag} must be a number between ${min} and ${max} (got "${value}")`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a number between ${min} and ${max} (got "${value}")`);
   return n;
 }
 
@@ -41,7 +47,10 @@ function quotaRules(values: string[]): Record<string, QuotaRule> {
     if (!m) throw new UsageError(`--quota must look like service:Operation=RATE[:BURST] (got "${value}")`);
     const rate = Number(m[2]);
     if (rate <= 0) throw new UsageError(`--quota rate must be > 0 (got "${value}")`);
-    rules[m[1] as string] = { rate, burst: m[3] === undefined ? Math.max(1, Math.ceil(rate)) : Math.max(1, Number(m[3])) };
+    rules[m[1] as string] = {
+      rate,
+      burst: m[3] === undefined ? Math.max(1, Math.ceil(rate)) : Math.max(1, Number(m[3])),
+    };
   }
   return rules;
 }
@@ -90,7 +99,9 @@ export async function main(argv: string[]): Promise<number> {
     const faultRate = number(v['fault-rate'], '--fault-rate', 0, 1) ?? 0;
     const faultKind = (v['fault-kind'] ?? 'random') as FaultKind;
     if (!['random', 'throttle', 'internal', 'unavailable', 'drop'].includes(faultKind))
-      throw new UsageError(`--fault-kind must be random, throttle, internal, unavailable or drop (got "${faultKind}")`);
+      throw new UsageError(
+        `--fault-kind must be random, throttle, internal, unavailable or drop (got "${faultKind}")`,
+      );
     const quotas: QuotaOverrides = { enabled: !v['no-quotas'], rules: quotaRules(v.quota ?? []) };
     const seed = number(v.seed, '--seed', 0);
     sandbox = createSandbox({
@@ -127,7 +138,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     server = await sandbox.listen({ port, host });
   } catch (error) {
-    process.stderr.write(`rootwarden-sandbox: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    process.stderr.write(
+      `rootwarden-sandbox: cannot listen on ${host}:${port}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
   const lines = [
@@ -136,7 +149,9 @@ export async function main(argv: string[]): Promise<number> {
     `export AWS_DEFAULT_REGION=${shellQuote(region)}`,
     `export AWS_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}`,
     `export AWS_SECRET_ACCESS_KEY=${shellQuote(credentials.secretAccessKey)}`,
-    credentials.sessionToken ? `export AWS_SESSION_TOKEN=${shellQuote(credentials.sessionToken)}` : 'unset AWS_SESSION_TOKEN',
+    credentials.sessionToken
+      ? `export AWS_SESSION_TOKEN=${shellQuote(credentials.sessionToken)}`
+      : 'unset AWS_SESSION_TOKEN',
     'unset AWS_PROFILE',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,7 +15,8 @@ export function createClock(): Clock {
   return {
     now: () => Date.now() + offset,
     set: (time) => {
-      const target = time instanceof Date ? time.getTime() : typeof time === 'string' ? Date.parse(time) : time;
+      const target =
+        time instanceof Date ? time.getTime() : typeof time === 'string' ? Date.parse(time) : time;
       if (Number.isNaN(target)) throw new Error(`invalid clock time: ${String(time)}`);
       offset = target - Date.now();
     },

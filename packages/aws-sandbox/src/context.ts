@@ -8,8 +8,24 @@ import { taskPolicyAllows } from './task-policies.js';
 
 /** Who signed the request. */
 export type Caller =
-  | { kind: 'principal'; principal: PrincipalState; accountId: string; arn: string; userId: string; accessKeyId: string; isRoot: boolean }
-  | { kind: 'session'; session: SessionState; accountId: string; arn: string; userId: string; accessKeyId: string; isRoot: true };
+  | {
+      kind: 'principal';
+      principal: PrincipalState;
+      accountId: string;
+      arn: string;
+      userId: string;
+      accessKeyId: string;
+      isRoot: boolean;
+    }
+  | {
+      kind: 'session';
+      session: SessionState;
+      accountId: string;
+      arn: string;
+      userId: string;
+      accessKeyId: string;
+      isRoot: true;
+    };
 
 export interface OperationContext {
   core: SandboxCore;
@@ -41,11 +57,23 @@ function onResource(resource: string | undefined, format: DenyFormat): string {
 }
 
 /** AWS's enhanced AccessDenied wording for an explicit deny. */
-export function explicitDenyMessage(arn: string, action: string, resource: string | undefined, policyType: string, format: DenyFormat = {}): string {
+export function explicitDenyMessage(
+  arn: string,
+  action: string,
+  resource: string | undefined,
+  policyType: string,
+  format: DenyFormat = {},
+): string {
   return `User: ${arn} is not authorized to perform: ${action}${onResource(resource, format)} with an explicit deny in ${policyType}`;
 }
 
-export function implicitDenyMessage(arn: string, action: string, resource: string | undefined, format: DenyFormat = {}, kind = 'identity-based'): string {
+export function implicitDenyMessage(
+  arn: string,
+  action: string,
+  resource: string | undefined,
+  format: DenyFormat = {},
+  kind = 'identity-based',
+): string {
   return `User: ${arn} is not authorized to perform: ${action}${onResource(resource, format)} because no ${kind} policy allows the ${action} action`;
 }
 
@@ -53,14 +81,25 @@ export function implicitDenyMessage(arn: string, action: string, resource: strin
  * IAM evaluation as the sandbox models it: a root session's task policy (explicit deny outside it),
  * then a member SCP that denies root sessions, then the principal's identity policy (implicit deny).
  */
-export function authorize(ctx: OperationContext, action: string, resource?: string, format: DenyFormat = {}): void {
+export function authorize(
+  ctx: OperationContext,
+  action: string,
+  resource?: string,
+  format: DenyFormat = {},
+): void {
   const caller = ctx.caller;
   if (caller.kind === 'session') {
     const session = caller.session;
     if (!taskPolicyAllows(session.taskPolicy, action, resource, session.accountId))
-      throw kindError('access-denied', explicitDenyMessage(caller.arn, action, resource, 'an identity-based policy', format));
+      throw kindError(
+        'access-denied',
+        explicitDenyMessage(caller.arn, action, resource, 'an identity-based policy', format),
+      );
     if (ctx.world.accounts.get(session.accountId)?.scpDeniesRootSession)
-      throw kindError('access-denied', explicitDenyMessage(caller.arn, action, resource, 'a service control policy', format));
+      throw kindError(
+        'access-denied',
+        explicitDenyMessage(caller.arn, action, resource, 'a service control policy', format),
+      );
     return;
   }
   if (!caller.principal.isAllowed(action))

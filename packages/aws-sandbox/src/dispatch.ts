@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Caller, type OperationContext, authorize } from './context.js';
+import { authorize, type Caller, type OperationContext } from './context.js';
 import { AwsError, kindError } from './errors.js';
 import { parseForm, renderQueryError } from './protocol/query.js';
 import type { WireRequest, WireResponse } from './protocol/wire.js';
@@ -24,7 +24,11 @@ const SERVICES: Record<string, ServiceDefinition> = {
 };
 
 const EMPTY_QUERY: Map<string, string> = new Map();
-const QUERY_VERSIONS: Record<string, string> = { '2011-06-15': 'sts', '2010-05-08': 'iam', '2016-11-15': 'ec2' };
+const QUERY_VERSIONS: Record<string, string> = {
+  '2011-06-15': 'sts',
+  '2010-05-08': 'iam',
+  '2016-11-15': 'ec2',
+};
 
 /** Without a credential scope (unsigned or malformed requests) the service is inferred like AWS's front ends would route. */
 function guessService(req: WireRequest): string {
@@ -48,31 +52,52 @@ function guessService(req: WireRequest): string {
 /** Services the sandbox does not model still answer in a plausible protocol, never with HTML. */
 function unknownService(name: string, req: WireRequest): ServiceDefinition {
   const target = req.headers['x-amz-target'];
-  const isQuery = !target && (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+  const isQuery =
+    !target && (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
   return {
     name,
     actionPrefix: name,
     protocol: target ? 'json' : isQuery ? 'query' : 'rest-xml',
-    operationName: (_req, ctx) => (target ? target.slice(target.indexOf('.') + 1) || undefined : ctx.query.get('Action')),
+    operationName: (_req, ctx) =>
+      target ? target.slice(target.indexOf('.') + 1) || undefined : ctx.query.get('Action'),
     renderError: (error, requestId) => {
       if (isQuery) return renderQueryError(error, `https://${name}.amazonaws.com/doc/`, requestId);
       const code =
-        error.kind === 'access-denied' ? 'AccessDeniedException' : error.kind === 'service' ? error.code : error.kind === 'throttling' ? 'ThrottlingException' : 'UnknownOperationException';
+        error.kind === 'access-denied'
+          ? 'AccessDeniedException'
+          : error.kind === 'service'
+            ? error.code
+            : error.kind === 'throttling'
+              ? 'ThrottlingException'
+              : 'UnknownOperationException';
       const status = error.kind === 'access-denied' ? 403 : error.status >= 500 ? error.status : 400;
       return {
         status,
-        headers: { 'content-type': 'application/json', 'x-amzn-errortype': code, 'x-amzn-requestid': requestId },
-        body: JSON.stringify({ __type: code, message: error.message || `The sandbox does not model the ${name} service.` }),
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': code,
+          'x-amzn-requestid': requestId,
+        },
+        body: JSON.stringify({
+          __type: code,
+          message: error.message || `The sandbox does not model the ${name} service.`,
+        }),
       };
     },
     operations: {},
   };
 }
 
-function authenticate(core: SandboxCore, req: WireRequest, auth: ParsedAuthorization, service: string): Caller {
+function authenticate(
+  core: SandboxCore,
+  req: WireRequest,
+  auth: ParsedAuthorization,
+  service: string,
+): Caller {
   const credential = core.credentials.byAccessKey.get(auth.accessKeyId);
   const token = req.headers['x-amz-security-token'];
-  if (!credential) throw kindError('unknown-key', '', service === 's3' ? { AWSAccessKeyId: auth.accessKeyId } : undefined);
+  if (!credential)
+    throw kindError('unknown-key', '', service === 's3' ? { AWSAccessKeyId: auth.accessKeyId } : undefined);
   const verify = (secretAccessKey: string) =>
     verifySignature({
       method: req.method,
@@ -101,7 +126,8 @@ function authenticate(core: SandboxCore, req: WireRequest, auth: ParsedAuthoriza
     };
   }
   const principal = credential.principal;
-  if (principal.sessionToken ? token !== principal.sessionToken : token !== undefined) throw kindError('invalid-token');
+  if (principal.sessionToken ? token !== principal.sessionToken : token !== undefined)
+    throw kindError('invalid-token');
   verify(principal.secretAccessKey);
   return {
     kind: 'principal',
@@ -125,13 +151,18 @@ function parseJsonBody(body: Buffer): Record<string, unknown> | AwsError {
   return kindError('malformed-body', 'Start of structure or map found where not expected.');
 }
 
-function unknownOperationMessage(service: ServiceDefinition, operation: string | undefined, query: Map<string, string>): string {
+function unknownOperationMessage(
+  service: ServiceDefinition,
+  operation: string | undefined,
+  query: Map<string, string>,
+): string {
   if (service.protocol === 'query') {
     if (!operation) return 'Missing Action';
     return `Could not find operation ${operation} for version ${query.get('Version') ?? 'unknown'}`;
   }
   if (service.protocol === 'ec2') return `The action ${operation ?? ''} is not valid for this web service.`;
-  if (service.protocol === 'json') return operation ? `Unknown operation ${operation}` : 'Missing X-Amz-Target header';
+  if (service.protocol === 'json')
+    return operation ? `Unknown operation ${operation}` : 'Missing X-Amz-Target header';
   return '';
 }
 
@@ -199,7 +230,8 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
       log,
     };
     if (!definition?.skipAuthorization) {
-      const action = definition?.action ?? service.actionFor?.(operation) ?? `${service.actionPrefix}:${operation}`;
+      const action =
+        definition?.action ?? service.actionFor?.(operation) ?? `${service.actionPrefix}:${operation}`;
       const resource = definition ? definition.resource?.(ctx) : service.fallbackResource?.(ctx);
       authorize(ctx, action, resource, { quoteResource: service.name === 's3' });
     }
@@ -222,7 +254,7 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
     region,
     ...(caller
       ? {
-          callerArn: caller.kind === 'session' ? session?.callerArn ?? caller.arn : caller.arn,
+          callerArn: caller.kind === 'session' ? (session?.callerArn ?? caller.arn) : caller.arn,
           callerAccountId: caller.kind === 'session' ? caller.accountId : caller.accountId,
           accessKeyId: caller.accessKeyId,
           targetAccountId: log.targetAccountId ?? caller.accountId,
@@ -249,6 +281,7 @@ function errorCode(response: WireResponse): string {
   const errorType = response.headers['x-amzn-errortype'];
   if (errorType) return errorType;
   const body = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
-  return /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"__type":"(?:[^"#]*#)?([^"]+)"/.exec(body)?.[1] ?? 'Unknown';
+  return (
+    /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? /"__type":"(?:[^"#]*#)?([^"]+)"/.exec(body)?.[1] ?? 'Unknown'
+  );
 }
-

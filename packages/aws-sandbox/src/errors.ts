@@ -59,7 +59,12 @@ export class AwsError extends Error {
   }
 }
 
-export function serviceError(code: string, message: string, status = 400, extra?: Record<string, string>): AwsError {
+export function serviceError(
+  code: string,
+  message: string,
+  status = 400,
+  extra?: Record<string, string>,
+): AwsError {
   return new AwsError({ code, message, status, ...(extra ? { extra } : {}) });
 }
 
@@ -86,7 +91,9 @@ export interface WireError {
   message: string;
 }
 
-export type ErrorTable = Partial<Record<Exclude<ErrorKind, 'service'>, { code: string; status: number; message?: string }>>;
+export type ErrorTable = Partial<
+  Record<Exclude<ErrorKind, 'service'>, { code: string; status: number; message?: string }>
+>;
 
 export function resolveWireError(error: AwsError, table: ErrorTable): WireError {
   if (error.kind === 'service') return { code: error.code, status: error.status, message: error.message };

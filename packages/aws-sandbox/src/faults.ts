@@ -30,11 +30,7 @@ export class FaultInjector {
   private rules: { rule: FaultRule; matches: (api: string) => boolean; fired: number }[] = [];
   latency: LatencyConfig;
 
-  constructor(
-    private seed: number,
-    latency: LatencyConfig,
-    faults: FaultRule[],
-  ) {
+  constructor(seed: number, latency: LatencyConfig, faults: FaultRule[]) {
     this.random = createRandom(seed);
     this.latency = latency;
     this.setFaults(faults);
@@ -42,10 +38,16 @@ export class FaultInjector {
 
   setFaults(faults: FaultRule[]): void {
     for (const rule of faults) {
-      if (!(rule.rate >= 0 && rule.rate <= 1)) throw new Error(`fault rate must be between 0 and 1 (got ${rule.rate})`);
-      if (![...KINDS, 'random'].includes(rule.kind)) throw new Error(`unknown fault kind ${String(rule.kind)}`);
+      if (!(rule.rate >= 0 && rule.rate <= 1))
+        throw new Error(`fault rate must be between 0 and 1 (got ${rule.rate})`);
+      if (![...KINDS, 'random'].includes(rule.kind))
+        throw new Error(`unknown fault kind ${String(rule.kind)}`);
     }
-    this.rules = faults.map((rule) => ({ rule: { ...rule }, matches: compileActionPatterns([rule.operation ?? '*']), fired: 0 }));
+    this.rules = faults.map((rule) => ({
+      rule: { ...rule },
+      matches: compileActionPatterns([rule.operation ?? '*']),
+      fired: 0,
+    }));
   }
 
   faults(): FaultRule[] {
@@ -53,7 +55,6 @@ export class FaultInjector {
   }
 
   reseed(seed: number): void {
-    this.seed = seed;
     this.random = createRandom(seed);
   }
 

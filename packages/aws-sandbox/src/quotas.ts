@@ -86,14 +86,20 @@ export class QuotaManager {
     // STS quotas are per account and Region; the others are per account (global services).
     const key = service === 'sts' ? `${callerAccountId}|${region}|${api}` : `${callerAccountId}|${api}`;
     if (!this.tryTake(key, rule.rate, rule.burst, now)) return false;
-    if (rule.orgRate !== undefined && !this.tryTake(`org|${api}`, rule.orgRate, rule.orgBurst ?? rule.orgRate, now)) return false;
+    if (
+      rule.orgRate !== undefined &&
+      !this.tryTake(`org|${api}`, rule.orgRate, rule.orgBurst ?? rule.orgRate, now)
+    )
+      return false;
     return true;
   }
 
   private tryTake(key: string, rate: number, burst: number, now: number): boolean {
     let bucket = this.buckets.get(key);
-    if (!bucket) this.buckets.set(key, (bucket = { tokens: burst, last: now }));
-    else {
+    if (!bucket) {
+      bucket = { tokens: burst, last: now };
+      this.buckets.set(key, bucket);
+    } else {
       bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.last) / 1000) * rate);
       bucket.last = now;
     }

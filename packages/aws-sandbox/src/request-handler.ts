@@ -27,7 +27,10 @@ export interface SdkHttpResponse {
  */
 export interface SandboxRequestHandler {
   readonly metadata: { handlerProtocol: string };
-  handle(request: SdkHttpRequest, options?: { abortSignal?: { aborted: boolean } | undefined; requestTimeout?: number }): Promise<{ response: SdkHttpResponse }>;
+  handle(
+    request: SdkHttpRequest,
+    options?: { abortSignal?: { aborted: boolean } | undefined; requestTimeout?: number },
+  ): Promise<{ response: SdkHttpResponse }>;
   updateHttpClientConfig(key: never, value: never): void;
   httpHandlerConfigs(): Record<string, never>;
   destroy(): void;
@@ -39,7 +42,8 @@ async function readBody(body: unknown): Promise<Buffer> {
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof body === 'object' && Symbol.asyncIterator in body) {
     const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<unknown>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+    for await (const chunk of body as AsyncIterable<unknown>)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
     return Buffer.concat(chunks);
   }
   throw new TypeError('unsupported request body type');
@@ -56,7 +60,9 @@ function rawQuery(query: SdkHttpRequest['query']): string {
   return parts.join('&');
 }
 
-export function createRequestHandler(serve: (req: WireRequest) => Promise<WireResponse>): SandboxRequestHandler {
+export function createRequestHandler(
+  serve: (req: WireRequest) => Promise<WireResponse>,
+): SandboxRequestHandler {
   return {
     metadata: { handlerProtocol: 'h1' },
     async handle(request, options) {
@@ -64,7 +70,8 @@ export function createRequestHandler(serve: (req: WireRequest) => Promise<WireRe
       if (options?.abortSignal?.aborted) throw abortError();
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
-      if (!headers.host) headers.host = request.port ? `${request.hostname}:${request.port}` : request.hostname;
+      if (!headers.host)
+        headers.host = request.port ? `${request.hostname}:${request.port}` : request.hostname;
       const wire: WireRequest = {
         method: request.method,
         path: request.path || '/',

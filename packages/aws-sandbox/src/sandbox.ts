@@ -1,5 +1,5 @@
-import { ADMIN_PREFIX, createAdminRouter } from './admin-http.js';
 import { createAdmin, type SandboxAdmin } from './admin.js';
+import { ADMIN_PREFIX, createAdminRouter } from './admin-http.js';
 import { createHttpServer, type ListeningServer, listen } from './app.js';
 import { dispatchAws } from './dispatch.js';
 import type { FaultRule } from './faults.js';
@@ -61,8 +61,12 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       ? Promise.resolve(adminRouter(request))
       : dispatchAws(core, request);
   const credentials = (name?: string): SandboxCredentials => {
-    const principal = name === undefined ? core.credentials.defaultPrincipal() : core.credentials.principalsByName.get(name);
-    if (!principal) throw new Error(`no principal named ${name} (have: ${core.credentials.principals.map((p) => p.name).join(', ')})`);
+    const principal =
+      name === undefined ? core.credentials.defaultPrincipal() : core.credentials.principalsByName.get(name);
+    if (!principal)
+      throw new Error(
+        `no principal named ${name} (have: ${core.credentials.principals.map((p) => p.name).join(', ')})`,
+      );
     return {
       accessKeyId: principal.accessKeyId,
       secretAccessKey: principal.secretAccessKey,
@@ -73,7 +77,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   };
   return {
     requestHandler: createRequestHandler(handle),
-    listen: (listenOptions = {}) => listen(createHttpServer(handle), listenOptions.port ?? 0, listenOptions.host ?? '127.0.0.1'),
+    listen: (listenOptions = {}) =>
+      listen(createHttpServer(handle), listenOptions.port ?? 0, listenOptions.host ?? '127.0.0.1'),
     admin,
     managementPrincipal: () => credentials(),
     principal: (name) => credentials(name),

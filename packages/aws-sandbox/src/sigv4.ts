@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { SIGNATURE_MISMATCH_MESSAGE, kindError } from './errors.js';
+import { kindError, SIGNATURE_MISMATCH_MESSAGE } from './errors.js';
 import { amzDate, parseAmzDate } from './util/time.js';
 
 /**
@@ -26,7 +26,8 @@ export function sha256Hex(data: string | Buffer): string {
 
 /** Parses `AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, SignedHeaders=a;b, Signature=hex`. */
 export function parseAuthorization(header: string): ParsedAuthorization | string {
-  if (!header.startsWith(`${ALGORITHM} `)) return `Unsupported authorization type or algorithm: ${header.split(' ')[0] ?? ''}`;
+  if (!header.startsWith(`${ALGORITHM} `))
+    return `Unsupported authorization type or algorithm: ${header.split(' ')[0] ?? ''}`;
   const fields = new Map<string, string>();
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
     const eq = part.indexOf('=');
@@ -50,7 +51,10 @@ export function parseAuthorization(header: string): ParsedAuthorization | string
 
 /** RFC 3986 encoding as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
 export function uriEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function safeDecode(value: string): string {
@@ -146,7 +150,10 @@ export function verifySignature(input: VerifyInput): void {
   let requestTime = parseAmzDate(requestDate);
   if (Number.isNaN(requestTime) && headers.date) requestTime = Date.parse(headers.date);
   if (Number.isNaN(requestTime))
-    throw kindError('incomplete-signature', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    throw kindError(
+      'incomplete-signature',
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   const now = input.now;
   if (requestTime < now - MAX_SKEW_MS)
     throw kindError(
@@ -169,13 +176,18 @@ export function verifySignature(input: VerifyInput): void {
 
   const declared = headers['x-amz-content-sha256'];
   let payloadHash: string;
-  if (declared && (declared === 'UNSIGNED-PAYLOAD' || declared.startsWith('STREAMING-'))) payloadHash = declared;
+  if (declared && (declared === 'UNSIGNED-PAYLOAD' || declared.startsWith('STREAMING-')))
+    payloadHash = declared;
   else {
     payloadHash = input.body.length === 0 ? EMPTY_SHA256 : sha256Hex(input.body);
     if (declared && declared !== payloadHash)
-      throw kindError('bad-signature', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
-        'content-sha256-mismatch': 'true',
-      });
+      throw kindError(
+        'bad-signature',
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        {
+          'content-sha256-mismatch': 'true',
+        },
+      );
   }
   const canonical = canonicalRequest({
     method: input.method,
@@ -187,7 +199,10 @@ export function verifySignature(input: VerifyInput): void {
     service: auth.service,
   });
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const expected = createHmac('sha256', signingKey(input.secretAccessKey, auth.date, auth.region, auth.service))
+  const expected = createHmac(
+    'sha256',
+    signingKey(input.secretAccessKey, auth.date, auth.region, auth.service),
+  )
     .update(stringToSign(requestDate || amzDate(requestTime), scope, canonical))
     .digest();
   const given = Buffer.from(auth.signature, 'hex');

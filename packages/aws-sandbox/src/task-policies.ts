@@ -16,7 +16,14 @@ interface TaskPolicy {
 }
 
 const iam = (names: string[]) => names.map((n) => `iam:${n}`);
-const audit = iam(['ListAccessKeys', 'ListSigningCertificates', 'GetLoginProfile', 'ListMFADevices', 'GetUser', 'GetAccessKeyLastUsed']);
+const audit = iam([
+  'ListAccessKeys',
+  'ListSigningCertificates',
+  'GetLoginProfile',
+  'ListMFADevices',
+  'GetUser',
+  'GetAccessKeyLastUsed',
+]);
 const del = iam([
   'DeleteAccessKey',
   'DeleteSigningCertificate',
@@ -42,14 +49,28 @@ export const TASK_POLICIES: Readonly<Record<TaskPolicyName, TaskPolicy>> = {
     rootResourceOnly: new Set(iam(['CreateLoginProfile', 'GetLoginProfile'])),
     feature: 'RootCredentialsManagement',
   },
-  IAMDeleteRootUserCredentials: { actions: new Set(del), rootResourceOnly: new Set(del), feature: 'RootCredentialsManagement' },
+  IAMDeleteRootUserCredentials: {
+    actions: new Set(del),
+    rootResourceOnly: new Set(del),
+    feature: 'RootCredentialsManagement',
+  },
   S3UnlockBucketPolicy: {
-    actions: new Set(['s3:DeleteBucketPolicy', 's3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:ListAllMyBuckets']),
+    actions: new Set([
+      's3:DeleteBucketPolicy',
+      's3:PutBucketPolicy',
+      's3:GetBucketPolicy',
+      's3:ListAllMyBuckets',
+    ]),
     rootResourceOnly: new Set(),
     feature: 'RootSessions',
   },
   SQSUnlockQueuePolicy: {
-    actions: new Set(['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes', 'sqs:ListQueues', 'sqs:GetQueueUrl']),
+    actions: new Set([
+      'sqs:SetQueueAttributes',
+      'sqs:GetQueueAttributes',
+      'sqs:ListQueues',
+      'sqs:GetQueueUrl',
+    ]),
     rootResourceOnly: new Set(),
     feature: 'RootSessions',
   },
@@ -67,7 +88,12 @@ const ROOT_ARN = /^arn:aws:iam::\d{12}:root$/;
 const SQS_ARN = /^arn:aws:sqs:[^:]*:(\d{12}):/;
 
 /** Whether the task policy leaves `action` on `resource` open for a root session of `accountId`. */
-export function taskPolicyAllows(task: TaskPolicyName, action: string, resource: string | undefined, accountId: string): boolean {
+export function taskPolicyAllows(
+  task: TaskPolicyName,
+  action: string,
+  resource: string | undefined,
+  accountId: string,
+): boolean {
   const policy = TASK_POLICIES[task];
   if (!policy.actions.has(action)) return false;
   if (policy.rootResourceOnly.has(action) && !(resource && ROOT_ARN.test(resource))) return false;

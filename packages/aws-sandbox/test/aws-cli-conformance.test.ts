@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, built, startServer } from './server-process.js';
+import { built, type ServerProcess, startServer } from './server-process.js';
 
 /**
  * Replays seed-walkthrough.md sections 1-6 with the installed AWS CLI (v1, botocore 1.43) against the
@@ -11,7 +11,11 @@ import { type ServerProcess, built, startServer } from './server-process.js';
  */
 const awsVersion = spawnSync('aws', ['--version'], { encoding: 'utf8' });
 const awsMissing = awsVersion.error !== undefined || awsVersion.status !== 0;
-const skipReason = awsMissing ? 'the AWS CLI (`aws`) is not installed' : !built ? 'dist/cli.js is missing (run `pnpm build`)' : '';
+const skipReason = awsMissing
+  ? 'the AWS CLI (`aws`) is not installed'
+  : !built
+    ? 'dist/cli.js is missing (run `pnpm build`)'
+    : '';
 if (skipReason) console.warn(`[aws-sandbox] skipping the AWS CLI conformance suite: ${skipReason}`);
 
 const AUDIT = 'arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials';
@@ -22,6 +26,7 @@ interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, checked field by field
   json: any;
 }
 
@@ -34,7 +39,9 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-aws-cli-'));
     // The seed's output shows ISO timestamps with offsets, the CLI's iso8601 format.
     writeFileSync(join(dir, 'config'), '[default]\ncli_timestamp_format = iso8601\n');
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => !k.startsWith('AWS_') && v !== undefined)) as Record<string, string>;
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k, v]) => !k.startsWith('AWS_') && v !== undefined),
+    ) as Record<string, string>;
     baseEnv = {
       ...inherited,
       ...server.env,
@@ -51,19 +58,33 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
 
   const aws = (args: string[], env: Record<string, string> = {}): Promise<CliResult> =>
     new Promise((resolve) => {
-      execFile('aws', args, { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        let json: unknown;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-      });
+      execFile(
+        'aws',
+        args,
+        { env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) => {
+          let json: unknown;
+          try {
+            json = stdout.trim() ? JSON.parse(stdout) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
+        },
+      );
     });
 
   const assumeRoot = async (target: string, policy = AUDIT) =>
-    aws(['sts', 'assume-root', '--target-principal', target, '--duration-seconds', '900', '--task-policy-arn', policy]);
+    aws([
+      'sts',
+      'assume-root',
+      '--target-principal',
+      target,
+      '--duration-seconds',
+      '900',
+      '--task-policy-arn',
+      policy,
+    ]);
 
   const sessionEnv = (result: CliResult) => ({
     AWS_ACCESS_KEY_ID: result.json.Credentials.AccessKeyId,
@@ -76,7 +97,12 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
     const result = await assumeRoot('111111111111');
     expect(result.code).toBe(0);
     expect(Object.keys(result.json)).toEqual(['Credentials']);
-    expect(Object.keys(result.json.Credentials)).toEqual(['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
+    expect(Object.keys(result.json.Credentials)).toEqual([
+      'AccessKeyId',
+      'SecretAccessKey',
+      'SessionToken',
+      'Expiration',
+    ]);
     expect(result.json.Credentials.Expiration).toMatch(ISO_UTC);
     const ahead = Date.parse(result.json.Credentials.Expiration) - started;
     expect(ahead).toBeGreaterThan(880_000);
@@ -108,24 +134,58 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
       JoinedMethod: 'CREATED',
       JoinedTimestamp: '2023-03-28T08:19:58.333000+09:00',
     });
-    expect(result.json.Accounts.find((a: { Name: string }) => a.Name === 'Account6').JoinedTimestamp).toBe('2025-06-18T08:06:07.495000+09:00');
+    expect(result.json.Accounts.find((a: { Name: string }) => a.Name === 'Account6').JoinedTimestamp).toBe(
+      '2025-06-18T08:06:07.495000+09:00',
+    );
   });
 
   it('section 5: audits a root user with credentials', async () => {
     const env = sessionEnv(await assumeRoot('111111111111'));
     const [user, profile, keys, certs, mfa] = await Promise.all(
-      [['get-user'], ['get-login-profile'], ['list-access-keys'], ['list-signing-certificates'], ['list-mfa-devices']].map((cmd) => aws(['iam', ...cmd], env)),
+      [
+        ['get-user'],
+        ['get-login-profile'],
+        ['list-access-keys'],
+        ['list-signing-certificates'],
+        ['list-mfa-devices'],
+      ].map((cmd) => aws(['iam', ...cmd], env)),
     );
     expect(user?.json).toEqual({
-      User: { UserId: '111111111111', Arn: 'arn:aws:iam::111111111111:root', CreateDate: '2023-03-27T23:19:57+00:00', PasswordLastUsed: '2025-12-13T22:11:47+00:00' },
+      User: {
+        UserId: '111111111111',
+        Arn: 'arn:aws:iam::111111111111:root',
+        CreateDate: '2023-03-27T23:19:57+00:00',
+        PasswordLastUsed: '2025-12-13T22:11:47+00:00',
+      },
     });
-    expect(profile?.json).toEqual({ LoginProfile: { CreateDate: '2023-03-27T23:19:57+00:00', PasswordResetRequired: false } });
-    expect(keys?.json).toEqual({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA6FU7H6FWXAD6YL54', Status: 'Active', CreateDate: '2025-12-13T22:14:40+00:00' }] });
+    expect(profile?.json).toEqual({
+      LoginProfile: { CreateDate: '2023-03-27T23:19:57+00:00', PasswordResetRequired: false },
+    });
+    expect(keys?.json).toEqual({
+      AccessKeyMetadata: [
+        { AccessKeyId: 'AKIA6FU7H6FWXAD6YL54', Status: 'Active', CreateDate: '2025-12-13T22:14:40+00:00' },
+      ],
+    });
     expect(certs?.json.Certificates).toHaveLength(1);
-    expect(Object.keys(certs?.json.Certificates[0])).toEqual(['CertificateId', 'CertificateBody', 'Status', 'UploadDate']);
-    expect(certs?.json.Certificates[0]).toMatchObject({ CertificateId: '4NBBG66JO4AIOZQHZEWB3MQ2X67UYVNY', Status: 'Active', UploadDate: '2025-12-13T22:27:02+00:00' });
-    expect(certs?.json.Certificates[0].CertificateBody).toMatch(/^-----BEGIN CERTIFICATE-----\nMIIDlDCC[\s\S]*\n-----END CERTIFICATE-----\n$/);
-    expect(mfa?.json).toEqual({ MFADevices: [{ SerialNumber: 'arn:aws:iam::111111111111:mfa/Authapp', EnableDate: '2025-12-13T22:14:07+00:00' }] });
+    expect(Object.keys(certs?.json.Certificates[0])).toEqual([
+      'CertificateId',
+      'CertificateBody',
+      'Status',
+      'UploadDate',
+    ]);
+    expect(certs?.json.Certificates[0]).toMatchObject({
+      CertificateId: '4NBBG66JO4AIOZQHZEWB3MQ2X67UYVNY',
+      Status: 'Active',
+      UploadDate: '2025-12-13T22:27:02+00:00',
+    });
+    expect(certs?.json.Certificates[0].CertificateBody).toMatch(
+      /^-----BEGIN CERTIFICATE-----\nMIIDlDCC[\s\S]*\n-----END CERTIFICATE-----\n$/,
+    );
+    expect(mfa?.json).toEqual({
+      MFADevices: [
+        { SerialNumber: 'arn:aws:iam::111111111111:mfa/Authapp', EnableDate: '2025-12-13T22:14:07+00:00' },
+      ],
+    });
   });
 
   it('section 6: audits a root user without credentials', async () => {
@@ -133,32 +193,64 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
     expect(session.code).toBe(0);
     const env = sessionEnv(session);
     const [user, profile, keys, mfa, certs] = await Promise.all(
-      [['get-user'], ['get-login-profile'], ['list-access-keys'], ['list-mfa-devices'], ['list-signing-certificates']].map((cmd) => aws(['iam', ...cmd], env)),
+      [
+        ['get-user'],
+        ['get-login-profile'],
+        ['list-access-keys'],
+        ['list-mfa-devices'],
+        ['list-signing-certificates'],
+      ].map((cmd) => aws(['iam', ...cmd], env)),
     );
     expect(user?.json).toEqual({
-      User: { UserId: '666666666666', Arn: 'arn:aws:iam::666666666666:root', CreateDate: '2025-06-17T23:06:06+00:00', PasswordLastUsed: '2025-06-18T02:05:10+00:00' },
+      User: {
+        UserId: '666666666666',
+        Arn: 'arn:aws:iam::666666666666:root',
+        CreateDate: '2025-06-17T23:06:06+00:00',
+        PasswordLastUsed: '2025-06-18T02:05:10+00:00',
+      },
     });
     expect(profile?.code).not.toBe(0);
-    expect(profile?.stderr.trim()).toBe('An error occurred (NoSuchEntity) when calling the GetLoginProfile operation: Login Profile for User null cannot be found.');
+    expect(profile?.stderr.trim()).toBe(
+      'An error occurred (NoSuchEntity) when calling the GetLoginProfile operation: Login Profile for User null cannot be found.',
+    );
     expect(keys?.json).toEqual({ AccessKeyMetadata: [] });
     expect(mfa?.json).toEqual({ MFADevices: [] });
     expect(certs?.json).toEqual({ Certificates: [] });
   });
 
   it('section 3: feature switches decide what assume-root may do, switched through the IAM API', async () => {
-    expect((await aws(['iam', 'list-organizations-features'])).json).toEqual({ OrganizationId: 'o-8j81brsjuj', EnabledFeatures: ['RootCredentialsManagement'] });
+    expect((await aws(['iam', 'list-organizations-features'])).json).toEqual({
+      OrganizationId: 'o-8j81brsjuj',
+      EnabledFeatures: ['RootCredentialsManagement'],
+    });
     const s3 = await assumeRoot('666666666666', S3_UNLOCK);
-    expect(s3.stderr.trim()).toBe('An error occurred (AccessDenied) when calling the AssumeRoot operation: Root sessions feature is not enabled for your AWS Organization.');
+    expect(s3.stderr.trim()).toBe(
+      'An error occurred (AccessDenied) when calling the AssumeRoot operation: Root sessions feature is not enabled for your AWS Organization.',
+    );
     expect((await assumeRoot('666666666666')).code).toBe(0);
 
-    expect((await aws(['iam', 'enable-organizations-root-sessions'])).json.EnabledFeatures).toEqual(['RootCredentialsManagement', 'RootSessions']);
+    expect((await aws(['iam', 'enable-organizations-root-sessions'])).json.EnabledFeatures).toEqual([
+      'RootCredentialsManagement',
+      'RootSessions',
+    ]);
     expect((await assumeRoot('666666666666', S3_UNLOCK)).code).toBe(0);
-    expect((await aws(['iam', 'disable-organizations-root-sessions'])).json.EnabledFeatures).toEqual(['RootCredentialsManagement']);
-    expect((await assumeRoot('666666666666', S3_UNLOCK)).stderr).toContain('Root sessions feature is not enabled for your AWS Organization.');
+    expect((await aws(['iam', 'disable-organizations-root-sessions'])).json.EnabledFeatures).toEqual([
+      'RootCredentialsManagement',
+    ]);
+    expect((await assumeRoot('666666666666', S3_UNLOCK)).stderr).toContain(
+      'Root sessions feature is not enabled for your AWS Organization.',
+    );
 
-    expect((await aws(['iam', 'disable-organizations-root-credentials-management'])).json).toEqual({ OrganizationId: 'o-8j81brsjuj', EnabledFeatures: [] });
+    expect((await aws(['iam', 'disable-organizations-root-credentials-management'])).json).toEqual({
+      OrganizationId: 'o-8j81brsjuj',
+      EnabledFeatures: [],
+    });
     const audit = await assumeRoot('666666666666');
-    expect(audit.stderr.trim()).toBe('An error occurred (AccessDenied) when calling the AssumeRoot operation: Service not enabled for AWS Organizations.');
-    expect((await aws(['iam', 'enable-organizations-root-credentials-management'])).json.EnabledFeatures).toEqual(['RootCredentialsManagement']);
+    expect(audit.stderr.trim()).toBe(
+      'An error occurred (AccessDenied) when calling the AssumeRoot operation: Service not enabled for AWS Organizations.',
+    );
+    expect(
+      (await aws(['iam', 'enable-organizations-root-credentials-management'])).json.EnabledFeatures,
+    ).toEqual(['RootCredentialsManagement']);
   });
 });

@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, built, startServer } from './server-process.js';
 
-const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000 });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15_000 });
 
-if (!built) console.warn('[aws-sandbox] skipping server command tests: run `pnpm build` first (dist/cli.js is missing)');
+if (!built)
+  console.warn(
+    '[aws-sandbox] skipping server command tests: run `pnpm build` first (dist/cli.js is missing)',
+  );
 
 describe.skipIf(!built)('server command', () => {
   it('rejects bad flags with exit 2 and a clear message', () => {
@@ -28,12 +32,30 @@ describe.skipIf(!built)('server command', () => {
   });
 
   it('serves, prints export lines, applies options and stops cleanly on SIGTERM and SIGINT', async () => {
-    const server = await startServer(['--', '--scenario', 'exposed', '--port', '0', '--latency-ms', '1', '--jitter-ms', '1', '--quota', 'organizations:ListAccounts=100:200']);
+    const server = await startServer([
+      '--',
+      '--scenario',
+      'exposed',
+      '--port',
+      '0',
+      '--latency-ms',
+      '1',
+      '--jitter-ms',
+      '1',
+      '--quota',
+      'organizations:ListAccounts=100:200',
+    ]);
     try {
       expect(server.env.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(server.env).toMatchObject({ AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXPOMGMT0' });
+      expect(server.env).toMatchObject({
+        AWS_REGION: 'us-east-1',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXPOMGMT0',
+      });
       expect(server.env.AWS_SECRET_ACCESS_KEY).toContain('NOT-A-REAL-SECRET');
-      const quotas = (await (await fetch(`${server.env.AWS_ENDPOINT_URL}/_sandbox/quotas`)).json()) as { rules: Record<string, unknown> };
+      const quotas = (await (await fetch(`${server.env.AWS_ENDPOINT_URL}/_sandbox/quotas`)).json()) as {
+        rules: Record<string, unknown>;
+      };
       expect(quotas.rules['organizations:ListAccounts']).toEqual({ rate: 100, burst: 200 });
       const latency = await (await fetch(`${server.env.AWS_ENDPOINT_URL}/_sandbox/latency`)).json();
       expect(latency).toMatchObject({ fixedMs: 1, jitterMs: 1 });

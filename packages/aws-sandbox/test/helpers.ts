@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRootCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll } from 'vitest';
-import { type ListeningServer, type Sandbox, type SandboxOptions, createSandbox } from '../src/index.js';
+import { createSandbox, type ListeningServer, type Sandbox, type SandboxOptions } from '../src/index.js';
 
 export type Transport = 'http' | 'in-process';
 export const TRANSPORTS: Transport[] = ['http', 'in-process'];
@@ -35,12 +35,19 @@ export function useSandbox(options: SandboxOptions = {}) {
   afterAll(async () => {
     await state.server?.close();
   });
-  const clients = (transport: Transport, credentials: Credentials, region = 'us-east-1', extra: Record<string, unknown> = {}): Clients => {
+  const clients = (
+    transport: Transport,
+    credentials: Credentials,
+    region = 'us-east-1',
+    extra: Record<string, unknown> = {},
+  ): Clients => {
     const config = {
       region,
       credentials,
       maxAttempts: 1,
-      ...(transport === 'http' ? { endpoint: state.server.url } : { requestHandler: state.sandbox.requestHandler }),
+      ...(transport === 'http'
+        ? { endpoint: state.server.url }
+        : { requestHandler: state.sandbox.requestHandler }),
       ...extra,
     };
     return {
@@ -52,13 +59,22 @@ export function useSandbox(options: SandboxOptions = {}) {
     };
   };
   const as = (transport: Transport, principal?: string, region?: string) =>
-    clients(transport, principal ? state.sandbox.principal(principal) : state.sandbox.managementPrincipal(), region);
+    clients(
+      transport,
+      principal ? state.sandbox.principal(principal) : state.sandbox.managementPrincipal(),
+      region,
+    );
   const rootSession = async (transport: Transport, accountId: string, task: string, principal?: string) => {
     const { Credentials: c } = await as(transport, principal).sts.send(
       new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: TASK(task) } }),
     );
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('AssumeRoot returned no credentials');
-    return clients(transport, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+      throw new Error('AssumeRoot returned no credentials');
+    return clients(transport, {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    });
   };
   return {
     get sandbox() {
@@ -74,12 +90,30 @@ export function useSandbox(options: SandboxOptions = {}) {
 }
 
 /** Runs `fn` expecting an AWS error; returns it for assertions on name, code, message and status. */
-export async function awsError(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined; code: string | undefined; error: Record<string, unknown> }> {
+export async function awsError(fn: () => Promise<unknown>): Promise<{
+  name: string;
+  message: string;
+  status: number | undefined;
+  code: string | undefined;
+  error: Record<string, unknown>;
+}> {
   try {
     await fn();
   } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number }; Code?: string; Error?: { Code?: string } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, code: e.Code ?? e.Error?.Code, error: e as never };
+    const e = error as {
+      name: string;
+      message: string;
+      $metadata?: { httpStatusCode?: number };
+      Code?: string;
+      Error?: { Code?: string };
+    };
+    return {
+      name: e.name,
+      message: e.message,
+      status: e.$metadata?.httpStatusCode,
+      code: e.Code ?? e.Error?.Code,
+      error: e as never,
+    };
   }
   throw new Error('expected the call to fail');
 }

@@ -10,18 +10,20 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
   ListRootsCommand,
-  RegisterDelegatedAdministratorCommand,
   paginateListAccounts,
+  RegisterDelegatedAdministratorCommand,
 } from '@aws-sdk/client-organizations';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TRANSPORTS, awsError, useSandbox } from './helpers.js';
+import { awsError, TRANSPORTS, useSandbox } from './helpers.js';
 
 const ctx = useSandbox({ scenario: 'exposed' });
 beforeEach(() => ctx.sandbox.admin.reset());
 
 describe.each(TRANSPORTS)('Organizations over %s', (transport) => {
   it('describes the organization to any member', async () => {
-    const { Organization } = await ctx.as(transport, 'delegated-admin').organizations.send(new DescribeOrganizationCommand({}));
+    const { Organization } = await ctx
+      .as(transport, 'delegated-admin')
+      .organizations.send(new DescribeOrganizationCommand({}));
     expect(Organization).toMatchObject({
       Id: 'o-exp0sed000',
       Arn: 'arn:aws:organizations::300000000000:organization/o-exp0sed000',
@@ -80,51 +82,116 @@ describe.each(TRANSPORTS)('Organizations over %s', (transport) => {
     const orgs = ctx.as(transport).organizations;
     const { Roots } = await orgs.send(new ListRootsCommand({}));
     expect(Roots).toEqual([
-      { Id: 'r-exp0', Arn: 'arn:aws:organizations::300000000000:root/o-exp0sed000/r-exp0', Name: 'Root', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] },
+      {
+        Id: 'r-exp0',
+        Arn: 'arn:aws:organizations::300000000000:root/o-exp0sed000/r-exp0',
+        Name: 'Root',
+        PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+      },
     ]);
     const top = await orgs.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-exp0' }));
     expect(top.OrganizationalUnits?.map((o) => o.Name)).toEqual(['Security', 'Workloads', 'Suspended']);
-    const prod = await orgs.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-exp0-workload' }));
-    expect(prod.OrganizationalUnits?.[0]).toMatchObject({ Id: 'ou-exp0-prod0001', Name: 'Prod', Path: 'o-exp0sed000/r-exp0/ou-exp0-workload/ou-exp0-prod0001/' });
+    const prod = await orgs.send(
+      new ListOrganizationalUnitsForParentCommand({ ParentId: 'ou-exp0-workload' }),
+    );
+    expect(prod.OrganizationalUnits?.[0]).toMatchObject({
+      Id: 'ou-exp0-prod0001',
+      Name: 'Prod',
+      Path: 'o-exp0sed000/r-exp0/ou-exp0-workload/ou-exp0-prod0001/',
+    });
     const direct = await orgs.send(new ListAccountsForParentCommand({ ParentId: 'ou-exp0-payments' }));
     expect(direct.Accounts?.map((a) => a.Id)).toEqual(['300000000003']);
-    const children = await orgs.send(new ListChildrenCommand({ ParentId: 'ou-exp0-prod0001', ChildType: 'ORGANIZATIONAL_UNIT' }));
+    const children = await orgs.send(
+      new ListChildrenCommand({ ParentId: 'ou-exp0-prod0001', ChildType: 'ORGANIZATIONAL_UNIT' }),
+    );
     expect(children.Children).toEqual([{ Id: 'ou-exp0-payments', Type: 'ORGANIZATIONAL_UNIT' }]);
-    expect((await orgs.send(new ListParentsCommand({ ChildId: '300000000003' }))).Parents).toEqual([{ Id: 'ou-exp0-payments', Type: 'ORGANIZATIONAL_UNIT' }]);
-    expect((await orgs.send(new ListParentsCommand({ ChildId: 'ou-exp0-security' }))).Parents).toEqual([{ Id: 'r-exp0', Type: 'ROOT' }]);
-    expect((await awsError(() => orgs.send(new ListAccountsForParentCommand({ ParentId: 'ou-exp0-nothere1' })))).name).toBe('ParentNotFoundException');
-    expect((await awsError(() => orgs.send(new ListParentsCommand({ ChildId: '999999999999' })))).name).toBe('ChildNotFoundException');
+    expect((await orgs.send(new ListParentsCommand({ ChildId: '300000000003' }))).Parents).toEqual([
+      { Id: 'ou-exp0-payments', Type: 'ORGANIZATIONAL_UNIT' },
+    ]);
+    expect((await orgs.send(new ListParentsCommand({ ChildId: 'ou-exp0-security' }))).Parents).toEqual([
+      { Id: 'r-exp0', Type: 'ROOT' },
+    ]);
+    expect(
+      (await awsError(() => orgs.send(new ListAccountsForParentCommand({ ParentId: 'ou-exp0-nothere1' }))))
+        .name,
+    ).toBe('ParentNotFoundException');
+    expect((await awsError(() => orgs.send(new ListParentsCommand({ ChildId: '999999999999' })))).name).toBe(
+      'ChildNotFoundException',
+    );
   });
 
   it('describes accounts and reports missing ones', async () => {
     const orgs = ctx.as(transport).organizations;
     const { Account } = await orgs.send(new DescribeAccountCommand({ AccountId: '300000000009' }));
     expect(Account).toMatchObject({ Name: 'Closed', State: 'CLOSED' });
-    const missing = await awsError(() => orgs.send(new DescribeAccountCommand({ AccountId: '123123123123' })));
-    expect(missing).toMatchObject({ name: 'AccountNotFoundException', status: 400, message: "You specified an account that doesn't exist." });
+    const missing = await awsError(() =>
+      orgs.send(new DescribeAccountCommand({ AccountId: '123123123123' })),
+    );
+    expect(missing).toMatchObject({
+      name: 'AccountNotFoundException',
+      status: 400,
+      message: "You specified an account that doesn't exist.",
+    });
   });
 
   it('manages trusted access and delegated administrators from the management account only', async () => {
     const orgs = ctx.as(transport).organizations;
     const access = await orgs.send(new ListAWSServiceAccessForOrganizationCommand({}));
-    expect(access.EnabledServicePrincipals?.map((p) => p.ServicePrincipal)).toEqual(['iam.amazonaws.com', 'sso.amazonaws.com']);
+    expect(access.EnabledServicePrincipals?.map((p) => p.ServicePrincipal)).toEqual([
+      'iam.amazonaws.com',
+      'sso.amazonaws.com',
+    ]);
     expect(access.EnabledServicePrincipals?.[0]?.DateEnabled).toBeInstanceOf(Date);
     await orgs.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'config.amazonaws.com' }));
-    expect((await orgs.send(new ListAWSServiceAccessForOrganizationCommand({}))).EnabledServicePrincipals).toHaveLength(3);
-    const das = await orgs.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'iam.amazonaws.com' }));
-    expect(das.DelegatedAdministrators).toEqual([
-      expect.objectContaining({ Id: '300000000001', Name: 'Security', Status: 'ACTIVE', State: 'ACTIVE', DelegationEnabledDate: expect.any(Date) }),
-    ]);
-    await orgs.send(new RegisterDelegatedAdministratorCommand({ AccountId: '300000000002', ServicePrincipal: 'iam.amazonaws.com' }));
-    expect((await orgs.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'iam.amazonaws.com' }))).DelegatedAdministrators).toHaveLength(2);
-    expect((await awsError(() => orgs.send(new RegisterDelegatedAdministratorCommand({ AccountId: '300000000002', ServicePrincipal: 'iam.amazonaws.com' })))).name).toBe(
-      'AccountAlreadyRegisteredException',
+    expect(
+      (await orgs.send(new ListAWSServiceAccessForOrganizationCommand({}))).EnabledServicePrincipals,
+    ).toHaveLength(3);
+    const das = await orgs.send(
+      new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'iam.amazonaws.com' }),
     );
+    expect(das.DelegatedAdministrators).toEqual([
+      expect.objectContaining({
+        Id: '300000000001',
+        Name: 'Security',
+        Status: 'ACTIVE',
+        State: 'ACTIVE',
+        DelegationEnabledDate: expect.any(Date),
+      }),
+    ]);
+    await orgs.send(
+      new RegisterDelegatedAdministratorCommand({
+        AccountId: '300000000002',
+        ServicePrincipal: 'iam.amazonaws.com',
+      }),
+    );
+    expect(
+      (await orgs.send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'iam.amazonaws.com' })))
+        .DelegatedAdministrators,
+    ).toHaveLength(2);
+    expect(
+      (
+        await awsError(() =>
+          orgs.send(
+            new RegisterDelegatedAdministratorCommand({
+              AccountId: '300000000002',
+              ServicePrincipal: 'iam.amazonaws.com',
+            }),
+          ),
+        )
+      ).name,
+    ).toBe('AccountAlreadyRegisteredException');
     const da = ctx.as(transport, 'delegated-admin').organizations;
     expect((await da.send(new ListAccountsCommand({}))).Accounts).toHaveLength(14);
-    const denied = await awsError(() => da.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'x.amazonaws.com' })));
-    expect(denied).toMatchObject({ name: 'AccessDeniedException', message: "You don't have permissions to access this resource." });
-    const none = await awsError(() => ctx.as(transport, 'no-rights').organizations.send(new ListAccountsCommand({})));
+    const denied = await awsError(() =>
+      da.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'x.amazonaws.com' })),
+    );
+    expect(denied).toMatchObject({
+      name: 'AccessDeniedException',
+      message: "You don't have permissions to access this resource.",
+    });
+    const none = await awsError(() =>
+      ctx.as(transport, 'no-rights').organizations.send(new ListAccountsCommand({})),
+    );
     expect(none.message).toBe(
       'User: arn:aws:iam::300000000005:user/developer is not authorized to perform: organizations:ListAccounts because no identity-based policy allows the organizations:ListAccounts action',
     );

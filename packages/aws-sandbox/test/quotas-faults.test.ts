@@ -4,21 +4,28 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_QUOTAS, createSandbox } from '../src/index.js';
-import { TASK, TRANSPORTS, awsError, useSandbox } from './helpers.js';
+import { createSandbox, DEFAULT_QUOTAS } from '../src/index.js';
+import { awsError, TASK, TRANSPORTS, useSandbox } from './helpers.js';
 
 const ctx = useSandbox({ scenario: 'exposed', quotas: {} });
 beforeEach(() => ctx.sandbox.admin.reset());
 
 async function settle<T>(count: number, call: () => Promise<T>) {
   const results = await Promise.allSettled(Array.from({ length: count }, call));
-  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { name: string; $metadata?: { httpStatusCode?: number } });
+  const rejected = results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as { name: string; $metadata?: { httpStatusCode?: number } });
   return { ok: results.length - rejected.length, errors: rejected };
 }
 
 describe('published defaults', () => {
   it('uses AWS numbers for Organizations and 600/s for AssumeRoot', () => {
-    expect(DEFAULT_QUOTAS['organizations:ListAccounts']).toEqual({ rate: 8, burst: 12, orgRate: 9, orgBurst: 15 });
+    expect(DEFAULT_QUOTAS['organizations:ListAccounts']).toEqual({
+      rate: 8,
+      burst: 12,
+      orgRate: 9,
+      orgBurst: 15,
+    });
     expect(DEFAULT_QUOTAS['sts:AssumeRoot']).toMatchObject({ rate: 600 });
     expect(DEFAULT_QUOTAS['iam:*']).toEqual({ rate: 20, burst: 40 });
   });
@@ -32,7 +39,9 @@ describe.each(TRANSPORTS)('quotas over %s', (transport) => {
     expect(ok).toBeLessThan(30);
     expect(new Set(errors.map((e) => e.name))).toEqual(new Set(['TooManyRequestsException']));
     expect(errors[0]?.$metadata?.httpStatusCode).toBe(400);
-    expect(ctx.sandbox.admin.calls({ operation: 'ListAccounts' }).filter((c) => c.injected === 'quota')).toHaveLength(errors.length);
+    expect(
+      ctx.sandbox.admin.calls({ operation: 'ListAccounts' }).filter((c) => c.injected === 'quota'),
+    ).toHaveLength(errors.length);
   });
 
   it('answers each protocol’s throttling error', async () => {
@@ -40,12 +49,19 @@ describe.each(TRANSPORTS)('quotas over %s', (transport) => {
     const sqsSession = await ctx.rootSession(transport, '300000000011', 'SQSUnlockQueuePolicy');
     const otherSession = await ctx.rootSession(transport, '300000000003', 'IAMAuditRootUserCredentials');
     const slow = { rate: 0.001, burst: 1 };
-    ctx.sandbox.admin.setQuotas({ rules: { 'iam:*': { rate: 0.001, burst: 2 }, 's3:*': slow, 'sqs:*': slow, 'sts:AssumeRoot': slow } });
+    ctx.sandbox.admin.setQuotas({
+      rules: { 'iam:*': { rate: 0.001, burst: 2 }, 's3:*': slow, 'sqs:*': slow, 'sts:AssumeRoot': slow },
+    });
     const mgmt = ctx.as(transport);
     const iam = await settle(3, () => mgmt.iam.send(new ListOrganizationsFeaturesCommand({})));
     expect(iam.errors.map((e) => [e.name, e.$metadata?.httpStatusCode])).toEqual([['Throttling', 400]]);
     const assume = await settle(2, () =>
-      mgmt.sts.send(new AssumeRootCommand({ TargetPrincipal: '300000000011', TaskPolicyArn: { arn: TASK('S3UnlockBucketPolicy') } })),
+      mgmt.sts.send(
+        new AssumeRootCommand({
+          TargetPrincipal: '300000000011',
+          TaskPolicyArn: { arn: TASK('S3UnlockBucketPolicy') },
+        }),
+      ),
     );
     expect(assume.errors.map((e) => [e.name, e.$metadata?.httpStatusCode])).toEqual([['Throttling', 400]]);
     const s3 = await settle(2, () => s3Session.s3.send(new ListBucketsCommand({})));
@@ -79,8 +95,13 @@ describe.each(TRANSPORTS)('faults and latency over %s', (transport) => {
       ['ServiceFailureException', 500],
       ['ServiceFailureException', 500],
     ]);
-    expect(await awsError(() => ctx.as(transport).organizations.send(new ListAccountsCommand({})))).toMatchObject({ name: 'ServiceException', status: 503 });
-    expect(await awsError(() => ctx.as(transport).sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'Throttling', status: 400 });
+    expect(
+      await awsError(() => ctx.as(transport).organizations.send(new ListAccountsCommand({}))),
+    ).toMatchObject({ name: 'ServiceException', status: 503 });
+    expect(await awsError(() => ctx.as(transport).sts.send(new GetCallerIdentityCommand({})))).toMatchObject({
+      name: 'Throttling',
+      status: 400,
+    });
     expect(ctx.sandbox.admin.calls().filter((c) => c.injected === 'fault').length).toBe(4);
   });
 
@@ -88,8 +109,13 @@ describe.each(TRANSPORTS)('faults and latency over %s', (transport) => {
     ctx.sandbox.admin.setFaults([{ operation: 'sts:*', rate: 1, kind: 'drop' }]);
     const error = await awsError(() => ctx.as(transport).sts.send(new GetCallerIdentityCommand({})));
     expect(error.status).toBeUndefined();
-    expect(`${error.name} ${error.message} ${String(error.error.code)}`).toMatch(/ECONNRESET|socket hang up|other side closed/i);
-    expect(ctx.sandbox.admin.calls().at(-1)).toMatchObject({ outcome: 'ConnectionDropped', injected: 'drop' });
+    expect(`${error.name} ${error.message} ${String(error.error.code)}`).toMatch(
+      /ECONNRESET|socket hang up|other side closed/i,
+    );
+    expect(ctx.sandbox.admin.calls().at(-1)).toMatchObject({
+      outcome: 'ConnectionDropped',
+      injected: 'drop',
+    });
   });
 
   it('adds latency', async () => {
@@ -104,10 +130,26 @@ describe.each(TRANSPORTS)('faults and latency over %s', (transport) => {
 describe('seeded reproducibility', () => {
   it('two sandboxes with the same seed inject the same faults', async () => {
     const outcomes = async (seed: number) => {
-      const sandbox = createSandbox({ scenario: 'clean', seed, faults: [{ rate: 0.5, kind: 'random' }], quotas: { enabled: false } });
-      const sts = new STSClient({ region: 'us-east-1', credentials: sandbox.managementPrincipal(), requestHandler: sandbox.requestHandler, maxAttempts: 1 });
+      const sandbox = createSandbox({
+        scenario: 'clean',
+        seed,
+        faults: [{ rate: 0.5, kind: 'random' }],
+        quotas: { enabled: false },
+      });
+      const sts = new STSClient({
+        region: 'us-east-1',
+        credentials: sandbox.managementPrincipal(),
+        requestHandler: sandbox.requestHandler,
+        maxAttempts: 1,
+      });
       const out: string[] = [];
-      for (let i = 0; i < 20; i += 1) out.push(await sts.send(new GetCallerIdentityCommand({})).then(() => 'ok', (e: Error) => e.name));
+      for (let i = 0; i < 20; i += 1)
+        out.push(
+          await sts.send(new GetCallerIdentityCommand({})).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        );
       return out;
     };
     const a = await outcomes(42);

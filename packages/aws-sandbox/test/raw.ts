@@ -46,13 +46,24 @@ export async function raw(baseUrl: string, request: RawRequest): Promise<RawAnsw
     body = mutable.body;
   }
   delete headers.host;
-  const response = await fetch(url, { method, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { body }) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+  });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-export const ORGS = (op: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSOrganizationsV20161128.${op}` });
-export const SQS = (op: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}`, 'x-amzn-query-mode': 'true' });
+export const ORGS = (op: string) => ({
+  'content-type': 'application/x-amz-json-1.1',
+  'x-amz-target': `AWSOrganizationsV20161128.${op}`,
+});
+export const SQS = (op: string) => ({
+  'content-type': 'application/x-amz-json-1.0',
+  'x-amz-target': `AmazonSQS.${op}`,
+  'x-amzn-query-mode': 'true',
+});
 
 export function xmlCode(body: string): string | undefined {
   return /<Code>([^<]+)<\/Code>/.exec(body)?.[1];

@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, ScenarioSchema, createSandbox, generateScenario, loadScenario } from '../src/index.js';
+import {
+  createSandbox,
+  generateScenario,
+  loadScenario,
+  ScenarioError,
+  ScenarioSchema,
+} from '../src/index.js';
 import { blogScenario } from '../src/scenarios/built-ins.js';
 
 function problems(input: unknown): string[] {
@@ -26,25 +32,46 @@ describe('built-in scenarios', () => {
 
   it('blog mirrors the seed organization', () => {
     const s = loadScenario('blog');
-    expect(s.organization).toMatchObject({ id: 'o-8j81brsjuj', managementAccountId: '123456789012', rootFeatures: ['RootCredentialsManagement'] });
-    expect(s.accounts.map((a) => a.name)).toEqual(['Management', 'Account1', 'Account2', 'Account3', 'Account4', 'Account5', 'Account6']);
+    expect(s.organization).toMatchObject({
+      id: 'o-8j81brsjuj',
+      managementAccountId: '123456789012',
+      rootFeatures: ['RootCredentialsManagement'],
+    });
+    expect(s.accounts.map((a) => a.name)).toEqual([
+      'Management',
+      'Account1',
+      'Account2',
+      'Account3',
+      'Account4',
+      'Account5',
+      'Account6',
+    ]);
     const account1 = s.accounts[1]?.rootUser;
     expect(account1?.accessKeys).toHaveLength(1);
     expect(account1?.mfaDevices[0]?.serialNumber).toBe('arn:aws:iam::111111111111:mfa/Authapp');
-    expect(s.accounts[6]?.rootUser).toMatchObject({ passwordLastUsed: '2025-06-18T02:05:10Z', accessKeys: [], mfaDevices: [] });
-    expect(s.principals.map((p) => p.name)).toEqual(expect.arrayContaining(['management', 'delegated-admin', 'no-rights', 'management-root']));
+    expect(s.accounts[6]?.rootUser).toMatchObject({
+      passwordLastUsed: '2025-06-18T02:05:10Z',
+      accessKeys: [],
+      mfaDevices: [],
+    });
+    expect(s.principals.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['management', 'delegated-admin', 'no-rights', 'management-root']),
+    );
   });
 
   it('exposed has every kind of finding', () => {
     const sandbox = createSandbox({ scenario: 'exposed' });
     const states = sandbox.admin;
     const kinds = new Set<string>();
-    for (let n = 0; n <= 13; n += 1) for (const d of states.rootCredentials(String(300000000000 + n)).mfaDevices) kinds.add(d.kind);
+    for (let n = 0; n <= 13; n += 1)
+      for (const d of states.rootCredentials(String(300000000000 + n)).mfaDevices) kinds.add(d.kind);
     expect(kinds).toEqual(new Set(['virtual', 'fido', 'hardware']));
     const payments = states.rootCredentials('300000000003');
     expect(payments.accessKeys.map((k) => k.status)).toEqual(['Active', 'Inactive']);
     expect(payments.accessKeys[1]?.lastUsed).toBeNull();
-    expect(Date.parse(payments.accessKeys[0]?.lastUsed?.date ?? '')).toBeGreaterThan(Date.now() - 3 * 86_400_000);
+    expect(Date.parse(payments.accessKeys[0]?.lastUsed?.date ?? '')).toBeGreaterThan(
+      Date.now() - 3 * 86_400_000,
+    );
   });
 });
 
@@ -80,15 +107,29 @@ describe('scenario validation', () => {
     accounts[3] = {
       ...(accounts[3] as (typeof accounts)[number]),
       rootUser: {
-        accessKeys: ['AKIAAAAAAAAAAAAAAAA1', 'AKIAAAAAAAAAAAAAAAA2', 'AKIAAAAAAAAAAAAAAAA3'].map((id) => ({ accessKeyId: id, createDate: 'now' })),
+        accessKeys: ['AKIAAAAAAAAAAAAAAAA1', 'AKIAAAAAAAAAAAAAAAA2', 'AKIAAAAAAAAAAAAAAAA3'].map((id) => ({
+          accessKeyId: id,
+          createDate: 'now',
+        })),
       },
     };
-    expect(problems({ ...base, accounts })).toEqual(['accounts[3].rootUser.accessKeys: at most 2 access keys']);
-    expect(problems({ ...base, organization: { ...base.organization, id: 'org-1' } })).toEqual(['organization.id: must look like o-xxxxxxxxxx']);
-    const badDate = problems({ ...base, accounts: [{ ...base.accounts[0], joinedTimestamp: 'yesterday' }, ...base.accounts.slice(1)] });
+    expect(problems({ ...base, accounts })).toEqual([
+      'accounts[3].rootUser.accessKeys: at most 2 access keys',
+    ]);
+    expect(problems({ ...base, organization: { ...base.organization, id: 'org-1' } })).toEqual([
+      'organization.id: must look like o-xxxxxxxxxx',
+    ]);
+    const badDate = problems({
+      ...base,
+      accounts: [{ ...base.accounts[0], joinedTimestamp: 'yesterday' }, ...base.accounts.slice(1)],
+    });
     expect(badDate).toEqual(['accounts[0].joinedTimestamp: must be an ISO 8601 date or now[+-]N(s|m|h|d|w)']);
-    expect(problems({ ...base, organization: { ...base.organization, managementAccountId: '999999999999' } })[0]).toMatch(/^organization\.managementAccountId: /);
-    expect(problems({ ...base, accounts: [...base.accounts, { ...base.accounts[1] }] })).toEqual(expect.arrayContaining([expect.stringMatching(/^accounts\[7\]\.id: duplicate account id/)]));
+    expect(
+      problems({ ...base, organization: { ...base.organization, managementAccountId: '999999999999' } })[0],
+    ).toMatch(/^organization\.managementAccountId: /);
+    expect(problems({ ...base, accounts: [...base.accounts, { ...base.accounts[1] }] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^accounts\[7\]\.id: duplicate account id/)]),
+    );
     expect(problems({ ...base, principals: [] })[0]).toMatch(/^principals: /);
   });
 

@@ -30,7 +30,18 @@ export function generateScenario(options: GenerateOptions): Scenario {
   const ouCount = Math.min(1000, Math.max(1, Math.ceil(count / 25)));
   const ous: Scenario['organization']['organizationalUnits'] = [];
   const depth: number[] = [];
-  const ouNames = ['Workloads', 'Prod', 'Dev', 'Sandbox', 'Security', 'Infrastructure', 'Data', 'Payments', 'Platform', 'Analytics'];
+  const ouNames = [
+    'Workloads',
+    'Prod',
+    'Dev',
+    'Sandbox',
+    'Security',
+    'Infrastructure',
+    'Data',
+    'Payments',
+    'Platform',
+    'Analytics',
+  ];
   for (let i = 0; i < ouCount; i += 1) {
     // Parents come from earlier OUs only (no cycles); depth stays at most 4 like typical landing zones.
     let parentIndex = i < 4 ? -1 : random.int(i + 2) - 2;
@@ -82,7 +93,13 @@ export function generateScenario(options: GenerateOptions): Scenario {
           status: random.chance(0.7) ? 'Active' : 'Inactive',
           createDate: daysAgo(joinedDays),
           ...(random.chance(0.6)
-            ? { lastUsed: { date: daysAgo(400), serviceName: random.pick(['s3', 'ec2', 'iam', 'sts']), region: random.pick(['us-east-1', 'eu-west-1', 'ap-northeast-1']) } }
+            ? {
+                lastUsed: {
+                  date: daysAgo(400),
+                  serviceName: random.pick(['s3', 'ec2', 'iam', 'sts']),
+                  region: random.pick(['us-east-1', 'eu-west-1', 'ap-northeast-1']),
+                },
+              }
             : {}),
         });
       }
@@ -109,11 +126,15 @@ export function generateScenario(options: GenerateOptions): Scenario {
     if (n > 0 && random.chance(0.9)) account.parentId = ous[random.int(ous.length)]?.id ?? rootId;
     if (n > 1 && random.chance(0.03)) {
       const name = `generated-${accountId}-data`;
-      account.buckets.push(random.chance(0.4) ? { name, policy: denyAll('s3:*', `arn:aws:s3:::${name}`) } : { name });
+      account.buckets.push(
+        random.chance(0.4) ? { name, policy: denyAll('s3:*', `arn:aws:s3:::${name}`) } : { name },
+      );
     }
     if (n > 1 && random.chance(0.03)) {
       account.queues.push(
-        random.chance(0.4) ? { name: 'events', policy: denyAll('sqs:*', `arn:aws:sqs:us-east-1:${accountId}:events`) } : { name: 'events' },
+        random.chance(0.4)
+          ? { name: 'events', policy: denyAll('sqs:*', `arn:aws:sqs:us-east-1:${accountId}:events`) }
+          : { name: 'events' },
       );
     }
     accounts.push(account);
@@ -137,7 +158,13 @@ export function generateScenario(options: GenerateOptions): Scenario {
       rootId,
       trustedAccess: [{ servicePrincipal: 'iam.amazonaws.com', dateEnabled: 'now-365d' }],
       delegatedAdministrators: delegatedAdmin
-        ? [{ accountId: delegatedAdmin, servicePrincipal: 'iam.amazonaws.com', delegationEnabledDate: 'now-364d' }]
+        ? [
+            {
+              accountId: delegatedAdmin,
+              servicePrincipal: 'iam.amazonaws.com',
+              delegationEnabledDate: 'now-364d',
+            },
+          ]
         : [],
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
       organizationalUnits: ous,
@@ -149,5 +176,8 @@ export function generateScenario(options: GenerateOptions): Scenario {
 }
 
 function denyAll(action: string, resource: string): Record<string, unknown> {
-  return { Version: '2012-10-17', Statement: [{ Sid: 'DenyEveryone', Effect: 'Deny', Principal: '*', Action: action, Resource: resource }] };
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'DenyEveryone', Effect: 'Deny', Principal: '*', Action: action, Resource: resource }],
+  };
 }

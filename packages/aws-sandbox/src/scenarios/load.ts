@@ -14,12 +14,15 @@ const GENERATED = /^generated:(\d+)(?::(\d+))?$/;
  */
 export function loadScenario(nameOrPathOrJson: string): Scenario {
   const value = nameOrPathOrJson.trim();
-  if (value in builtInScenarios) return parseScenario(builtInScenarios[value as keyof typeof builtInScenarios]());
+  if (value in builtInScenarios)
+    return parseScenario(builtInScenarios[value as keyof typeof builtInScenarios]());
   const generated = GENERATED.exec(value);
   if (generated) {
     const accounts = Number(generated[1]);
     if (accounts < 1 || accounts > 10_000)
-      throw new ScenarioError([`scenario: generated organizations have 1 to 10000 accounts (got ${accounts})`]);
+      throw new ScenarioError([
+        `scenario: generated organizations have 1 to 10000 accounts (got ${accounts})`,
+      ]);
     return generateScenario({ accounts, seed: generated[2] === undefined ? 1 : Number(generated[2]) });
   }
   if (value.startsWith('{')) return parseScenario(parseJson(value, 'scenario JSON'));

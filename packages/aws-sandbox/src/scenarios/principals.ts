@@ -6,7 +6,10 @@ type PrincipalInput = ScenarioInput['principals'][number];
  * The standard cast of every built-in scenario. Keys are visibly fake (`AKIAEXAMPLE...`,
  * `NOT-A-REAL-SECRET`) so nobody mistakes them for AWS credentials.
  */
-export function standardPrincipals(tag: string, ids: { management: string; delegatedAdmin: string; member: string }): PrincipalInput[] {
+export function standardPrincipals(
+  tag: string,
+  ids: { management: string; delegatedAdmin: string; member: string },
+): PrincipalInput[] {
   const key = (role: string) => `AKIAEXAMPLE${tag}${role}`.padEnd(20, '0').slice(0, 20);
   const secret = (role: string) => `sandbox/${tag.toLowerCase()}/${role.toLowerCase()}/NOT-A-REAL-SECRET`;
   return [

@@ -11,7 +11,11 @@ export const AccessKeySchema = z.object({
   createDate: DateString,
   /** Absent = never used (GetAccessKeyLastUsed answers ServiceName/Region "N/A"). */
   lastUsed: z
-    .object({ date: DateString, serviceName: z.string().default('iam'), region: z.string().default('us-east-1') })
+    .object({
+      date: DateString,
+      serviceName: z.string().default('iam'),
+      region: z.string().default('us-east-1'),
+    })
     .optional(),
 });
 
@@ -34,7 +38,9 @@ export const RootUserSchema = z.object({
   createDate: DateString.optional(),
   /** Shown by GetUser even after the password was deleted (seed section 6). */
   passwordLastUsed: DateString.optional(),
-  loginProfile: z.object({ createDate: DateString, passwordResetRequired: z.boolean().default(false) }).optional(),
+  loginProfile: z
+    .object({ createDate: DateString, passwordResetRequired: z.boolean().default(false) })
+    .optional(),
   accessKeys: z.array(AccessKeySchema).max(2, 'at most 2 access keys').default([]),
   signingCertificates: z.array(SigningCertificateSchema).max(2, 'at most 2 signing certificates').default([]),
   mfaDevices: z.array(MfaDeviceSchema).max(8, 'at most 8 MFA devices').default([]),
@@ -57,7 +63,13 @@ export const QueueSchema = z.object({
   policy: PolicyDocument.optional(),
 });
 
-export const AccountStateSchema = z.enum(['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
+export const AccountStateSchema = z.enum([
+  'PENDING_ACTIVATION',
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+]);
 
 export const AccountSchema = z.object({
   id: AccountId,
@@ -91,7 +103,9 @@ export const PrincipalSchema = z.object({
   /** IAM user name (type user) or role name (type role). */
   userName: z.string().optional(),
   roleSessionName: z.string().optional(),
-  accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'must be AKIA/ASIA followed by 16 letters or digits'),
+  accessKeyId: z
+    .string()
+    .regex(/^(AKIA|ASIA)[A-Z0-9]{16}$/, 'must be AKIA/ASIA followed by 16 letters or digits'),
   secretAccessKey: z.string().min(16),
   /** Required for ASIA keys (type role). */
   sessionToken: z.string().optional(),
@@ -137,14 +151,18 @@ const ScenarioObjectSchema = z.object({
 
 /** The scenario JSON format (documented in the package README). */
 export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) => {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
   const org = scenario.organization;
   const accountIds = new Set<string>();
   const parents = new Set<string>([org.rootId]);
   org.organizationalUnits.forEach((ou, i) => {
     if (parents.has(ou.id)) issue(['organization', 'organizationalUnits', i, 'id'], `duplicate id ${ou.id}`);
     if (!parents.has(ou.parentId))
-      issue(['organization', 'organizationalUnits', i, 'parentId'], `unknown parent ${ou.parentId} (the root or an OU listed earlier)`);
+      issue(
+        ['organization', 'organizationalUnits', i, 'parentId'],
+        `unknown parent ${ou.parentId} (the root or an OU listed earlier)`,
+      );
     parents.add(ou.id);
   });
   const keyIds = new Set<string>();
@@ -155,11 +173,19 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
     if (account.parentId !== undefined && !parents.has(account.parentId))
       issue(['accounts', i, 'parentId'], `unknown parent ${account.parentId}`);
     account.rootUser.accessKeys.forEach((key, k) => {
-      if (keyIds.has(key.accessKeyId)) issue(['accounts', i, 'rootUser', 'accessKeys', k, 'accessKeyId'], `duplicate access key id ${key.accessKeyId}`);
+      if (keyIds.has(key.accessKeyId))
+        issue(
+          ['accounts', i, 'rootUser', 'accessKeys', k, 'accessKeyId'],
+          `duplicate access key id ${key.accessKeyId}`,
+        );
       keyIds.add(key.accessKeyId);
     });
     account.buckets.forEach((bucket, b) => {
-      if (buckets.has(bucket.name)) issue(['accounts', i, 'buckets', b, 'name'], `duplicate bucket name ${bucket.name} (bucket names are global)`);
+      if (buckets.has(bucket.name))
+        issue(
+          ['accounts', i, 'buckets', b, 'name'],
+          `duplicate bucket name ${bucket.name} (bucket names are global)`,
+        );
       buckets.add(bucket.name);
     });
     const queues = new Set<string>();
@@ -170,24 +196,34 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
     });
   });
   if (!accountIds.has(org.managementAccountId))
-    issue(['organization', 'managementAccountId'], `must be one of accounts[].id (${org.managementAccountId} is not)`);
+    issue(
+      ['organization', 'managementAccountId'],
+      `must be one of accounts[].id (${org.managementAccountId} is not)`,
+    );
   org.delegatedAdministrators.forEach((da, i) => {
-    if (!accountIds.has(da.accountId)) issue(['organization', 'delegatedAdministrators', i, 'accountId'], `unknown account ${da.accountId}`);
+    if (!accountIds.has(da.accountId))
+      issue(['organization', 'delegatedAdministrators', i, 'accountId'], `unknown account ${da.accountId}`);
     if (da.accountId === org.managementAccountId)
-      issue(['organization', 'delegatedAdministrators', i, 'accountId'], 'the management account cannot be a delegated administrator');
+      issue(
+        ['organization', 'delegatedAdministrators', i, 'accountId'],
+        'the management account cannot be a delegated administrator',
+      );
   });
   const names = new Set<string>();
   let defaults = 0;
   scenario.principals.forEach((principal, i) => {
-    if (names.has(principal.name)) issue(['principals', i, 'name'], `duplicate principal name ${principal.name}`);
+    if (names.has(principal.name))
+      issue(['principals', i, 'name'], `duplicate principal name ${principal.name}`);
     names.add(principal.name);
-    if (keyIds.has(principal.accessKeyId)) issue(['principals', i, 'accessKeyId'], `duplicate access key id ${principal.accessKeyId}`);
+    if (keyIds.has(principal.accessKeyId))
+      issue(['principals', i, 'accessKeyId'], `duplicate access key id ${principal.accessKeyId}`);
     keyIds.add(principal.accessKeyId);
     if (principal.accessKeyId.startsWith('ASIA') && !principal.sessionToken)
       issue(['principals', i, 'sessionToken'], 'required for temporary (ASIA) access keys');
     if (principal.type === 'role' && !principal.accessKeyId.startsWith('ASIA'))
       issue(['principals', i, 'accessKeyId'], 'role sessions use temporary (ASIA) access keys');
-    if (principal.type !== 'root' && !principal.userName) issue(['principals', i, 'userName'], `required for type ${principal.type}`);
+    if (principal.type !== 'root' && !principal.userName)
+      issue(['principals', i, 'userName'], `required for type ${principal.type}`);
     if (principal.default) defaults += 1;
   });
   if (defaults > 1) issue(['principals'], 'at most one principal may be the default');

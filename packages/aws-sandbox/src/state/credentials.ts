@@ -39,9 +39,15 @@ export interface SessionState {
   callerAccountId: string;
 }
 
-export type Credential = { kind: 'principal'; principal: PrincipalState } | { kind: 'session'; session: SessionState };
+export type Credential =
+  | { kind: 'principal'; principal: PrincipalState }
+  | { kind: 'session'; session: SessionState };
 
-export type IssuedSecretKind = 'static-secret-access-key' | 'static-session-token' | 'session-secret-access-key' | 'session-token';
+export type IssuedSecretKind =
+  | 'static-secret-access-key'
+  | 'static-session-token'
+  | 'session-secret-access-key'
+  | 'session-token';
 
 /** Every secret the sandbox ever handed out, so leak tests can search all outputs for them. */
 export interface IssuedSecret {
@@ -59,7 +65,12 @@ export function compileActionPatterns(patterns: readonly string[]): (action: str
   if (patterns.includes('*')) return () => true;
   if (patterns.length === 0) return () => false;
   const source = patterns
-    .map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'))
+    .map((p) =>
+      p
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.'),
+    )
     .join('|');
   const re = new RegExp(`^(?:${source})$`, 'i');
   return (action) => re.test(action);
@@ -114,15 +125,22 @@ export class CredentialStore {
     this.byAccessKey.clear();
     this.principalsByName.clear();
     const explicitDefault = principals.find((p) => p.default);
-    const fallbackDefault = principals.find((p) => p.accountId === managementAccountId && p.type !== 'root') ??
+    const fallbackDefault =
+      principals.find((p) => p.accountId === managementAccountId && p.type !== 'root') ??
       principals.find((p) => p.accountId === managementAccountId);
     const defaultPrincipal = explicitDefault ?? fallbackDefault ?? principals[0];
     this.principals = principals.map((p) => principalFromScenario(p, p === defaultPrincipal));
     for (const principal of this.principals) {
       this.byAccessKey.set(principal.accessKeyId, { kind: 'principal', principal });
       this.principalsByName.set(principal.name, principal);
-      this.record('static-secret-access-key', principal.secretAccessKey, principal.accessKeyId, principal.arn);
-      if (principal.sessionToken) this.record('static-session-token', principal.sessionToken, principal.accessKeyId, principal.arn);
+      this.record(
+        'static-secret-access-key',
+        principal.secretAccessKey,
+        principal.accessKeyId,
+        principal.arn,
+      );
+      if (principal.sessionToken)
+        this.record('static-session-token', principal.sessionToken, principal.accessKeyId, principal.arn);
     }
   }
 
@@ -152,7 +170,8 @@ export class CredentialStore {
 
   /** Drops every session (reset, scenario load); the ledger of issued secrets is kept. */
   clearSessions(): void {
-    for (const [key, credential] of this.byAccessKey) if (credential.kind === 'session') this.byAccessKey.delete(key);
+    for (const [key, credential] of this.byAccessKey)
+      if (credential.kind === 'session') this.byAccessKey.delete(key);
   }
 
   private record(kind: IssuedSecretKind, value: string, accessKeyId: string, owner: string): void {

@@ -145,14 +145,23 @@ export function buildWorld(scenario: Scenario, now: number): World {
   };
   for (const da of o.delegatedAdministrators) {
     let services = organization.delegatedAdministrators.get(da.accountId);
-    if (!services) organization.delegatedAdministrators.set(da.accountId, (services = new Map()));
+    if (!services) {
+      services = new Map();
+      organization.delegatedAdministrators.set(da.accountId, services);
+    }
     services.set(da.servicePrincipal, date(da.delegationEnabledDate));
   }
   const pathOf = new Map<string, string>([[o.rootId, `${o.id}/${o.rootId}/`]]);
   for (const ou of o.organizationalUnits) {
     const path = `${pathOf.get(ou.parentId) ?? `${o.id}/${o.rootId}/`}${ou.id}/`;
     pathOf.set(ou.id, path);
-    const state: OuState = { id: ou.id, arn: `arn:aws:organizations::${mgmt}:ou/${o.id}/${ou.id}`, name: ou.name, parentId: ou.parentId, path };
+    const state: OuState = {
+      id: ou.id,
+      arn: `arn:aws:organizations::${mgmt}:ou/${o.id}/${ou.id}`,
+      name: ou.name,
+      parentId: ou.parentId,
+      path,
+    };
     organization.organizationalUnits.set(ou.id, state);
     organization.childOus.get(ou.parentId)?.push(state);
     organization.childOus.set(ou.id, []);
@@ -181,13 +190,18 @@ export function buildWorld(scenario: Scenario, now: number): World {
         createDate: r.createDate === undefined ? Math.floor(joined / 1000) * 1000 : date(r.createDate),
         passwordLastUsed: r.passwordLastUsed === undefined ? undefined : date(r.passwordLastUsed),
         loginProfile: r.loginProfile
-          ? { createDate: date(r.loginProfile.createDate), passwordResetRequired: r.loginProfile.passwordResetRequired }
+          ? {
+              createDate: date(r.loginProfile.createDate),
+              passwordResetRequired: r.loginProfile.passwordResetRequired,
+            }
           : undefined,
         accessKeys: r.accessKeys.map((k) => ({
           accessKeyId: k.accessKeyId,
           status: k.status,
           createDate: date(k.createDate),
-          lastUsed: k.lastUsed ? { date: date(k.lastUsed.date), serviceName: k.lastUsed.serviceName, region: k.lastUsed.region } : undefined,
+          lastUsed: k.lastUsed
+            ? { date: date(k.lastUsed.date), serviceName: k.lastUsed.serviceName, region: k.lastUsed.region }
+            : undefined,
         })),
         signingCertificates: r.signingCertificates.map((c) => ({
           certificateId: c.certificateId,
@@ -195,7 +209,10 @@ export function buildWorld(scenario: Scenario, now: number): World {
           status: c.status,
           uploadDate: date(c.uploadDate),
         })),
-        mfaDevices: r.mfaDevices.map((m) => ({ serialNumber: m.serialNumber, enableDate: date(m.enableDate) })),
+        mfaDevices: r.mfaDevices.map((m) => ({
+          serialNumber: m.serialNumber,
+          enableDate: date(m.enableDate),
+        })),
         unassignedVirtualMfaDevices: 0,
       },
       iamUsers: new Map(),

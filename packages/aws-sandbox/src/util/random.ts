@@ -42,7 +42,12 @@ export function randomChars(length: number, alphabet: string = BASE32, random?: 
   return out;
 }
 
-export const alphabets = { BASE32, ALNUM, DIGITS: '0123456789', LOWER_ALNUM: 'abcdefghijklmnopqrstuvwxyz0123456789' };
+export const alphabets = {
+  BASE32,
+  ALNUM,
+  DIGITS: '0123456789',
+  LOWER_ALNUM: 'abcdefghijklmnopqrstuvwxyz0123456789',
+};
 
 /** Session secrets are never reproducible: they come from the OS, like AWS's. */
 export function randomSecret(length = 40): string {

@@ -16,7 +16,10 @@ export function epochSeconds(ms: number): number {
 
 /** `20261128T101500Z` (SigV4's X-Amz-Date). */
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Parses `20261128T101500Z`; NaN when malformed. */

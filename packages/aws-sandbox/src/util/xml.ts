@@ -37,7 +37,8 @@ export function toXml(value: XmlValue, formatTime: (ms: number) => string): stri
   if (value instanceof Timestamp) return formatTime(value.ms);
   if (value instanceof XmlMap) {
     let out = '';
-    for (const [k, v] of value.entries) out += `<entry><key>${escapeXml(k)}</key><value>${escapeXml(String(v))}</value></entry>`;
+    for (const [k, v] of value.entries)
+      out += `<entry><key>${escapeXml(k)}</key><value>${escapeXml(String(v))}</value></entry>`;
     return out;
   }
   if (Array.isArray(value)) {

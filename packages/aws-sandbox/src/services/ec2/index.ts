@@ -25,7 +25,10 @@ export const ec2Service: ServiceDefinition = {
   renderError: (error, requestId) => {
     // EC2 prefixes its authorization failures with this sentence (seed section 2).
     if (error.kind === 'access-denied' && !error.message.startsWith('You are not authorized'))
-      return renderEc2Error(kindError('access-denied', `You are not authorized to perform this operation. ${error.message}`), requestId);
+      return renderEc2Error(
+        kindError('access-denied', `You are not authorized to perform this operation. ${error.message}`),
+        requestId,
+      );
     return renderEc2Error(error, requestId);
   },
   operations: { DescribeInstances: { handle: describeInstances } },

@@ -1,4 +1,4 @@
-import { type OperationContext } from '../../context.js';
+import type { OperationContext } from '../../context.js';
 import { kindError, serviceError } from '../../errors.js';
 import { IAM_ERRORS, renderQueryError, renderQueryResult } from '../../protocol/query.js';
 import type { WireResponse } from '../../protocol/wire.js';
@@ -10,13 +10,15 @@ import type { ServiceDefinition, ServiceOperation } from '../service.js';
 const XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const IAM_PRINCIPAL = 'iam.amazonaws.com';
 
-const reply = (ctx: OperationContext, result: XmlValue): WireResponse => renderQueryResult(ctx.operation, XMLNS, result, ctx.requestId);
+const reply = (ctx: OperationContext, result: XmlValue): WireResponse =>
+  renderQueryResult(ctx.operation, XMLNS, result, ctx.requestId);
 const noSuchEntity = (message: string) => serviceError('NoSuchEntity', message, 404);
 
 /** The account the caller acts in: a root session's member account, or the principal's own. */
 function homeAccount(ctx: OperationContext): AccountState {
   const account = ctx.world.accounts.get(ctx.caller.accountId);
-  if (!account) throw serviceError('ServiceFailure', 'The account of the caller is not modeled by this scenario.', 500);
+  if (!account)
+    throw serviceError('ServiceFailure', 'The account of the caller is not modeled by this scenario.', 500);
   return account;
 }
 
@@ -24,14 +26,21 @@ function homeAccount(ctx: OperationContext): AccountState {
  * Root callers (a root session, or root static keys) address the root user by omitting UserName
  * (aws-facts.md §4); everyone else addresses an IAM user, defaulting to themselves.
  */
-type Subject = { kind: 'root'; account: AccountState; root: RootUserState } | { kind: 'user'; account: AccountState; user: IamUserState };
+type Subject =
+  | { kind: 'root'; account: AccountState; root: RootUserState }
+  | { kind: 'user'; account: AccountState; user: IamUserState };
 
 function subject(ctx: OperationContext): Subject {
   const account = homeAccount(ctx);
   const userName = ctx.query.get('UserName');
   if (userName === undefined && ctx.caller.isRoot) return { kind: 'root', account, root: account.rootUser };
-  const name = userName ?? (ctx.caller.kind === 'principal' && ctx.caller.principal.type === 'user' ? ctx.caller.principal.userName : undefined);
-  if (name === undefined) throw kindError('validation', 'Must specify userName when calling with non-User credentials');
+  const name =
+    userName ??
+    (ctx.caller.kind === 'principal' && ctx.caller.principal.type === 'user'
+      ? ctx.caller.principal.userName
+      : undefined);
+  if (name === undefined)
+    throw kindError('validation', 'Must specify userName when calling with non-User credentials');
   const user = account.iamUsers.get(name);
   if (!user) throw noSuchEntity(`The user with name ${name} cannot be found.`);
   return { kind: 'user', account, user };
@@ -56,7 +65,8 @@ function getUser(ctx: OperationContext): WireResponse {
         UserId: s.account.id,
         Arn: `arn:aws:iam::${s.account.id}:root`,
         CreateDate: new Timestamp(s.root.createDate),
-        PasswordLastUsed: s.root.passwordLastUsed === undefined ? undefined : new Timestamp(s.root.passwordLastUsed),
+        PasswordLastUsed:
+          s.root.passwordLastUsed === undefined ? undefined : new Timestamp(s.root.passwordLastUsed),
       },
     });
   }
@@ -64,7 +74,13 @@ function getUser(ctx: OperationContext): WireResponse {
 }
 
 function userXml(user: IamUserState): XmlValue {
-  return { Path: '/', UserName: user.userName, UserId: user.userId, Arn: user.arn, CreateDate: new Timestamp(user.createDate) };
+  return {
+    Path: '/',
+    UserName: user.userName,
+    UserId: user.userId,
+    Arn: user.arn,
+    CreateDate: new Timestamp(user.createDate),
+  };
 }
 
 const loginProfileMissing = (name: string) => noSuchEntity(`Login Profile for User ${name} cannot be found.`);
@@ -75,20 +91,34 @@ function getLoginProfile(ctx: OperationContext): WireResponse {
   // Seed section 6: AWS prints the root's missing user name as "null".
   if (!s.root.loginProfile) throw loginProfileMissing('null');
   return reply(ctx, {
-    LoginProfile: { CreateDate: new Timestamp(s.root.loginProfile.createDate), PasswordResetRequired: s.root.loginProfile.passwordResetRequired },
+    LoginProfile: {
+      CreateDate: new Timestamp(s.root.loginProfile.createDate),
+      PasswordResetRequired: s.root.loginProfile.passwordResetRequired,
+    },
   });
 }
 
 function createLoginProfile(ctx: OperationContext): WireResponse {
   const s = subject(ctx);
-  if (s.kind === 'user') throw serviceError('LimitExceeded', 'Console passwords for IAM users are not modeled by the sandbox.', 409);
+  if (s.kind === 'user')
+    throw serviceError(
+      'LimitExceeded',
+      'Console passwords for IAM users are not modeled by the sandbox.',
+      409,
+    );
   // An AssumeRoot session must omit Password: the root gets a profile without password ("allow password recovery").
   if (ctx.query.has('Password'))
-    throw kindError('validation', 'Password must be omitted when creating a login profile for the root user with an AssumeRoot session.');
-  if (s.root.loginProfile) throw serviceError('EntityAlreadyExists', 'Login Profile for User null already exists.', 409);
+    throw kindError(
+      'validation',
+      'Password must be omitted when creating a login profile for the root user with an AssumeRoot session.',
+    );
+  if (s.root.loginProfile)
+    throw serviceError('EntityAlreadyExists', 'Login Profile for User null already exists.', 409);
   const profile = { createDate: Math.floor(ctx.now / 1000) * 1000, passwordResetRequired: false };
   s.root.loginProfile = profile;
-  return reply(ctx, { LoginProfile: { CreateDate: new Timestamp(profile.createDate), PasswordResetRequired: false } });
+  return reply(ctx, {
+    LoginProfile: { CreateDate: new Timestamp(profile.createDate), PasswordResetRequired: false },
+  });
 }
 
 function deleteLoginProfile(ctx: OperationContext): WireResponse {
@@ -104,12 +134,21 @@ function listAccessKeys(ctx: OperationContext): WireResponse {
   if (s.kind === 'user') {
     const keys = s.user.accessKeyIds.filter((id) => ctx.core.credentials.byAccessKey.has(id));
     return reply(ctx, {
-      AccessKeyMetadata: keys.map((id) => ({ UserName: s.user.userName, AccessKeyId: id, Status: 'Active', CreateDate: new Timestamp(s.user.createDate) })),
+      AccessKeyMetadata: keys.map((id) => ({
+        UserName: s.user.userName,
+        AccessKeyId: id,
+        Status: 'Active',
+        CreateDate: new Timestamp(s.user.createDate),
+      })),
       IsTruncated: false,
     });
   }
   return reply(ctx, {
-    AccessKeyMetadata: s.root.accessKeys.map((k) => ({ AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Timestamp(k.createDate) })),
+    AccessKeyMetadata: s.root.accessKeys.map((k) => ({
+      AccessKeyId: k.accessKeyId,
+      Status: k.status,
+      CreateDate: new Timestamp(k.createDate),
+    })),
     IsTruncated: false,
   });
 }
@@ -123,13 +162,20 @@ function getAccessKeyLastUsed(ctx: OperationContext): WireResponse {
   if (key && ctx.caller.isRoot) {
     return reply(ctx, {
       AccessKeyLastUsed: key.lastUsed
-        ? { LastUsedDate: new Timestamp(key.lastUsed.date), ServiceName: key.lastUsed.serviceName, Region: key.lastUsed.region }
+        ? {
+            LastUsedDate: new Timestamp(key.lastUsed.date),
+            ServiceName: key.lastUsed.serviceName,
+            Region: key.lastUsed.region,
+          }
         : { ServiceName: 'N/A', Region: 'N/A' },
     });
   }
   for (const user of account.iamUsers.values()) {
     if (user.accessKeyIds.includes(id) && ctx.core.credentials.byAccessKey.has(id))
-      return reply(ctx, { UserName: user.userName, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } });
+      return reply(ctx, {
+        UserName: user.userName,
+        AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' },
+      });
   }
   throw keyMissing(id);
 }
@@ -175,7 +221,13 @@ function deleteSigningCertificate(ctx: OperationContext): WireResponse {
 
 function listMfaDevices(ctx: OperationContext): WireResponse {
   const s = subject(ctx);
-  const devices = s.kind === 'root' ? s.root.mfaDevices.map((d) => ({ SerialNumber: d.serialNumber, EnableDate: new Timestamp(d.enableDate) })) : [];
+  const devices =
+    s.kind === 'root'
+      ? s.root.mfaDevices.map((d) => ({
+          SerialNumber: d.serialNumber,
+          EnableDate: new Timestamp(d.enableDate),
+        }))
+      : [];
   return reply(ctx, { MFADevices: devices, IsTruncated: false });
 }
 
@@ -184,7 +236,8 @@ function deactivateMfaDevice(ctx: OperationContext): WireResponse {
   const s = subject(ctx);
   const list = s.kind === 'root' ? s.root.mfaDevices : [];
   const index = list.findIndex((d) => d.serialNumber === serial);
-  if (index < 0 || s.kind !== 'root') throw noSuchEntity(`MFA Device with serial number ${serial} does not exist.`);
+  if (index < 0 || s.kind !== 'root')
+    throw noSuchEntity(`MFA Device with serial number ${serial} does not exist.`);
   list.splice(index, 1);
   // A deactivated virtual device still exists (unassigned) until deleted.
   if (serial.includes(':mfa/')) s.root.unassignedVirtualMfaDevices += 1;
@@ -250,7 +303,8 @@ function getAccountSummary(ctx: OperationContext): WireResponse {
 function createUser(ctx: OperationContext): WireResponse {
   const name = requiredParam(ctx.query, 'UserName');
   const account = homeAccount(ctx);
-  if (account.iamUsers.has(name)) throw serviceError('EntityAlreadyExists', `User with name ${name} already exists.`, 409);
+  if (account.iamUsers.has(name))
+    throw serviceError('EntityAlreadyExists', `User with name ${name} already exists.`, 409);
   const user: IamUserState = {
     userName: name,
     userId: `AIDA${Buffer.from(`${account.id}/${name}`).toString('hex').toUpperCase().slice(0, 17).padEnd(17, 'X')}`,
@@ -273,9 +327,15 @@ function featureError(code: string, message: string) {
 function checkFeatureCaller(ctx: OperationContext, enabling: boolean): void {
   const org = ctx.world.organization;
   if (!ctx.world.accounts.has(ctx.caller.accountId))
-    throw featureError('OrganizationNotFoundException', 'The request was rejected because no organization is associated with your account.');
+    throw featureError(
+      'OrganizationNotFoundException',
+      'The request was rejected because no organization is associated with your account.',
+    );
   if (org.featureSet !== 'ALL')
-    throw featureError('OrganizationNotInAllFeaturesModeException', 'The request was rejected because your organization does not have All features enabled.');
+    throw featureError(
+      'OrganizationNotInAllFeaturesModeException',
+      'The request was rejected because your organization does not have All features enabled.',
+    );
   const isManagement = ctx.caller.accountId === org.managementAccountId;
   const isDelegated = org.delegatedAdministrators.get(ctx.caller.accountId)?.has(IAM_PRINCIPAL) ?? false;
   if (!isManagement && !isDelegated)
@@ -289,12 +349,18 @@ function checkFeatureCaller(ctx: OperationContext, enabling: boolean): void {
       'The request was rejected because the account making the request is not the management account for the organization.',
     );
   if (!org.trustedAccess.has(IAM_PRINCIPAL))
-    throw featureError('ServiceAccessNotEnabledException', 'The request was rejected because trusted access is not enabled for IAM in Organizations.');
+    throw featureError(
+      'ServiceAccessNotEnabledException',
+      'The request was rejected because trusted access is not enabled for IAM in Organizations.',
+    );
 }
 
 function featuresReply(ctx: OperationContext): WireResponse {
   const org = ctx.world.organization;
-  return reply(ctx, { OrganizationId: org.id, EnabledFeatures: FEATURE_ORDER.filter((f) => org.rootFeatures.has(f)) });
+  return reply(ctx, {
+    OrganizationId: org.id,
+    EnabledFeatures: FEATURE_ORDER.filter((f) => org.rootFeatures.has(f)),
+  });
 }
 
 const featureOp = (change?: { feature: RootFeature; enable: boolean }): ServiceOperation => ({
@@ -332,10 +398,19 @@ export const iamService: ServiceDefinition = {
       handle: deleteVirtualMfaDevice,
     },
     GetAccountSummary: { handle: getAccountSummary },
-    CreateUser: { resource: (ctx) => `arn:aws:iam::${ctx.caller.accountId}:user/${ctx.query.get('UserName') ?? ''}`, handle: createUser },
+    CreateUser: {
+      resource: (ctx) => `arn:aws:iam::${ctx.caller.accountId}:user/${ctx.query.get('UserName') ?? ''}`,
+      handle: createUser,
+    },
     ListOrganizationsFeatures: featureOp(),
-    EnableOrganizationsRootCredentialsManagement: featureOp({ feature: 'RootCredentialsManagement', enable: true }),
-    DisableOrganizationsRootCredentialsManagement: featureOp({ feature: 'RootCredentialsManagement', enable: false }),
+    EnableOrganizationsRootCredentialsManagement: featureOp({
+      feature: 'RootCredentialsManagement',
+      enable: true,
+    }),
+    DisableOrganizationsRootCredentialsManagement: featureOp({
+      feature: 'RootCredentialsManagement',
+      enable: false,
+    }),
     EnableOrganizationsRootSessions: featureOp({ feature: 'RootSessions', enable: true }),
     DisableOrganizationsRootSessions: featureOp({ feature: 'RootSessions', enable: false }),
   },

@@ -1,4 +1,4 @@
-import { type OperationContext } from '../../context.js';
+import type { OperationContext } from '../../context.js';
 import { kindError, serviceError } from '../../errors.js';
 import { renderJson, renderOrganizationsError } from '../../protocol/json.js';
 import type { WireResponse } from '../../protocol/wire.js';
@@ -11,7 +11,8 @@ const MAX_RESULTS = 20;
 
 const reply = (ctx: OperationContext, body: unknown): WireResponse => renderJson(body, '1.1', ctx.requestId);
 
-const invalidInput = (reason: string, message: string) => serviceError('InvalidInputException', message, 400, { Reason: reason });
+const invalidInput = (reason: string, message: string) =>
+  serviceError('InvalidInputException', message, 400, { Reason: reason });
 
 /** Account has both Status (retiring 2026-09-09) and State (aws-facts.md §6). */
 const LEGACY_STATUS: Record<AccountState['state'], string> = {
@@ -49,13 +50,23 @@ function stringParam(ctx: OperationContext, name: string, required: boolean): st
 }
 
 /** Org membership and the caller's role: management, delegated admin (any service) or plain member. */
-function requireOrgReader(ctx: OperationContext, options: { anyMember?: boolean; managementOnly?: boolean } = {}): void {
+function requireOrgReader(
+  ctx: OperationContext,
+  options: { anyMember?: boolean; managementOnly?: boolean } = {},
+): void {
   const org = ctx.world.organization;
   if (!ctx.world.accounts.has(ctx.caller.accountId))
-    throw serviceError('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+    throw serviceError(
+      'AWSOrganizationsNotInUseException',
+      'Your account is not a member of an organization.',
+    );
   if (options.anyMember) return;
   const isManagement = ctx.caller.accountId === org.managementAccountId;
-  if (options.managementOnly ? !isManagement : !isManagement && !org.delegatedAdministrators.has(ctx.caller.accountId))
+  if (
+    options.managementOnly
+      ? !isManagement
+      : !isManagement && !org.delegatedAdministrators.has(ctx.caller.accountId)
+  )
     throw serviceError('AccessDeniedException', "You don't have permissions to access this resource.");
 }
 
@@ -86,13 +97,26 @@ const encodeToken = (token: PageToken) => Buffer.from(JSON.stringify(token)).toS
  * Pages of at most 20 over a precomputed list. After every `emptyPageEvery` non-empty pages the
  * next answer is an empty page that still carries a NextToken, as AWS warns it may be.
  */
-function paginate<T>(ctx: OperationContext, key: string, items: readonly T[]): { page: T[]; NextToken?: string } {
+function paginate<T>(
+  ctx: OperationContext,
+  key: string,
+  items: readonly T[],
+): { page: T[]; NextToken?: string } {
   const max = ctx.json.MaxResults;
   let size = MAX_RESULTS;
   if (max !== undefined && max !== null) {
-    if (typeof max !== 'number' || !Number.isInteger(max)) throw kindError('malformed-body', 'Expected an integer for MaxResults.');
-    if (max > MAX_RESULTS) throw invalidInput('MAX_VALUE_EXCEEDED', 'You provided a value that exceeds the maximum allowed value.');
-    if (max < 1) throw invalidInput('MIN_VALUE_EXCEEDED', 'You provided a value that is below the minimum allowed value.');
+    if (typeof max !== 'number' || !Number.isInteger(max))
+      throw kindError('malformed-body', 'Expected an integer for MaxResults.');
+    if (max > MAX_RESULTS)
+      throw invalidInput(
+        'MAX_VALUE_EXCEEDED',
+        'You provided a value that exceeds the maximum allowed value.',
+      );
+    if (max < 1)
+      throw invalidInput(
+        'MIN_VALUE_EXCEEDED',
+        'You provided a value that is below the minimum allowed value.',
+      );
     size = max;
   }
   const token = decodeToken(ctx, key);
@@ -104,7 +128,10 @@ function paginate<T>(ctx: OperationContext, key: string, items: readonly T[]): {
   const page = items.slice(offset, offset + size);
   const next = offset + page.length;
   return next < items.length
-    ? { page, NextToken: encodeToken({ op: ctx.operation, key, offset: next, pages: pages + 1, empty: false }) }
+    ? {
+        page,
+        NextToken: encodeToken({ op: ctx.operation, key, offset: next, pages: pages + 1, empty: false }),
+      }
     : { page };
 }
 
@@ -115,7 +142,10 @@ function withToken<T extends object>(body: T, token: string | undefined): T {
 function parentExists(ctx: OperationContext, parentId: string): void {
   const org = ctx.world.organization;
   if (parentId !== org.rootId && !org.organizationalUnits.has(parentId))
-    throw serviceError('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+    throw serviceError(
+      'ParentNotFoundException',
+      "We can't find a root or OU with the ParentId that you specified.",
+    );
 }
 
 const op = (handle: ServiceOperation['handle']): ServiceOperation => ({ handle });
@@ -146,7 +176,11 @@ const operations: Record<string, ServiceOperation> = {
     requireOrgReader(ctx);
     const parentId = stringParam(ctx, 'ParentId', true) as string;
     parentExists(ctx, parentId);
-    const { page, NextToken } = paginate(ctx, parentId, ctx.world.organization.childAccounts.get(parentId) ?? []);
+    const { page, NextToken } = paginate(
+      ctx,
+      parentId,
+      ctx.world.organization.childAccounts.get(parentId) ?? [],
+    );
     return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
   }),
   ListRoots: op((ctx) => {
@@ -157,7 +191,12 @@ const operations: Record<string, ServiceOperation> = {
       ctx,
       withToken(
         {
-          Roots: page.map((o) => ({ Id: o.rootId, Arn: o.rootArn, Name: 'Root', PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }] })),
+          Roots: page.map((o) => ({
+            Id: o.rootId,
+            Arn: o.rootArn,
+            Name: 'Root',
+            PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+          })),
         },
         NextToken,
       ),
@@ -178,7 +217,8 @@ const operations: Record<string, ServiceOperation> = {
       throw invalidInput('INVALID_ENUM', 'You specified an invalid value for ChildType.');
     parentExists(ctx, parentId);
     const org = ctx.world.organization;
-    const ids: readonly { id: string }[] = type === 'ACCOUNT' ? (org.childAccounts.get(parentId) ?? []) : (org.childOus.get(parentId) ?? []);
+    const ids: readonly { id: string }[] =
+      type === 'ACCOUNT' ? (org.childAccounts.get(parentId) ?? []) : (org.childOus.get(parentId) ?? []);
     const { page, NextToken } = paginate(ctx, `${parentId}/${type}`, ids);
     return reply(ctx, withToken({ Children: page.map((c) => ({ Id: c.id, Type: type })) }, NextToken));
   }),
@@ -186,21 +226,30 @@ const operations: Record<string, ServiceOperation> = {
     requireOrgReader(ctx);
     const childId = stringParam(ctx, 'ChildId', true) as string;
     const org = ctx.world.organization;
-    const parentId = ctx.world.accounts.get(childId)?.parentId ?? org.organizationalUnits.get(childId)?.parentId;
+    const parentId =
+      ctx.world.accounts.get(childId)?.parentId ?? org.organizationalUnits.get(childId)?.parentId;
     if (!parentId)
-      throw serviceError('ChildNotFoundException', "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+      throw serviceError(
+        'ChildNotFoundException',
+        "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+      );
     const { page, NextToken } = paginate(ctx, childId, [parentId]);
     return reply(
       ctx,
-      withToken({ Parents: page.map((id) => ({ Id: id, Type: id === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })) }, NextToken),
+      withToken(
+        { Parents: page.map((id) => ({ Id: id, Type: id === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })) },
+        NextToken,
+      ),
     );
   }),
   DescribeAccount: op((ctx) => {
     requireOrgReader(ctx);
     const id = stringParam(ctx, 'AccountId', true) as string;
-    if (!/^\d{12}$/.test(id)) throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+    if (!/^\d{12}$/.test(id))
+      throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
     const account = ctx.world.accounts.get(id);
-    if (!account) throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
+    if (!account)
+      throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
     return reply(ctx, { Account: accountJson(account) });
   }),
   ListAWSServiceAccessForOrganization: op((ctx) => {
@@ -209,15 +258,29 @@ const operations: Record<string, ServiceOperation> = {
     const { page, NextToken } = paginate(ctx, '', entries);
     return reply(
       ctx,
-      withToken({ EnabledServicePrincipals: page.map(([p, d]) => ({ ServicePrincipal: p, DateEnabled: epochSeconds(d) })) }, NextToken),
+      withToken(
+        {
+          EnabledServicePrincipals: page.map(([p, d]) => ({
+            ServicePrincipal: p,
+            DateEnabled: epochSeconds(d),
+          })),
+        },
+        NextToken,
+      ),
     );
   }),
   EnableAWSServiceAccess: op((ctx) => {
     requireOrgReader(ctx, { managementOnly: true });
     const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
     if (ctx.world.organization.featureSet !== 'ALL')
-      throw serviceError('ConstraintViolationException', 'The organization must have all features enabled.', 400, { Reason: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE' });
-    if (!ctx.world.organization.trustedAccess.has(principal)) ctx.world.organization.trustedAccess.set(principal, ctx.now);
+      throw serviceError(
+        'ConstraintViolationException',
+        'The organization must have all features enabled.',
+        400,
+        { Reason: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE' },
+      );
+    if (!ctx.world.organization.trustedAccess.has(principal))
+      ctx.world.organization.trustedAccess.set(principal, ctx.now);
     return reply(ctx, {});
   }),
   ListDelegatedAdministrators: op((ctx) => {
@@ -251,15 +314,27 @@ const operations: Record<string, ServiceOperation> = {
     const accountId = stringParam(ctx, 'AccountId', true) as string;
     const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
     const org = ctx.world.organization;
-    if (!ctx.world.accounts.has(accountId)) throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
+    if (!ctx.world.accounts.has(accountId))
+      throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
     if (accountId === org.managementAccountId)
-      throw serviceError('ConstraintViolationException', 'You cannot register the management account as a delegated administrator.', 400, {
-        Reason: 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR',
-      });
+      throw serviceError(
+        'ConstraintViolationException',
+        'You cannot register the management account as a delegated administrator.',
+        400,
+        {
+          Reason: 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR',
+        },
+      );
     let services = org.delegatedAdministrators.get(accountId);
     if (services?.has(principal))
-      throw serviceError('AccountAlreadyRegisteredException', 'The provided account is already a delegated administrator for your organization.');
-    if (!services) org.delegatedAdministrators.set(accountId, (services = new Map()));
+      throw serviceError(
+        'AccountAlreadyRegisteredException',
+        'The provided account is already a delegated administrator for your organization.',
+      );
+    if (!services) {
+      services = new Map();
+      org.delegatedAdministrators.set(accountId, services);
+    }
     services.set(principal, ctx.now);
     return reply(ctx, {});
   }),
@@ -269,7 +344,10 @@ const operations: Record<string, ServiceOperation> = {
     const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
     const services = ctx.world.organization.delegatedAdministrators.get(accountId);
     if (!services?.has(principal))
-      throw serviceError('AccountNotRegisteredException', 'The provided account is not a registered delegated administrator for your organization.');
+      throw serviceError(
+        'AccountNotRegisteredException',
+        'The provided account is not a registered delegated administrator for your organization.',
+      );
     services.delete(principal);
     if (services.size === 0) ctx.world.organization.delegatedAdministrators.delete(accountId);
     return reply(ctx, {});

@@ -1,4 +1,4 @@
-import { type OperationContext, implicitDenyMessage, explicitDenyMessage } from '../../context.js';
+import { explicitDenyMessage, implicitDenyMessage, type OperationContext } from '../../context.js';
 import { kindError, serviceError } from '../../errors.js';
 import { renderS3Error, renderS3Xml } from '../../protocol/rest-xml.js';
 import type { WireRequest, WireResponse } from '../../protocol/wire.js';
@@ -72,11 +72,21 @@ const SUBRESOURCE_NAMES: Record<string, string> = {
 function operationName(req: WireRequest): string | undefined {
   const { bucket, key, sub } = s3Address(req);
   const method = req.method.toUpperCase();
-  const verb = method === 'GET' ? 'Get' : method === 'PUT' ? 'Put' : method === 'DELETE' ? 'Delete' : method === 'HEAD' ? 'Head' : 'Post';
+  const verb =
+    method === 'GET'
+      ? 'Get'
+      : method === 'PUT'
+        ? 'Put'
+        : method === 'DELETE'
+          ? 'Delete'
+          : method === 'HEAD'
+            ? 'Head'
+            : 'Post';
   if (!bucket) return method === 'GET' ? 'ListBuckets' : undefined;
   if (key) return method === 'HEAD' ? 'HeadObject' : `${verb}Object`;
   if (sub.has('policy')) return `${verb}BucketPolicy`;
-  for (const [param, name] of Object.entries(SUBRESOURCE_NAMES)) if (sub.has(param)) return `${verb}Bucket${name}`;
+  for (const [param, name] of Object.entries(SUBRESOURCE_NAMES))
+    if (sub.has(param)) return `${verb}Bucket${name}`;
   if (method === 'GET') return sub.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
   if (method === 'HEAD') return 'HeadBucket';
   if (method === 'PUT') return 'CreateBucket';
@@ -107,19 +117,32 @@ function canonicalUserId(accountId: string): string {
 function bucketFor(ctx: OperationContext, action: string): BucketState {
   const name = s3Address(ctx.request).bucket as string;
   const bucket = ctx.world.buckets.get(name);
-  if (!bucket) throw serviceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
+  if (!bucket)
+    throw serviceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
   ctx.log.targetAccountId = bucket.accountId;
   const resource = `arn:aws:s3:::${name}`;
   if (bucket.accountId !== ctx.caller.accountId)
-    throw kindError('access-denied', implicitDenyMessage(ctx.caller.arn, action, resource, { quoteResource: true }, 'resource-based'));
+    throw kindError(
+      'access-denied',
+      implicitDenyMessage(ctx.caller.arn, action, resource, { quoteResource: true }, 'resource-based'),
+    );
   // The owner account's root can always manage the bucket policy, even past a deny-all policy (S3 API reference).
   const ownerRoot = ctx.caller.isRoot && action.endsWith('BucketPolicy');
   if (!ownerRoot && policyDeniesEveryone(bucket.policy, action))
-    throw kindError('access-denied', explicitDenyMessage(ctx.caller.arn, action, resource, 'a resource-based policy', { quoteResource: true }));
+    throw kindError(
+      'access-denied',
+      explicitDenyMessage(ctx.caller.arn, action, resource, 'a resource-based policy', {
+        quoteResource: true,
+      }),
+    );
   return bucket;
 }
 
-const noContent = (ctx: OperationContext): WireResponse => ({ status: 204, headers: { 'x-amz-request-id': ctx.requestId }, body: '' });
+const noContent = (ctx: OperationContext): WireResponse => ({
+  status: 204,
+  headers: { 'x-amz-request-id': ctx.requestId },
+  body: '',
+});
 
 function listBuckets(ctx: OperationContext): WireResponse {
   const q = s3Address(ctx.request).sub;
@@ -131,7 +154,12 @@ function listBuckets(ctx: OperationContext): WireResponse {
   // (The SDK's `x-id` operation marker is not a parameter.)
   const withRegion = [...q.keys()].some((k) => k !== 'x-id');
   const owned = [...ctx.world.buckets.values()]
-    .filter((b) => b.accountId === ctx.caller.accountId && b.name.startsWith(prefix) && (!regionFilter || b.region === regionFilter))
+    .filter(
+      (b) =>
+        b.accountId === ctx.caller.accountId &&
+        b.name.startsWith(prefix) &&
+        (!regionFilter || b.region === regionFilter),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .filter((b) => b.name > after);
   const page = owned.slice(0, max);
@@ -141,7 +169,10 @@ function listBuckets(ctx: OperationContext): WireResponse {
         `<Bucket><Name>${escapeXml(b.name)}</Name><CreationDate>${isoMillis(b.creationDate)}</CreationDate>${withRegion ? `<BucketRegion>${b.region}</BucketRegion>` : ''}</Bucket>`,
     )
     .join('');
-  const token = owned.length > page.length ? `<ContinuationToken>${escapeXml(page[page.length - 1]?.name ?? '')}</ContinuationToken>` : '';
+  const token =
+    owned.length > page.length
+      ? `<ContinuationToken>${escapeXml(page[page.length - 1]?.name ?? '')}</ContinuationToken>`
+      : '';
   const prefixXml = q.has('prefix') ? `<Prefix>${escapeXml(prefix)}</Prefix>` : '';
   return renderS3Xml(
     'ListAllMyBucketsResult',
@@ -152,8 +183,15 @@ function listBuckets(ctx: OperationContext): WireResponse {
 
 function getBucketPolicy(ctx: OperationContext): WireResponse {
   const bucket = bucketFor(ctx, 's3:GetBucketPolicy');
-  if (!bucket.policy) throw serviceError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: bucket.name });
-  return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-request-id': ctx.requestId }, body: bucket.policy };
+  if (!bucket.policy)
+    throw serviceError('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, {
+      BucketName: bucket.name,
+    });
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'x-amz-request-id': ctx.requestId },
+    body: bucket.policy,
+  };
 }
 
 function putBucketPolicy(ctx: OperationContext): WireResponse {

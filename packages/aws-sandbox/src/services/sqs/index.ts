@@ -1,4 +1,4 @@
-import { type OperationContext, explicitDenyMessage } from '../../context.js';
+import { explicitDenyMessage, type OperationContext } from '../../context.js';
 import { AwsError, kindError } from '../../errors.js';
 import { renderJson, renderSqsError } from '../../protocol/json.js';
 import type { WireResponse } from '../../protocol/wire.js';
@@ -15,7 +15,12 @@ function sqsError(name: string, queryCode: string, message: string, status = 400
   return new AwsError({ code: name, jsonType: `com.amazonaws.sqs#${name}`, queryCode, message, status });
 }
 
-const queueMissing = () => sqsError('QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
+const queueMissing = () =>
+  sqsError(
+    'QueueDoesNotExist',
+    'AWS.SimpleQueueService.NonExistentQueue',
+    'The specified queue does not exist.',
+  );
 
 const DEFAULT_ATTRIBUTES: Record<string, string> = {
   VisibilityTimeout: '30',
@@ -25,8 +30,22 @@ const DEFAULT_ATTRIBUTES: Record<string, string> = {
   ReceiveMessageWaitTimeSeconds: '0',
   SqsManagedSseEnabled: 'true',
 };
-const READ_ONLY = ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'CreatedTimestamp', 'LastModifiedTimestamp'];
-const SETTABLE = new Set([...Object.keys(DEFAULT_ATTRIBUTES), 'Policy', 'RedrivePolicy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds']);
+const READ_ONLY = [
+  'QueueArn',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'ApproximateNumberOfMessagesDelayed',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+];
+const SETTABLE = new Set([
+  ...Object.keys(DEFAULT_ATTRIBUTES),
+  'Policy',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+]);
 const KNOWN = new Set([...SETTABLE, ...READ_ONLY, 'All']);
 
 const extraAttributes = new WeakMap<QueueState, Record<string, string>>();
@@ -37,7 +56,8 @@ function str(ctx: OperationContext, name: string, required: boolean): string | u
     if (required) throw kindError('missing-parameter', `The request must contain the parameter ${name}.`);
     return undefined;
   }
-  if (typeof value !== 'string') throw kindError('malformed-body', `Start of structure or map found where not expected for ${name}.`);
+  if (typeof value !== 'string')
+    throw kindError('malformed-body', `Start of structure or map found where not expected for ${name}.`);
   return value;
 }
 
@@ -60,7 +80,8 @@ function parseQueueUrl(ctx: OperationContext): { accountId: string; name: string
     throw sqsError('InvalidAddress', 'InvalidAddress', `The address ${url} is not valid for this endpoint.`);
   }
   const [accountId, name] = path.split('/').filter(Boolean);
-  if (!accountId || !name || !/^\d{12}$/.test(accountId)) throw sqsError('InvalidAddress', 'InvalidAddress', `The address ${url} is not valid for this endpoint.`);
+  if (!accountId || !name || !/^\d{12}$/.test(accountId))
+    throw sqsError('InvalidAddress', 'InvalidAddress', `The address ${url} is not valid for this endpoint.`);
   return { accountId, name };
 }
 
@@ -79,11 +100,15 @@ function queueFor(ctx: OperationContext, action: string): QueueState {
   const queue = ctx.world.queues.get(queueKey(accountId, ctx.region, name));
   if (!queue) throw queueMissing();
   ctx.log.targetAccountId = queue.accountId;
-  const denied = () => kindError('access-denied', `Access to the resource ${queueUrl(ctx, queue)} is denied.`);
+  const denied = () =>
+    kindError('access-denied', `Access to the resource ${queueUrl(ctx, queue)} is denied.`);
   if (queue.accountId !== ctx.caller.accountId) throw denied();
   const ownerRoot = ctx.caller.isRoot;
   if (!ownerRoot && policyDeniesEveryone(queue.policy, action))
-    throw kindError('access-denied', explicitDenyMessage(ctx.caller.arn, action, queueArn(queue), 'a resource-based policy'));
+    throw kindError(
+      'access-denied',
+      explicitDenyMessage(ctx.caller.arn, action, queueArn(queue), 'a resource-based policy'),
+    );
   return queue;
 }
 
@@ -108,11 +133,17 @@ const operations: Record<string, ServiceOperation> = {
       const prefix = str(ctx, 'QueueNamePrefix', false) ?? '';
       const maxRaw = ctx.json.MaxResults;
       if (maxRaw !== undefined && (typeof maxRaw !== 'number' || maxRaw < 1 || maxRaw > 1000))
-        throw sqsError('InvalidParameterValue', 'InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
+        throw sqsError(
+          'InvalidParameterValue',
+          'InvalidParameterValue',
+          'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.',
+        );
       const max = typeof maxRaw === 'number' ? maxRaw : 1000;
       const after = str(ctx, 'NextToken', false) ?? '';
       const names = [...ctx.world.queues.values()]
-        .filter((q) => q.accountId === ctx.caller.accountId && q.region === ctx.region && q.name.startsWith(prefix))
+        .filter(
+          (q) => q.accountId === ctx.caller.accountId && q.region === ctx.region && q.name.startsWith(prefix),
+        )
         .sort((a, b) => (a.name < b.name ? -1 : 1))
         .filter((q) => q.name > after);
       const page = names.slice(0, max);
@@ -123,7 +154,8 @@ const operations: Record<string, ServiceOperation> = {
     },
   },
   GetQueueUrl: {
-    resource: (ctx) => `arn:aws:sqs:${ctx.region}:${(ctx.json.QueueOwnerAWSAccountId as string | undefined) ?? ctx.caller.accountId}:${String(ctx.json.QueueName ?? '')}`,
+    resource: (ctx) =>
+      `arn:aws:sqs:${ctx.region}:${(ctx.json.QueueOwnerAWSAccountId as string | undefined) ?? ctx.caller.accountId}:${String(ctx.json.QueueName ?? '')}`,
     handle: (ctx) => {
       const name = str(ctx, 'QueueName', true) as string;
       const owner = str(ctx, 'QueueOwnerAWSAccountId', false) ?? ctx.caller.accountId;
@@ -136,13 +168,20 @@ const operations: Record<string, ServiceOperation> = {
     resource: queueResource,
     handle: (ctx) => {
       const namesRaw = ctx.json.AttributeNames;
-      if (namesRaw !== undefined && !(Array.isArray(namesRaw) && namesRaw.every((n) => typeof n === 'string')))
+      if (
+        namesRaw !== undefined &&
+        !(Array.isArray(namesRaw) && namesRaw.every((n) => typeof n === 'string'))
+      )
         throw kindError('malformed-body', 'Expected a list of strings for AttributeNames.');
       const queue = queueFor(ctx, 'sqs:GetQueueAttributes');
       const names = (namesRaw as string[] | undefined) ?? [];
-      for (const n of names) if (!KNOWN.has(n)) throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${n}.`);
+      for (const n of names)
+        if (!KNOWN.has(n))
+          throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${n}.`);
       const all = attributes(queue);
-      const wanted = names.includes('All') ? all : Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n] as string]));
+      const wanted = names.includes('All')
+        ? all
+        : Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n] as string]));
       return reply(ctx, Object.keys(wanted).length > 0 ? { Attributes: wanted } : {});
     },
   },
@@ -151,15 +190,25 @@ const operations: Record<string, ServiceOperation> = {
     handle: (ctx) => {
       // Input shape is checked before the queue is looked up, as AWS deserializes before it authorizes.
       const attrs = ctx.json.Attributes;
-      if (attrs === undefined || attrs === null) throw kindError('missing-parameter', 'The request must contain the parameter Attributes.');
-      if (typeof attrs !== 'object' || Array.isArray(attrs) || !Object.values(attrs).every((v) => typeof v === 'string'))
+      if (attrs === undefined || attrs === null)
+        throw kindError('missing-parameter', 'The request must contain the parameter Attributes.');
+      if (
+        typeof attrs !== 'object' ||
+        Array.isArray(attrs) ||
+        !Object.values(attrs).every((v) => typeof v === 'string')
+      )
         throw kindError('malformed-body', 'Expected a map of strings for Attributes.');
       const queue = queueFor(ctx, 'sqs:SetQueueAttributes');
       const entries = Object.entries(attrs as Record<string, string>);
       for (const [name, value] of entries) {
-        if (!SETTABLE.has(name)) throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${name}.`);
+        if (!SETTABLE.has(name))
+          throw sqsError('InvalidAttributeName', 'InvalidAttributeName', `Unknown Attribute ${name}.`);
         if (name === 'Policy' && value !== '' && !isPolicyDocument(value))
-          throw sqsError('InvalidAttributeValue', 'InvalidAttributeValue', 'Invalid value for the parameter Policy.');
+          throw sqsError(
+            'InvalidAttributeValue',
+            'InvalidAttributeValue',
+            'Invalid value for the parameter Policy.',
+          );
       }
       for (const [name, value] of entries) {
         // An empty Policy removes the policy: the documented unlock (aws-facts.md §5.2).

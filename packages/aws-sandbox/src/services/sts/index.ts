@@ -1,4 +1,4 @@
-import { type OperationContext, authorize } from '../../context.js';
+import { authorize, type OperationContext } from '../../context.js';
 import { kindError, nullMember, serviceError, validationMessage } from '../../errors.js';
 import { renderQueryError, renderQueryResult } from '../../protocol/query.js';
 import type { WireResponse } from '../../protocol/wire.js';
@@ -14,7 +14,8 @@ const IAM_PRINCIPAL = 'iam.amazonaws.com';
 export const SERVICE_NOT_ENABLED = 'Service not enabled for AWS Organizations.';
 export const ROOT_SESSIONS_NOT_ENABLED = 'Root sessions feature is not enabled for your AWS Organization.';
 
-const reply = (ctx: OperationContext, result: XmlValue): WireResponse => renderQueryResult(ctx.operation, XMLNS, result, ctx.requestId);
+const reply = (ctx: OperationContext, result: XmlValue): WireResponse =>
+  renderQueryResult(ctx.operation, XMLNS, result, ctx.requestId);
 
 const accessDenied = (message: string) => serviceError('AccessDenied', message, 403);
 
@@ -53,7 +54,10 @@ function assumeRoot(ctx: OperationContext): WireResponse {
 
   const targetId = targetAccountId(ctx);
   if (!targetId)
-    throw kindError('validation', `Invalid TargetPrincipal '${target}': specify a member account ID or arn:aws:iam::<account-id>:root.`);
+    throw kindError(
+      'validation',
+      `Invalid TargetPrincipal '${target}': specify a member account ID or arn:aws:iam::<account-id>:root.`,
+    );
   const task = taskPolicyFromArn(policyArn as string);
   if (!task)
     throw kindError(
@@ -84,7 +88,8 @@ function assumeRoot(ctx: OperationContext): WireResponse {
   if (!account) throw accessDenied(`Account ${targetId} is not a member of organization ${org.id}.`);
   if (targetId === org.managementAccountId)
     throw accessDenied('AssumeRoot cannot target the management account; specify a member account.');
-  if (account.state !== 'ACTIVE') throw accessDenied(`Account ${targetId} is not active (state ${account.state}).`);
+  if (account.state !== 'ACTIVE')
+    throw accessDenied(`Account ${targetId} is not active (state ${account.state}).`);
 
   const now = ctx.now;
   const session = ctx.core.credentials.issueSession({

@@ -1,0 +1,72 @@
+import { CallLog } from './call-log.js';
+import { type Clock, createClock } from './clock.js';
+import { FaultInjector, type FaultRule, type LatencyConfig } from './faults.js';
+import { QuotaManager, type QuotaOverrides } from './quotas.js';
+import type { Scenario } from './scenarios/schema.js';
+import { CredentialStore } from './state/credentials.js';
+import { buildWorld, type World } from './state/world.js';
+
+export interface CoreConfig {
+  latency: LatencyConfig;
+  faults: FaultRule[];
+  quotas: QuotaOverrides;
+  seed: number;
+}
+
+/** Everything one sandbox holds: the world, credentials, clock, quotas, faults and the call log. */
+export class SandboxCore {
+  scenario: Scenario;
+  world: World;
+  readonly credentials = new CredentialStore();
+  readonly clock: Clock = createClock();
+  readonly quotas: QuotaManager;
+  readonly faults: FaultInjector;
+  readonly log = new CallLog();
+
+  constructor(
+    scenario: Scenario,
+    private readonly config: CoreConfig,
+  ) {
+    this.quotas = new QuotaManager(config.quotas);
+    this.faults = new FaultInjector(config.seed, { ...config.latency }, config.faults);
+    this.scenario = scenario;
+    this.world = this.build(scenario);
+  }
+
+  /** Replaces the scenario: new world, new principals, sessions dropped (the secret ledger stays). */
+  load(scenario: Scenario): void {
+    this.scenario = scenario;
+    this.world = this.build(scenario);
+    this.log.clear();
+    this.quotas.refill();
+  }
+
+  /** Back to the loaded scenario's initial state and to the options the sandbox was created with. */
+  reset(): void {
+    this.clock.reset();
+    this.quotas.configure(this.config.quotas);
+    this.faults.latency = { ...this.config.latency };
+    this.faults.setFaults(this.config.faults);
+    this.faults.reseed(this.config.seed);
+    this.load(this.scenario);
+  }
+
+  private build(scenario: Scenario): World {
+    const world = buildWorld(scenario, this.clock.now());
+    this.credentials.clearSessions();
+    this.credentials.loadPrincipals(scenario.principals, scenario.organization.managementAccountId);
+    for (const principal of this.credentials.principals) {
+      if (principal.type !== 'user' || !principal.userName) continue;
+      const account = world.accounts.get(principal.accountId);
+      if (!account) continue;
+      account.iamUsers.set(principal.userName, {
+        userName: principal.userName,
+        userId: principal.userId,
+        arn: principal.arn,
+        createDate: account.joinedTimestamp,
+        accessKeyIds: [principal.accessKeyId],
+      });
+    }
+    return world;
+  }
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtInScenarios } from './built-ins.js';
+import { generateScenario } from './generated.js';
+import { parseScenario, type Scenario, ScenarioError, type ScenarioInput } from './schema.js';
+
+/** Names accepted by `loadScenario` besides file paths and JSON text (`generated:N[:SEED]` too). */
+export const builtInScenarioNames = ['blog', 'clean', 'exposed', 'generated:N', 'generated:N:SEED'] as const;
+
+const GENERATED = /^generated:(\d+)(?::(\d+))?$/;
+
+/**
+ * Resolves a scenario from a built-in name (`blog`, `clean`, `exposed`, `generated:500`,
+ * `generated:500:7`), a JSON file path, or JSON text; validates it and names the bad field when invalid.
+ */
+export function loadScenario(nameOrPathOrJson: string): Scenario {
+  const value = nameOrPathOrJson.trim();
+  if (value in builtInScenarios)
+    return parseScenario(builtInScenarios[value as keyof typeof builtInScenarios]());
+  const generated = GENERATED.exec(value);
+  if (generated) {
+    const accounts = Number(generated[1]);
+    if (accounts < 1 || accounts > 10_000)
+      throw new ScenarioError([
+        `scenario: generated organizations have 1 to 10000 accounts (got ${accounts})`,
+      ]);
+    return generateScenario({ accounts, seed: generated[2] === undefined ? 1 : Number(generated[2]) });
+  }
+  if (value.startsWith('{')) return parseScenario(parseJson(value, 'scenario JSON'));
+  if (existsSync(value)) return parseScenario(parseJson(readFileSync(value, 'utf8'), value));
+  throw new ScenarioError([
+    `scenario: unknown scenario "${value}" (use blog, clean, exposed, generated:N[:SEED], a JSON file path or JSON text)`,
+  ]);
+}
+
+/** Accepts a name/path/JSON string, a scenario object (validated), or an already generated scenario. */
+export function resolveScenario(scenario: string | ScenarioInput | Scenario | undefined): Scenario {
+  if (scenario === undefined) return loadScenario('blog');
+  if (typeof scenario === 'string') return loadScenario(scenario);
+  return parseScenario(scenario);
+}
+
+function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError([`scenario: ${source} is not valid JSON (${(error as Error).message})`]);
+  }
+}

@@ -1,0 +1,367 @@
+import type { OperationContext } from '../../context.js';
+import { kindError, serviceError } from '../../errors.js';
+import { renderJson, renderOrganizationsError } from '../../protocol/json.js';
+import type { WireResponse } from '../../protocol/wire.js';
+import type { AccountState, OuState } from '../../state/world.js';
+import { epochSeconds } from '../../util/time.js';
+import type { ServiceDefinition, ServiceOperation } from '../service.js';
+
+const TARGET_PREFIX = 'AWSOrganizationsV20161128.';
+const MAX_RESULTS = 20;
+
+const reply = (ctx: OperationContext, body: unknown): WireResponse => renderJson(body, '1.1', ctx.requestId);
+
+const invalidInput = (reason: string, message: string) =>
+  serviceError('InvalidInputException', message, 400, { Reason: reason });
+
+/** Account has both Status (retiring 2026-09-09) and State (aws-facts.md §6). */
+const LEGACY_STATUS: Record<AccountState['state'], string> = {
+  PENDING_ACTIVATION: 'ACTIVE',
+  ACTIVE: 'ACTIVE',
+  SUSPENDED: 'SUSPENDED',
+  PENDING_CLOSURE: 'PENDING_CLOSURE',
+  CLOSED: 'SUSPENDED',
+};
+
+export function accountJson(account: AccountState): Record<string, unknown> {
+  return {
+    Id: account.id,
+    Arn: account.arn,
+    Email: account.email,
+    Name: account.name,
+    Status: LEGACY_STATUS[account.state],
+    State: account.state,
+    JoinedMethod: account.joinedMethod,
+    JoinedTimestamp: epochSeconds(account.joinedTimestamp),
+    Paths: account.paths,
+  };
+}
+
+const ouJson = (ou: OuState) => ({ Id: ou.id, Arn: ou.arn, Name: ou.name, Path: ou.path });
+
+function stringParam(ctx: OperationContext, name: string, required: boolean): string | undefined {
+  const value = ctx.json[name];
+  if (value === undefined || value === null) {
+    if (required) throw invalidInput('INPUT_REQUIRED', `You must specify a value for ${name}.`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw kindError('malformed-body', `Expected a string for ${name}.`);
+  return value;
+}
+
+/** Org membership and the caller's role: management, delegated admin (any service) or plain member. */
+function requireOrgReader(
+  ctx: OperationContext,
+  options: { anyMember?: boolean; managementOnly?: boolean } = {},
+): void {
+  const org = ctx.world.organization;
+  if (!ctx.world.accounts.has(ctx.caller.accountId))
+    throw serviceError(
+      'AWSOrganizationsNotInUseException',
+      'Your account is not a member of an organization.',
+    );
+  if (options.anyMember) return;
+  const isManagement = ctx.caller.accountId === org.managementAccountId;
+  if (
+    options.managementOnly
+      ? !isManagement
+      : !isManagement && !org.delegatedAdministrators.has(ctx.caller.accountId)
+  )
+    throw serviceError('AccessDeniedException', "You don't have permissions to access this resource.");
+}
+
+interface PageToken {
+  op: string;
+  key: string;
+  offset: number;
+  pages: number;
+  empty: boolean;
+}
+
+function decodeToken(ctx: OperationContext, key: string): PageToken | undefined {
+  const raw = ctx.json.NextToken;
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string') throw kindError('malformed-body', 'Expected a string for NextToken.');
+  try {
+    const token = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as PageToken;
+    if (token.op === ctx.operation && token.key === key && Number.isInteger(token.offset)) return token;
+  } catch {
+    // falls through to the AWS error below
+  }
+  throw invalidInput('INVALID_NEXT_TOKEN', 'The specified token is invalid.');
+}
+
+const encodeToken = (token: PageToken) => Buffer.from(JSON.stringify(token)).toString('base64url');
+
+/**
+ * Pages of at most 20 over a precomputed list. After every `emptyPageEvery` non-empty pages the
+ * next answer is an empty page that still carries a NextToken, as AWS warns it may be.
+ */
+function paginate<T>(
+  ctx: OperationContext,
+  key: string,
+  items: readonly T[],
+): { page: T[]; NextToken?: string } {
+  const max = ctx.json.MaxResults;
+  let size = MAX_RESULTS;
+  if (max !== undefined && max !== null) {
+    if (typeof max !== 'number' || !Number.isInteger(max))
+      throw kindError('malformed-body', 'Expected an integer for MaxResults.');
+    if (max > MAX_RESULTS)
+      throw invalidInput(
+        'MAX_VALUE_EXCEEDED',
+        'You provided a value that exceeds the maximum allowed value.',
+      );
+    if (max < 1)
+      throw invalidInput(
+        'MIN_VALUE_EXCEEDED',
+        'You provided a value that is below the minimum allowed value.',
+      );
+    size = max;
+  }
+  const token = decodeToken(ctx, key);
+  const offset = token?.offset ?? 0;
+  const pages = token?.pages ?? 0;
+  const every = ctx.world.organization.emptyPageEvery;
+  if (every > 0 && pages > 0 && pages % every === 0 && !token?.empty && offset < items.length)
+    return { page: [], NextToken: encodeToken({ op: ctx.operation, key, offset, pages, empty: true }) };
+  const page = items.slice(offset, offset + size);
+  const next = offset + page.length;
+  return next < items.length
+    ? {
+        page,
+        NextToken: encodeToken({ op: ctx.operation, key, offset: next, pages: pages + 1, empty: false }),
+      }
+    : { page };
+}
+
+function withToken<T extends object>(body: T, token: string | undefined): T {
+  return token ? { ...body, NextToken: token } : body;
+}
+
+function parentExists(ctx: OperationContext, parentId: string): void {
+  const org = ctx.world.organization;
+  if (parentId !== org.rootId && !org.organizationalUnits.has(parentId))
+    throw serviceError(
+      'ParentNotFoundException',
+      "We can't find a root or OU with the ParentId that you specified.",
+    );
+}
+
+const op = (handle: ServiceOperation['handle']): ServiceOperation => ({ handle });
+
+const operations: Record<string, ServiceOperation> = {
+  DescribeOrganization: op((ctx) => {
+    requireOrgReader(ctx, { anyMember: true });
+    const org = ctx.world.organization;
+    const management = ctx.world.accounts.get(org.managementAccountId);
+    return reply(ctx, {
+      Organization: {
+        Id: org.id,
+        Arn: org.arn,
+        FeatureSet: org.featureSet,
+        MasterAccountArn: management?.arn,
+        MasterAccountId: org.managementAccountId,
+        MasterAccountEmail: management?.email,
+        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+      },
+    });
+  }),
+  ListAccounts: op((ctx) => {
+    requireOrgReader(ctx);
+    const { page, NextToken } = paginate(ctx, '', ctx.world.organization.accounts);
+    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+  }),
+  ListAccountsForParent: op((ctx) => {
+    requireOrgReader(ctx);
+    const parentId = stringParam(ctx, 'ParentId', true) as string;
+    parentExists(ctx, parentId);
+    const { page, NextToken } = paginate(
+      ctx,
+      parentId,
+      ctx.world.organization.childAccounts.get(parentId) ?? [],
+    );
+    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+  }),
+  ListRoots: op((ctx) => {
+    requireOrgReader(ctx);
+    const org = ctx.world.organization;
+    const { page, NextToken } = paginate(ctx, '', [org]);
+    return reply(
+      ctx,
+      withToken(
+        {
+          Roots: page.map((o) => ({
+            Id: o.rootId,
+            Arn: o.rootArn,
+            Name: 'Root',
+            PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+          })),
+        },
+        NextToken,
+      ),
+    );
+  }),
+  ListOrganizationalUnitsForParent: op((ctx) => {
+    requireOrgReader(ctx);
+    const parentId = stringParam(ctx, 'ParentId', true) as string;
+    parentExists(ctx, parentId);
+    const { page, NextToken } = paginate(ctx, parentId, ctx.world.organization.childOus.get(parentId) ?? []);
+    return reply(ctx, withToken({ OrganizationalUnits: page.map(ouJson) }, NextToken));
+  }),
+  ListChildren: op((ctx) => {
+    requireOrgReader(ctx);
+    const parentId = stringParam(ctx, 'ParentId', true) as string;
+    const type = stringParam(ctx, 'ChildType', true);
+    if (type !== 'ACCOUNT' && type !== 'ORGANIZATIONAL_UNIT')
+      throw invalidInput('INVALID_ENUM', 'You specified an invalid value for ChildType.');
+    parentExists(ctx, parentId);
+    const org = ctx.world.organization;
+    const ids: readonly { id: string }[] =
+      type === 'ACCOUNT' ? (org.childAccounts.get(parentId) ?? []) : (org.childOus.get(parentId) ?? []);
+    const { page, NextToken } = paginate(ctx, `${parentId}/${type}`, ids);
+    return reply(ctx, withToken({ Children: page.map((c) => ({ Id: c.id, Type: type })) }, NextToken));
+  }),
+  ListParents: op((ctx) => {
+    requireOrgReader(ctx);
+    const childId = stringParam(ctx, 'ChildId', true) as string;
+    const org = ctx.world.organization;
+    const parentId =
+      ctx.world.accounts.get(childId)?.parentId ?? org.organizationalUnits.get(childId)?.parentId;
+    if (!parentId)
+      throw serviceError(
+        'ChildNotFoundException',
+        "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+      );
+    const { page, NextToken } = paginate(ctx, childId, [parentId]);
+    return reply(
+      ctx,
+      withToken(
+        { Parents: page.map((id) => ({ Id: id, Type: id === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT' })) },
+        NextToken,
+      ),
+    );
+  }),
+  DescribeAccount: op((ctx) => {
+    requireOrgReader(ctx);
+    const id = stringParam(ctx, 'AccountId', true) as string;
+    if (!/^\d{12}$/.test(id))
+      throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+    const account = ctx.world.accounts.get(id);
+    if (!account)
+      throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
+    return reply(ctx, { Account: accountJson(account) });
+  }),
+  ListAWSServiceAccessForOrganization: op((ctx) => {
+    requireOrgReader(ctx);
+    const entries = [...ctx.world.organization.trustedAccess];
+    const { page, NextToken } = paginate(ctx, '', entries);
+    return reply(
+      ctx,
+      withToken(
+        {
+          EnabledServicePrincipals: page.map(([p, d]) => ({
+            ServicePrincipal: p,
+            DateEnabled: epochSeconds(d),
+          })),
+        },
+        NextToken,
+      ),
+    );
+  }),
+  EnableAWSServiceAccess: op((ctx) => {
+    requireOrgReader(ctx, { managementOnly: true });
+    const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
+    if (ctx.world.organization.featureSet !== 'ALL')
+      throw serviceError(
+        'ConstraintViolationException',
+        'The organization must have all features enabled.',
+        400,
+        { Reason: 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE' },
+      );
+    if (!ctx.world.organization.trustedAccess.has(principal))
+      ctx.world.organization.trustedAccess.set(principal, ctx.now);
+    return reply(ctx, {});
+  }),
+  ListDelegatedAdministrators: op((ctx) => {
+    requireOrgReader(ctx);
+    const filter = stringParam(ctx, 'ServicePrincipal', false);
+    const rows: { account: AccountState; date: number }[] = [];
+    for (const [accountId, services] of ctx.world.organization.delegatedAdministrators) {
+      const account = ctx.world.accounts.get(accountId);
+      if (!account) continue;
+      if (filter !== undefined) {
+        const date = services.get(filter);
+        if (date !== undefined) rows.push({ account, date });
+      } else if (services.size > 0) rows.push({ account, date: Math.min(...services.values()) });
+    }
+    const { page, NextToken } = paginate(ctx, filter ?? '', rows);
+    return reply(
+      ctx,
+      withToken(
+        {
+          DelegatedAdministrators: page.map(({ account, date }) => {
+            const { Paths: _paths, ...fields } = accountJson(account);
+            return { ...fields, DelegationEnabledDate: epochSeconds(date) };
+          }),
+        },
+        NextToken,
+      ),
+    );
+  }),
+  RegisterDelegatedAdministrator: op((ctx) => {
+    requireOrgReader(ctx, { managementOnly: true });
+    const accountId = stringParam(ctx, 'AccountId', true) as string;
+    const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
+    const org = ctx.world.organization;
+    if (!ctx.world.accounts.has(accountId))
+      throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
+    if (accountId === org.managementAccountId)
+      throw serviceError(
+        'ConstraintViolationException',
+        'You cannot register the management account as a delegated administrator.',
+        400,
+        {
+          Reason: 'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR',
+        },
+      );
+    let services = org.delegatedAdministrators.get(accountId);
+    if (services?.has(principal))
+      throw serviceError(
+        'AccountAlreadyRegisteredException',
+        'The provided account is already a delegated administrator for your organization.',
+      );
+    if (!services) {
+      services = new Map();
+      org.delegatedAdministrators.set(accountId, services);
+    }
+    services.set(principal, ctx.now);
+    return reply(ctx, {});
+  }),
+  DeregisterDelegatedAdministrator: op((ctx) => {
+    requireOrgReader(ctx, { managementOnly: true });
+    const accountId = stringParam(ctx, 'AccountId', true) as string;
+    const principal = stringParam(ctx, 'ServicePrincipal', true) as string;
+    const services = ctx.world.organization.delegatedAdministrators.get(accountId);
+    if (!services?.has(principal))
+      throw serviceError(
+        'AccountNotRegisteredException',
+        'The provided account is not a registered delegated administrator for your organization.',
+      );
+    services.delete(principal);
+    if (services.size === 0) ctx.world.organization.delegatedAdministrators.delete(accountId);
+    return reply(ctx, {});
+  }),
+};
+
+export const organizationsService: ServiceDefinition = {
+  name: 'organizations',
+  actionPrefix: 'organizations',
+  protocol: 'json',
+  operationName: (req) => {
+    const target = req.headers['x-amz-target'];
+    return target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  },
+  renderError: renderOrganizationsError,
+  operations,
+};

@@ -1,0 +1,125 @@
+import { authorize, type OperationContext } from '../../context.js';
+import { kindError, nullMember, serviceError, validationMessage } from '../../errors.js';
+import { renderQueryError, renderQueryResult } from '../../protocol/query.js';
+import type { WireResponse } from '../../protocol/wire.js';
+import { TASK_POLICIES, TASK_POLICY_PREFIX, taskPolicyFromArn } from '../../task-policies.js';
+import { Timestamp, type XmlValue } from '../../util/xml.js';
+import { lengthProblem, optionalInt } from '../params.js';
+import type { ServiceDefinition } from '../service.js';
+
+const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const IAM_PRINCIPAL = 'iam.amazonaws.com';
+
+/** Seed section 3, exact texts. */
+export const SERVICE_NOT_ENABLED = 'Service not enabled for AWS Organizations.';
+export const ROOT_SESSIONS_NOT_ENABLED = 'Root sessions feature is not enabled for your AWS Organization.';
+
+const reply = (ctx: OperationContext, result: XmlValue): WireResponse =>
+  renderQueryResult(ctx.operation, XMLNS, result, ctx.requestId);
+
+const accessDenied = (message: string) => serviceError('AccessDenied', message, 403);
+
+function getCallerIdentity(ctx: OperationContext): WireResponse {
+  return reply(ctx, { UserId: ctx.caller.userId, Account: ctx.caller.accountId, Arn: ctx.caller.arn });
+}
+
+function targetAccountId(ctx: OperationContext): string | undefined {
+  const target = ctx.query.get('TargetPrincipal');
+  if (!target) return undefined;
+  return /^\d{12}$/.test(target) ? target : /^arn:aws:iam::(\d{12}):root$/.exec(target)?.[1];
+}
+
+function assumeRoot(ctx: OperationContext): WireResponse {
+  const q = ctx.query;
+  // The model's only endpoint rule: the global endpoint does not serve AssumeRoot (aws-facts.md §1.2).
+  const host = ctx.request.headers.host ?? '';
+  if (ctx.region === 'aws-global' || host === 'sts.amazonaws.com' || host.startsWith('sts.amazonaws.com:'))
+    throw kindError('unknown-operation', 'Unknown Operation');
+
+  const target = q.get('TargetPrincipal');
+  const policyArn = q.get('TaskPolicyArn.arn');
+  const problems: string[] = [];
+  if (target === undefined) problems.push(nullMember('targetPrincipal'));
+  else {
+    const p = lengthProblem('TargetPrincipal', target, 12, 2048);
+    if (p) problems.push(p);
+  }
+  if (policyArn === undefined) problems.push(nullMember('taskPolicyArn'));
+  else {
+    const p = lengthProblem('TaskPolicyArn.arn', policyArn, 20, 2048);
+    if (p) problems.push(p);
+  }
+  if (problems.length > 0) throw kindError('validation', validationMessage(problems));
+  const duration = optionalInt(q, 'DurationSeconds', 0, 900) ?? 900;
+
+  const targetId = targetAccountId(ctx);
+  if (!targetId)
+    throw kindError(
+      'validation',
+      `Invalid TargetPrincipal '${target}': specify a member account ID or arn:aws:iam::<account-id>:root.`,
+    );
+  const task = taskPolicyFromArn(policyArn as string);
+  if (!task)
+    throw kindError(
+      'validation',
+      `Invalid TaskPolicyArn '${policyArn}': specify one of the AWS managed root task policies under ${TASK_POLICY_PREFIX}.`,
+    );
+  ctx.log.targetAccountId = targetId;
+
+  authorize(ctx, 'sts:AssumeRoot', `arn:aws:iam::${targetId}:root`);
+  const caller = ctx.caller;
+  // "You cannot use root user credentials to make this call." (STS API reference)
+  if (caller.isRoot) throw accessDenied('Root credentials cannot be used to call AssumeRoot.');
+
+  const org = ctx.world.organization;
+  const callerInOrg = ctx.world.accounts.has(caller.accountId);
+  const iamDelegatedAdmin = org.delegatedAdministrators.get(caller.accountId)?.has(IAM_PRINCIPAL) ?? false;
+  const trusted = org.trustedAccess.has(IAM_PRINCIPAL);
+  if (!callerInOrg || !trusted) throw accessDenied(SERVICE_NOT_ENABLED);
+  if (caller.accountId !== org.managementAccountId && !iamDelegatedAdmin)
+    throw accessDenied(
+      `Account ${caller.accountId} is not the management account or the delegated administrator for centralized root access.`,
+    );
+  const feature = TASK_POLICIES[task].feature;
+  if (!org.rootFeatures.has(feature))
+    throw accessDenied(feature === 'RootSessions' ? ROOT_SESSIONS_NOT_ENABLED : SERVICE_NOT_ENABLED);
+
+  const account = ctx.world.accounts.get(targetId);
+  if (!account) throw accessDenied(`Account ${targetId} is not a member of organization ${org.id}.`);
+  if (targetId === org.managementAccountId)
+    throw accessDenied('AssumeRoot cannot target the management account; specify a member account.');
+  if (account.state !== 'ACTIVE')
+    throw accessDenied(`Account ${targetId} is not active (state ${account.state}).`);
+
+  const now = ctx.now;
+  const session = ctx.core.credentials.issueSession({
+    accountId: targetId,
+    taskPolicy: task,
+    taskPolicyArn: policyArn as string,
+    expiration: Math.floor(now / 1000) * 1000 + duration * 1000,
+    issuedAt: now,
+    callerArn: caller.arn,
+    callerAccountId: caller.accountId,
+  });
+  return reply(ctx, {
+    Credentials: {
+      AccessKeyId: session.accessKeyId,
+      SecretAccessKey: session.secretAccessKey,
+      SessionToken: session.sessionToken,
+      Expiration: new Timestamp(session.expiration),
+    },
+  });
+}
+
+export const stsService: ServiceDefinition = {
+  name: 'sts',
+  actionPrefix: 'sts',
+  protocol: 'query',
+  operationName: (_req, ctx) => ctx.query.get('Action'),
+  renderError: (error, requestId) => renderQueryError(error, XMLNS, requestId),
+  operations: {
+    GetCallerIdentity: { skipAuthorization: true, handle: getCallerIdentity },
+    // AssumeRoot authorizes itself once the target is known.
+    AssumeRoot: { skipAuthorization: true, handle: assumeRoot },
+  },
+};

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import type { PrincipalScenario } from '../scenarios/schema.js';
+import { alphabets, randomChars, randomSecret } from '../util/random.js';
+
+export type TaskPolicyName =
+  | 'IAMAuditRootUserCredentials'
+  | 'IAMCreateRootUserPassword'
+  | 'IAMDeleteRootUserCredentials'
+  | 'S3UnlockBucketPolicy'
+  | 'SQSUnlockQueuePolicy';
+
+export interface PrincipalState {
+  name: string;
+  type: 'user' | 'role' | 'root';
+  accountId: string;
+  arn: string;
+  userId: string;
+  userName?: string | undefined;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  allow: readonly string[];
+  isAllowed: (action: string) => boolean;
+  isDefault: boolean;
+}
+
+/** A root session issued by AssumeRoot: fenced by its task policy, expiring on the sandbox clock. */
+export interface SessionState {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  accountId: string;
+  taskPolicy: TaskPolicyName;
+  taskPolicyArn: string;
+  /** Sandbox-clock milliseconds. */
+  expiration: number;
+  issuedAt: number;
+  callerArn: string;
+  callerAccountId: string;
+}
+
+export type Credential =
+  | { kind: 'principal'; principal: PrincipalState }
+  | { kind: 'session'; session: SessionState };
+
+export type IssuedSecretKind =
+  | 'static-secret-access-key'
+  | 'static-session-token'
+  | 'session-secret-access-key'
+  | 'session-token';
+
+/** Every secret the sandbox ever handed out, so leak tests can search all outputs for them. */
+export interface IssuedSecret {
+  kind: IssuedSecretKind;
+  value: string;
+  accessKeyId: string;
+  /** ARN of the principal the secret belongs to (the root ARN for sessions). */
+  owner: string;
+  /** Wall-clock ISO time. */
+  issuedAt: string;
+}
+
+/** Compiles IAM-style action patterns (`*`, `iam:Get*`, `sts:AssumeRoot`), case-insensitively like IAM. */
+export function compileActionPatterns(patterns: readonly string[]): (action: string) => boolean {
+  if (patterns.includes('*')) return () => true;
+  if (patterns.length === 0) return () => false;
+  const source = patterns
+    .map((p) =>
+      p
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.'),
+    )
+    .join('|');
+  const re = new RegExp(`^(?:${source})$`, 'i');
+  return (action) => re.test(action);
+}
+
+function stableId(prefix: string, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let out = prefix;
+  for (let i = 0; out.length < 21; i += 1) out += alphabets.BASE32[(digest[i] as number) % 32];
+  return out;
+}
+
+export function principalFromScenario(p: PrincipalScenario, isDefault: boolean): PrincipalState {
+  let arn: string;
+  let userId: string;
+  if (p.type === 'root') {
+    arn = `arn:aws:iam::${p.accountId}:root`;
+    userId = p.accountId;
+  } else if (p.type === 'role') {
+    const session = p.roleSessionName ?? p.name;
+    arn = `arn:aws:sts::${p.accountId}:assumed-role/${p.userName}/${session}`;
+    userId = `${stableId('AROA', `${p.accountId}/${p.userName}`)}:${session}`;
+  } else {
+    arn = `arn:aws:iam::${p.accountId}:user/${p.userName}`;
+    userId = stableId('AIDA', `${p.accountId}/${p.userName}`);
+  }
+  return {
+    name: p.name,
+    type: p.type,
+    accountId: p.accountId,
+    arn,
+    userId,
+    userName: p.userName,
+    accessKeyId: p.accessKeyId,
+    secretAccessKey: p.secretAccessKey,
+    sessionToken: p.sessionToken,
+    allow: p.allow,
+    isAllowed: compileActionPatterns(p.allow),
+    isDefault,
+  };
+}
+
+/** Principals and sessions by access key id (O(1) per request), plus the issued-secret ledger. */
+export class CredentialStore {
+  readonly byAccessKey = new Map<string, Credential>();
+  principals: PrincipalState[] = [];
+  readonly principalsByName = new Map<string, PrincipalState>();
+  readonly issued: IssuedSecret[] = [];
+  private readonly issuedValues = new Set<string>();
+
+  loadPrincipals(principals: readonly PrincipalScenario[], managementAccountId: string): void {
+    this.byAccessKey.clear();
+    this.principalsByName.clear();
+    const explicitDefault = principals.find((p) => p.default);
+    const fallbackDefault =
+      principals.find((p) => p.accountId === managementAccountId && p.type !== 'root') ??
+      principals.find((p) => p.accountId === managementAccountId);
+    const defaultPrincipal = explicitDefault ?? fallbackDefault ?? principals[0];
+    this.principals = principals.map((p) => principalFromScenario(p, p === defaultPrincipal));
+    for (const principal of this.principals) {
+      this.byAccessKey.set(principal.accessKeyId, { kind: 'principal', principal });
+      this.principalsByName.set(principal.name, principal);
+      this.record(
+        'static-secret-access-key',
+        principal.secretAccessKey,
+        principal.accessKeyId,
+        principal.arn,
+      );
+      if (principal.sessionToken)
+        this.record('static-session-token', principal.sessionToken, principal.accessKeyId, principal.arn);
+    }
+  }
+
+  defaultPrincipal(): PrincipalState {
+    const principal = this.principals.find((p) => p.isDefault) ?? this.principals[0];
+    if (!principal) throw new Error('the scenario has no principals');
+    return principal;
+  }
+
+  issueSession(init: Omit<SessionState, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>): SessionState {
+    let accessKeyId: string;
+    do accessKeyId = `ASIA${randomChars(16)}`;
+    while (this.byAccessKey.has(accessKeyId));
+    // Shaped like real session tokens (base64, ~600 chars) so size-sensitive code sees realistic values.
+    const session: SessionState = {
+      ...init,
+      accessKeyId,
+      secretAccessKey: randomSecret(40),
+      sessionToken: `IQoJb3JpZ2luX2VjE${randomSecret(560)}`,
+    };
+    this.byAccessKey.set(accessKeyId, { kind: 'session', session });
+    const owner = `arn:aws:iam::${session.accountId}:root`;
+    this.record('session-secret-access-key', session.secretAccessKey, accessKeyId, owner);
+    this.record('session-token', session.sessionToken, accessKeyId, owner);
+    return session;
+  }
+
+  /** Drops every session (reset, scenario load); the ledger of issued secrets is kept. */
+  clearSessions(): void {
+    for (const [key, credential] of this.byAccessKey)
+      if (credential.kind === 'session') this.byAccessKey.delete(key);
+  }
+
+  private record(kind: IssuedSecretKind, value: string, accessKeyId: string, owner: string): void {
+    if (this.issuedValues.has(value)) return;
+    this.issuedValues.add(value);
+    this.issued.push({ kind, value, accessKeyId, owner, issuedAt: new Date().toISOString() });
+  }
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { getCallerIdentity, listRootFeatures } from '../aws/identity-and-features.js';
 import { hasAwsCode } from '../aws/map-aws-error.js';
 import { observeRootCredentials } from '../aws/observe-root.js';
@@ -140,6 +141,8 @@ export async function auditOrganization(
   const startedAt = context.now();
   const stop = new AbortController();
   const signal = context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal;
+  // Every in-flight AWS call listens on this signal; thousands may be in flight.
+  setMaxListeners(0, signal, stop.signal);
   const limiter = new AdaptiveConcurrency({
     max: settings.concurrency,
     onChange: (concurrency) => context.onEvent?.({ type: 'concurrency-changed', concurrency }),

@@ -143,6 +143,16 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  // Handlers go in before the export lines: a script may signal as soon as it has read them.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const lines = [
     `export AWS_ENDPOINT_URL=${shellQuote(server.url)}`,
     `export AWS_REGION=${shellQuote(region)}`,
@@ -159,15 +169,7 @@ export async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `rootwarden-sandbox: scenario ${summary.name} (${summary.accounts} accounts, org ${summary.organizationId}) at ${server.url} as ${credentials.arn}; admin at ${server.url}/_sandbox/; Ctrl-C stops\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close().then(resolve, resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   process.stderr.write('rootwarden-sandbox: stopped\n');
   return 0;
 }

@@ -145,6 +145,20 @@ describe.each(TRANSPORTS)('IAM over %s', (transport) => {
     );
   });
 
+  it('reports never-used keys as N/A and unknown keys as NoSuchEntity', async () => {
+    const state = ctx.sandbox.admin.addAccessKey('666666666666', { status: 'Inactive' });
+    const keyId = state.accessKeys[0]?.accessKeyId as string;
+    const { iam } = await ctx.rootSession(transport, '666666666666', 'IAMAuditRootUserCredentials');
+    expect(
+      (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }))).AccessKeyLastUsed,
+    ).toEqual({ ServiceName: 'N/A', Region: 'N/A' });
+    const missing = await awsError(() =>
+      iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA' })),
+    );
+    expect(missing).toMatchObject({ name: 'NoSuchEntityException', status: 404 });
+    expect((await iam.send(new GetAccountSummaryCommand({}))).SummaryMap?.AccountAccessKeysPresent).toBe(1);
+  });
+
   it('creates a login profile without a password (allow password recovery)', async () => {
     const create = (await ctx.rootSession(transport, '666666666666', 'IAMCreateRootUserPassword')).iam;
     const { LoginProfile } = await create.send(new CreateLoginProfileCommand({}));

@@ -48,6 +48,11 @@ describe('diagnoseOrganization', () => {
     ],
     ['no organization', { organization: null }, ['ORGANIZATION_NOT_FOUND']],
     [
+      'an organization it may not read',
+      { organization: null, organizationDenied: true },
+      ['NOT_AUTHORIZED_CALLER'],
+    ],
+    [
       'a member account that is not delegated admin',
       { caller: { accountId: '777788889999', arn: 'arn:aws:iam::777788889999:role/x' } },
       ['NOT_AUTHORIZED_CALLER'],

@@ -8,6 +8,8 @@ export interface OrgObservations {
     featureSet: 'ALL' | 'CONSOLIDATED_BILLING';
     managementAccountId: string;
   } | null;
+  /** Why `organization` is null: true when the caller may not read it (rather than being in none). */
+  organizationDenied?: boolean;
   delegatedAdministrators: Array<{ accountId: string; name: string }> | null;
   trustedAccessForIam: boolean | null;
   enabledFeatures: Array<'RootCredentialsManagement' | 'RootSessions'> | null;
@@ -45,7 +47,13 @@ export function diagnoseOrganization(
       fix: 'Use an IAM user or role (e.g. an IAM Identity Center permission set) of the management account or of the IAM delegated administrator.',
     });
   }
-  if (organization === null) {
+  if (organization === null && observations.organizationDenied) {
+    problems.push({
+      code: 'NOT_AUTHORIZED_CALLER',
+      message: `${caller.arn} may not read the organization (AccessDenied): only the management account and delegated administrators can, and AssumeRoot will be refused too.`,
+      fix: 'Use credentials of the management account or of the IAM delegated administrator (with organizations:Describe*/List* and sts:AssumeRoot).',
+    });
+  } else if (organization === null) {
     problems.push({
       code: 'ORGANIZATION_NOT_FOUND',
       message: `Account ${caller.accountId} is not in an AWS Organization, or may not read it.`,

@@ -38,7 +38,17 @@ async function tolerate<T>(read: Promise<T>, onDenied: T): Promise<T> {
  */
 export async function getOrgStatus(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrgStatus> {
   const caller = await getCallerIdentity(runtime, hooks);
-  const organization: OrganizationInfo | null = await tolerate(describeOrganization(runtime, hooks), null);
+  let organizationDenied = false;
+  const organization: OrganizationInfo | null = await describeOrganization(runtime, hooks).catch(
+    (error: unknown) => {
+      if (isCoreError(error) && error.code === 'ORGANIZATION_NOT_FOUND') return null;
+      if (isCoreError(error) && error.code === 'AWS_ACCESS_DENIED') {
+        organizationDenied = true;
+        return null;
+      }
+      throw error;
+    },
+  );
 
   const [delegatedAdministrators, servicePrincipals, features] = await Promise.all([
     organization ? tolerate(listDelegatedAdministrators(runtime, IAM_SERVICE_PRINCIPAL, hooks), null) : null,
@@ -55,6 +65,7 @@ export async function getOrgStatus(runtime: AwsRuntime, hooks: CallHooks = {}): 
   const diagnosis = diagnoseOrganization({
     caller,
     organization,
+    organizationDenied,
     delegatedAdministrators,
     trustedAccessForIam,
     enabledFeatures: features.features,

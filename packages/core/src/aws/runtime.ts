@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoreError } from '../errors.js';
 import { Pacer } from './pacer.js';
@@ -80,6 +81,10 @@ export class AwsRuntime {
 
   /** Resolves region and credentials source, refusing configurations that cannot work. */
   static async create(options: AwsConnectionOptions = {}): Promise<AwsRuntime> {
+    // An explicit profile, or AWS_PROFILE when no keys are in the environment (the SDK's own precedence).
+    const profile =
+      options.profile ?? (process.env.AWS_ACCESS_KEY_ID ? undefined : process.env.AWS_PROFILE || undefined);
+    if (profile !== undefined && options.credentials === undefined) await assertProfileExists(profile);
     const region = await resolveRegion(options);
     refuseGlobalStsEndpoint(region, options.endpoint ?? envEndpoint('STS'));
     const credentials: CallerCredentials =
@@ -123,6 +128,22 @@ export class AwsRuntime {
 
 function envEndpoint(service: string): string | undefined {
   return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** A misspelt --profile otherwise surfaces as "Could not load credentials from any providers". */
+async function assertProfileExists(profile: string): Promise<void> {
+  const files = await loadSharedConfigFiles({ ignoreCache: true });
+  if (files.configFile[profile] || files.credentialsFile[profile]) return;
+  const configPath = process.env.AWS_CONFIG_FILE ?? '~/.aws/config';
+  const credentialsPath = process.env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials';
+  throw new CoreError(
+    'CREDENTIALS_MISSING',
+    `AWS profile "${profile}" is not in ${configPath} or ${credentialsPath}.`,
+    {
+      fix: `Check the name (\`aws configure list-profiles\`), or create it: \`aws configure --profile ${profile}\` or \`aws configure sso --profile ${profile}\`.`,
+      details: { field: 'profile', profile },
+    },
+  );
 }
 
 async function resolveRegion(options: AwsConnectionOptions): Promise<string> {

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     // The SDK warns on every client about Node 20's coming end of support; rootwarden supports Node 20.19+.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // @oclif/test's runCommand captures output itself; vitest's console interception would hide it.
+    disableConsoleIntercept: true,
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

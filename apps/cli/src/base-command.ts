@@ -84,6 +84,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    // Every flag/argument parsing failure is a usage error (oclif leaves some, like a bad --format option, at 1).
+    if (error instanceof Errors.CLIError && 'parse' in error)
+      error.oclif = { ...error.oclif, exit: EXIT.USAGE };
     if (this.jsonEnabled() && (error as { code?: string }).code !== 'EEXIT') {
       // --json: the error as JSON on stdout, and the same exit code as without --json.
       this.logJson(this.toErrorJson(error));

@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, rootwardenProcess, temporaryDirectory } from './helpers.js';
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('progress bar', () => {
+  it.skipIf(!hasScript)(
+    'draws a live progress bar on stderr in a real terminal (util-linux `script` gives a PTY)',
+    () => {
+      const command = `${process.execPath} ${BIN} audit --sandbox generated:400 --format json --output ${temporaryDirectory()}/report.json`;
+      const result = spawnSync('script', ['-qfec', command, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, ROOTWARDEN_HOME: temporaryDirectory(), TERM: 'xterm-256color' },
+        timeout: 120_000,
+      });
+      expect(result.stdout).toMatch(/Auditing \|.*\| \d+\/\d+ accounts/);
+      expect(result.stdout).toContain('Report written to');
+    },
+  );
+
+  it('stays silent when stderr is not a terminal (pipes, CI logs)', () => {
+    const result = rootwardenProcess(['audit', '--sandbox', 'generated:60', '--format', 'csv'], {
+      ROOTWARDEN_HOME: temporaryDirectory(),
+    });
+    expect(result.stderr).not.toContain('Auditing |');
+    expect(result.stdout.split('\n')[0]).toMatch(/^account_id,/);
+  });
+});

@@ -91,6 +91,15 @@ export {
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
 export {
+  DIFF_FORMATS,
+  type DiffFormat,
+  DiffFormatSchema,
+  describeCredentialChange,
+  describeDrift,
+  describeStatusChange,
+  renderAuditDiff,
+} from './report/render-diff.js';
+export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,

@@ -173,7 +173,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
     const report = id === undefined ? undefined : await history.getAudit(id);
     if (!report) {
-      throw new CoreError('AUDIT_NOT_FOUND', `No saved audit ${prefix} (${field}).`, {
+      throw new CoreError('AUDIT_NOT_FOUND', `No saved audit ${prefix}.`, {
         fix: `See the saved audits with \`rootwarden audits list\` (history: ${databasePath(home)}, set by ROOTWARDEN_HOME).`,
         details: { field, auditId: prefix },
       });

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +143,18 @@ describe('openSqliteStore', () => {
     )) as CoreError;
     expect(error.code).toBe('STORE_UNAVAILABLE');
     expect(error.fix).toMatch(/ROOTWARDEN_HOME/);
+  });
+});
+
+describe('permissions', () => {
+  // root ignores file modes, so this runs only as an ordinary user (CI); the ENOTDIR case above runs everywhere.
+  it.skipIf(process.getuid?.() === 0)('says a home without write permission is unavailable', async () => {
+    mkdirSync(home, { recursive: true, mode: 0o500 });
+    const error = (await openSqliteStore({ home: join(home, 'sub') }).catch(
+      (caught: unknown) => caught,
+    )) as CoreError;
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    chmodSync(home, 0o700);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   createEngine,
   DEFAULT_SANDBOX_SCENARIO,
   type Engine,
+  type EngineOptions,
   isCoreError,
 } from '@rootwarden/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -11,36 +12,14 @@ import { normalizeSandboxFlag } from './sandbox-flag.js';
 
 const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
-  (typeof BaseCommand)['baseFlags'] & T['flags']
->;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
 
 /**
- * Flags every command shares, the engine they configure, and one place that turns a CoreError into
- * a message with its fix and an exit code (never a stack trace for a user's mistake).
+ * What every command shares: the engine, and one place that turns a CoreError into a message with its
+ * fix and an exit code (never a stack trace for a user's mistake).
  */
-export abstract class BaseCommand<T extends typeof Command> extends Command {
+abstract class RootwardenCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true;
-
-  static override baseFlags = {
-    profile: Flags.string({
-      description: 'AWS profile of the shared config/credentials files (SSO profiles included).',
-      helpGroup: 'AWS',
-    }),
-    region: Flags.string({
-      description: 'AWS region for STS (AssumeRoot needs a regional endpoint).',
-      helpGroup: 'AWS',
-    }),
-    'endpoint-url': Flags.string({
-      description: 'Send every AWS call to this endpoint (e.g. a running rootwarden sandbox).',
-      helpGroup: 'AWS',
-    }),
-    sandbox: Flags.string({
-      description: `Use the built-in offline AWS sandbox (no AWS account needed). Optional scenario: ${BUILT_IN_SCENARIOS.join(', ')}, generated:N, or a scenario .json file; default ${DEFAULT_SANDBOX_SCENARIO}.`,
-      helpGroup: 'AWS',
-      exclusive: ['profile', 'endpoint-url'],
-    }),
-  };
 
   protected flags!: BaseFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
@@ -51,7 +30,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.argv = normalizeSandboxFlag(this.argv, DEFAULT_SANDBOX_SCENARIO, BUILT_IN_SCENARIOS);
     const { flags, args } = await this.parse({
       flags: this.ctor.flags,
-      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      baseFlags: this.ctor.baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
@@ -60,14 +39,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.args = args as Interfaces.InferredArgs<T['args']>;
   }
 
-  /** The engine configured by the AWS flags, created on first use. */
+  /** How this command's flags configure the engine. */
+  protected engineOptions(): EngineOptions {
+    return {};
+  }
+
+  /** The engine, created on first use (it opens AWS connections and the history database lazily too). */
   protected get engine(): Engine {
-    this.#engine ??= createEngine({
-      ...(this.flags.profile ? { profile: this.flags.profile } : {}),
-      ...(this.flags.region ? { region: this.flags.region } : {}),
-      ...(this.flags['endpoint-url'] ? { endpoint: this.flags['endpoint-url'] } : {}),
-      ...(this.flags.sandbox ? { sandbox: this.flags.sandbox } : {}),
-    });
+    this.#engine ??= createEngine(this.engineOptions());
     return this.#engine;
   }
 
@@ -111,6 +90,49 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       ),
     );
   }
+}
+
+const AWS_FLAGS = {
+  profile: Flags.string({
+    description: 'AWS profile of the shared config/credentials files (SSO profiles included).',
+    helpGroup: 'AWS',
+  }),
+  region: Flags.string({
+    description: 'AWS region for STS (AssumeRoot needs a regional endpoint).',
+    helpGroup: 'AWS',
+  }),
+  'endpoint-url': Flags.string({
+    description: 'Send every AWS call to this endpoint (e.g. a running rootwarden sandbox).',
+    helpGroup: 'AWS',
+  }),
+  sandbox: Flags.string({
+    description: `Use the built-in offline AWS sandbox (no AWS account needed). Optional scenario: ${BUILT_IN_SCENARIOS.join(', ')}, generated:N, or a scenario .json file; default ${DEFAULT_SANDBOX_SCENARIO}.`,
+    helpGroup: 'AWS',
+    exclusive: ['profile', 'endpoint-url'],
+  }),
+};
+
+/** Commands that call AWS: the shared AWS flags (--profile, --region, --endpoint-url, --sandbox). */
+export abstract class BaseCommand<T extends typeof Command> extends RootwardenCommand<T> {
+  static override baseFlags = AWS_FLAGS;
+
+  protected override engineOptions(): EngineOptions {
+    const flags = this.flags as Partial<Interfaces.InferredFlags<typeof AWS_FLAGS>>;
+    return {
+      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
+      ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
+    };
+  }
+}
+
+/**
+ * Commands that only read the saved history (`$ROOTWARDEN_HOME/rootwarden.db`): no AWS flags, and
+ * they never touch AWS.
+ */
+export abstract class HistoryCommand<T extends typeof Command> extends RootwardenCommand<T> {
+  static override baseFlags = {};
 }
 
 function toCliError(error: CoreError): Errors.CLIError {

@@ -6,6 +6,8 @@ export const EXIT = {
   ERROR: 1,
   USAGE: 2,
   FINDINGS: 3,
+  /** `audits diff --fail-on-drift` found drift (same code as findings: "look at this"). */
+  DRIFT: 3,
   PARTIAL: 4,
 } as const;
 

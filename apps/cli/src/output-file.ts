@@ -39,6 +39,12 @@ export async function writeFileAtomically(file: string, content: string): Promis
   }
 }
 
+/** Writes rendered output to `file` (atomically) or, without a file, to stdout. */
+export async function writeOutput(content: string, file: string | undefined): Promise<void> {
+  if (file) await writeFileAtomically(file, content);
+  else process.stdout.write(content);
+}
+
 /** A stream to a temporary file that becomes `file` on commit (for --format jsonl --output). */
 export function openAtomicStream(file: string): {
   stream: WriteStream;

@@ -1,7 +1,14 @@
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
 import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
+import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEventListener } from './domain/events.js';
+import {
+  AuditIdSchema,
+  type AuditListEntry,
+  type ListAuditsInput,
+  ListAuditsInputSchema,
+} from './domain/history.js';
 import {
   type EnableInput,
   EnableInputSchema,
@@ -11,6 +18,10 @@ import {
 } from './domain/org-status.js';
 import { parseInput } from './domain/parse-input.js';
 import { CoreError } from './errors.js';
+import { diffAudits } from './rules/diff-audits.js';
+import { databasePath, resolveHome } from './store/home.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { auditOrganization } from './workflows/audit.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
@@ -35,11 +46,26 @@ export interface EngineOptions extends AwsConnectionOptions {
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
   sessionDurationSeconds?: number;
+  /**
+   * Directory of the history database (`rootwarden.db`). Default: `$ROOTWARDEN_HOME`, else
+   * `~/.rootwarden`. Opened only when a method needs it.
+   */
+  home?: string;
+  /**
+   * Where audits, plans and jobs are kept: `false` keeps nothing (audits are not saved, history
+   * methods fail with STORE_UNAVAILABLE); a `Store` replaces the SQLite file (the caller closes it).
+   */
+  store?: Store | false;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: EngineEventListener;
+}
+
+export interface AuditRunOptions extends RunOptions {
+  /** Save the report to the history (default true; ignored when the engine has no store). */
+  save?: boolean;
 }
 
 /** Where the engine sends its calls. */
@@ -61,8 +87,21 @@ export interface Engine {
   ): Promise<{ status: OrgStatus; steps: EnableStep[] }>;
   enableRootAccess(input?: EnableInput, options?: RunOptions): Promise<EnableResult>;
   listAccounts(input?: ListAccountsInput, options?: RunOptions): Promise<Inventory>;
-  audit(input?: AuditInput, options?: RunOptions): Promise<AuditReport>;
-  /** Stops the in-process sandbox (if any) and closes connections. */
+  /**
+   * Audits the organization and saves the report (unless `save: false`). The history database is
+   * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
+   */
+  audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
+  /** Saved audits, newest first, without their per-account results. */
+  listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
+  /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
+  getAudit(id: string): Promise<AuditReport>;
+  /**
+   * What changed between two saved audits of the same organization. Without ids: the last two audits
+   * of the organization audited last; with only `oldId`: that audit against its organization's latest.
+   */
+  diffAudits(oldId?: string, newId?: string): Promise<AuditDiff>;
+  /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
 
@@ -96,8 +135,51 @@ async function connect(options: EngineOptions): Promise<Connected> {
   return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }
 
+/** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
+function parseAuditId(field: string, value: unknown): string {
+  return parseInput(AuditIdSchema, value, field);
+}
+
 export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
+  const home = resolveHome(options.home);
+  let opened: Promise<Store> | undefined;
+  const store = (): Promise<Store> => {
+    if (options.store === false)
+      return Promise.reject(
+        new CoreError('STORE_UNAVAILABLE', 'This engine keeps no history (created with store: false).', {
+          fix: 'Create the engine without `store: false` to use saved audits.',
+        }),
+      );
+    if (options.store) return Promise.resolve(options.store);
+    opened ??= openSqliteStore({ home, now });
+    return opened;
+  };
+
+  const loadAudit = async (field: string, raw: unknown): Promise<AuditReport> => {
+    const prefix = parseAuditId(field, raw);
+    const history = await store();
+    const ids = await history.findAuditIds(prefix, 2);
+    const id = ids.includes(prefix) ? prefix : ids.length === 1 ? ids[0] : undefined;
+    if (ids.length > 1 && id === undefined) {
+      throw new CoreError(
+        'INVALID_INPUT',
+        `${field}: "${prefix}" matches several saved audits (${ids.join(', ')}, …).`,
+        {
+          fix: 'Give more characters of the audit id (`rootwarden audits list` shows them).',
+          details: { field },
+        },
+      );
+    }
+    const report = id === undefined ? undefined : await history.getAudit(id);
+    if (!report) {
+      throw new CoreError('AUDIT_NOT_FOUND', `No saved audit ${prefix}.`, {
+        fix: `See the saved audits with \`rootwarden audits list\` (history: ${databasePath(home)}, set by ROOTWARDEN_HOME).`,
+        details: { field, auditId: prefix },
+      });
+    }
+    return report;
+  };
   let connected: Promise<Connected> | undefined;
   const ready = () => {
     connected ??= connect(options);
@@ -136,14 +218,64 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
-      return auditOrganization(await runtime(), settings, {
+      const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const report = await auditOrganization(await runtime(), settings, {
         now,
         signal: run.signal,
         onEvent: run.onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
       });
+      await history?.saveAudit(report);
+      return report;
+    },
+    async listAudits(input) {
+      const query = parseInput(ListAuditsInputSchema, input);
+      return (await store()).listAudits(query);
+    },
+    async getAudit(id) {
+      return loadAudit('id', id);
+    },
+    async diffAudits(oldId, newId) {
+      if (newId !== undefined && oldId === undefined)
+        throw new CoreError('INVALID_INPUT', 'newId: give the older audit too.', {
+          details: { field: 'oldId' },
+        });
+      if (oldId !== undefined && newId !== undefined)
+        return diffAudits(await loadAudit('oldId', oldId), await loadAudit('newId', newId));
+      const history = await store();
+      if (oldId !== undefined) {
+        const before = await loadAudit('oldId', oldId);
+        const [latest] = await history.listAudits({ organizationId: before.organizationId, limit: 1 });
+        if (!latest || latest.auditId === before.auditId) {
+          throw new CoreError(
+            'INVALID_INPUT',
+            `Audit ${before.auditId} is the latest saved audit of organization ${before.organizationId}: there is no newer one to compare it with.`,
+            { fix: 'Run `rootwarden audit` again, or give both audit ids.', details: { field: 'newId' } },
+          );
+        }
+        return diffAudits(before, await loadAudit('newId', latest.auditId));
+      }
+      const [last] = await history.listAudits({ limit: 1 });
+      const pair = last ? await history.listAudits({ organizationId: last.organizationId, limit: 2 }) : [];
+      const [newer, older] = pair;
+      if (!newer || !older) {
+        throw new CoreError(
+          'INVALID_INPUT',
+          last
+            ? `Only one saved audit of organization ${last.organizationId}: a diff needs two.`
+            : `No saved audits yet in ${databasePath(home)}: a diff needs two.`,
+          {
+            fix: 'Run `rootwarden audit` (it saves every audit unless --no-save), then compare.',
+            details: { field: 'oldId' },
+          },
+        );
+      }
+      return diffAudits(await loadAudit('oldId', older.auditId), await loadAudit('newId', newer.auditId));
     },
     async close() {
+      const history = opened;
+      opened = undefined;
+      await history?.then((open) => open.close()).catch(() => undefined);
       if (!connected) return;
       const { runtime: aws, sandbox } = await connected.catch(() => ({ runtime: undefined, sandbox: null }));
       aws?.destroy();

@@ -30,6 +30,16 @@ export {
   MAX_CONCURRENCY,
 } from './domain/audit.js';
 export {
+  type AccountDiff,
+  AccountDiffSchema,
+  type AuditDiff,
+  AuditDiffSchema,
+  CREDENTIAL_KINDS,
+  type CredentialChange,
+  CredentialChangeSchema,
+  type CredentialKind,
+} from './domain/audit-diff.js';
+export {
   AccountIdSchema,
   type FailOn,
   FailOnSchema,
@@ -43,6 +53,14 @@ export {
 } from './domain/common.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
+export {
+  AuditIdSchema,
+  type AuditListEntry,
+  AuditListEntrySchema,
+  DEFAULT_AUDIT_LIST_LIMIT,
+  type ListAuditsInput,
+  ListAuditsInputSchema,
+} from './domain/history.js';
 export {
   type EnableInput,
   EnableInputSchema,
@@ -63,6 +81,7 @@ export {
   type SigningCertificate,
 } from './domain/root-credentials.js';
 export {
+  type AuditRunOptions,
   type ConnectionInfo,
   createEngine,
   DEFAULT_SANDBOX_SCENARIO,
@@ -72,6 +91,15 @@ export {
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
 export {
+  DIFF_FORMATS,
+  type DiffFormat,
+  DiffFormatSchema,
+  describeCredentialChange,
+  describeDrift,
+  describeStatusChange,
+  renderAuditDiff,
+} from './report/render-diff.js';
+export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
@@ -80,5 +108,28 @@ export {
   renderReport,
 } from './report/render-report.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
+export { diffAudits } from './rules/diff-audits.js';
 export { evaluateFindings, hasRootCredentials } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openSqliteStore,
+  type SqliteStoreOptions,
+} from './store/sqlite/sqlite-store.js';
+export {
+  type Job,
+  JobSchema,
+  type JobStatus,
+  type JobUpdate,
+  type JournalEntry,
+  JournalEntrySchema,
+  type NewJournalEntry,
+  type PlanStatus,
+  PlanStatusSchema,
+  type PlanTask,
+  PlanTaskSchema,
+  type Store,
+  type StoredPlan,
+  StoredPlanSchema,
+} from './store/store.js';

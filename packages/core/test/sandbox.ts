@@ -7,7 +7,10 @@ export const TRANSPORTS: Transport[] = ['http', 'in-process'];
 export interface SandboxFixture {
   sandbox: Sandbox;
   url: string;
-  /** An engine acting as `principal` (default: the management principal) over `transport`. */
+  /**
+   * An engine acting as `principal` (default: the management principal) over `transport`. It keeps no
+   * audit history unless the options give a `home` or a `store`.
+   */
   engine(options?: { transport?: Transport; principal?: string } & Partial<EngineOptions>): Engine;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ...(transport === 'http'
           ? { endpoint: server.url }
           : { endpoint: 'http://sandbox.in-process', requestHandler: sandbox.requestHandler }),
+        // Tests never write the user's history (~/.rootwarden): no store unless a test gives a home or one.
+        ...(rest.home === undefined && rest.store === undefined ? { store: false as const } : {}),
         ...rest,
       });
       engines.push(engine);

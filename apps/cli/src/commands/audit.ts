@@ -9,16 +9,15 @@ import {
   type FailOn,
   FailOnSchema,
   MAX_CONCURRENCY,
-  renderReport,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
-import { assertWritable, openAtomicStream, writeFileAtomically } from '../output-file.js';
+import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
-import { renderAuditTable, summaryLine } from '../render/audit.js';
+import { AUDIT_OUTPUT_FORMATS, renderAuditReport, summaryLine } from '../render/audit.js';
 
-const FORMATS = ['table', 'json', 'jsonl', 'csv', 'markdown', 'sarif'] as const;
+const FORMATS = [...AUDIT_OUTPUT_FORMATS, 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
 
 export default class AuditCommand extends BaseCommand<typeof AuditCommand> {
@@ -54,6 +53,12 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       description: 'Exit 3 when a finding is at or above this severity.',
       default: 'low',
     })(),
+    save: Flags.boolean({
+      description:
+        'Save the report to the audit history (`rootwarden audits`), in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden). --no-save keeps nothing.',
+      default: true,
+      allowNo: true,
+    }),
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -96,7 +101,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           concurrency: flags.concurrency,
           recentDays: flags['recent-days'],
         },
-        { signal: controller.signal, onEvent },
+        { signal: controller.signal, onEvent, save: flags.save },
       );
     } catch (error) {
       await sink?.discard();
@@ -110,14 +115,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       writeLine(JSON.stringify(summaryRecord(report)));
       await sink?.commit();
     } else {
-      const rendered =
-        format === 'table'
-          ? `${renderAuditTable(report)}\n`
-          : renderReport(report, format, this.config.version);
-      if (outputFile) await writeFileAtomically(outputFile, rendered);
-      else process.stdout.write(rendered);
+      await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
     }
     if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
+    if (flags.save && (format === 'table' || outputFile))
+      this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
 
     const code = exitCode(report, flags['fail-on']);
     if (code === EXIT.FINDINGS)

@@ -1,4 +1,4 @@
-import type { AccountAuditResult, AuditReport } from '@rootwarden/core';
+import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, renderReport } from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -83,4 +83,16 @@ export function summaryLine(report: AuditReport): string {
   const head = `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}: ${summary.exposed} exposed, ${summary.clean} clean, ${summary.unknown} unknown, ${summary.skipped} skipped`;
   const tail = `findings: ${f.critical} critical, ${f.high} high, ${f.medium} medium, ${f.low} low`;
   return `${head} · ${tail}${report.complete ? '' : colors.yellow(' · INCOMPLETE (interrupted)')}`;
+}
+
+/** The formats of a whole report, on a terminal (`table`) or as a file format (`audit`, `audits show`). */
+export const AUDIT_OUTPUT_FORMATS = ['table', ...REPORT_FORMATS] as const;
+export type AuditOutputFormat = (typeof AUDIT_OUTPUT_FORMATS)[number];
+
+export function renderAuditReport(
+  report: AuditReport,
+  format: AuditOutputFormat,
+  toolVersion: string,
+): string {
+  return format === 'table' ? `${renderAuditTable(report)}\n` : renderReport(report, format, toolVersion);
 }

@@ -1,0 +1,43 @@
+import { Args, Flags } from '@oclif/core';
+import { HistoryCommand } from '../../base-command.js';
+import { assertWritable, writeOutput } from '../../output-file.js';
+import {
+  AUDIT_OUTPUT_FORMATS,
+  type AuditOutputFormat,
+  renderAuditReport,
+  summaryLine,
+} from '../../render/audit.js';
+
+export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowCommand> {
+  static override summary = 'Show a saved audit, in the formats of `rootwarden audit`.';
+  static override description =
+    'ID is an audit id as `rootwarden audits list` prints it, or a unique prefix of it (at least 4 characters). Reads the history only; never calls AWS.';
+  static override examples = [
+    '<%= config.bin %> audits show 3f2a9c4e',
+    '<%= config.bin %> audits show 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab --format sarif --output root.sarif',
+  ];
+
+  static override args = {
+    id: Args.string({ description: 'Audit id (or a unique prefix of it).', required: true }),
+  };
+
+  static override flags = {
+    format: Flags.option({
+      options: AUDIT_OUTPUT_FORMATS,
+      description: 'Output format.',
+      default: 'table',
+    })(),
+    output: Flags.string({
+      char: 'o',
+      description: 'Write the report to this file instead of stdout (a summary still prints).',
+    }),
+  };
+
+  async run(): Promise<void> {
+    const format: AuditOutputFormat = this.jsonEnabled() ? 'json' : this.flags.format;
+    const outputFile = this.flags.output ? await assertWritable(this.flags.output) : undefined;
+    const report = await this.engine.getAudit(this.args.id);
+    await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
+    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
+  }
+}

@@ -1,0 +1,99 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+// Migrations are frozen once released: never edit one, add the next. They use an untyped Kysely on purpose,
+// so later changes to the table types cannot change what an old migration does.
+
+const audits: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('audits')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('organization_id', 'text', (column) => column.notNull())
+      .addColumn('management_account_id', 'text', (column) => column.notNull())
+      .addColumn('schema_version', 'integer', (column) => column.notNull())
+      .addColumn('caller', 'text', (column) => column.notNull())
+      .addColumn('started_at', 'text', (column) => column.notNull())
+      .addColumn('started_at_ms', 'integer', (column) => column.notNull())
+      .addColumn('finished_at', 'text', (column) => column.notNull())
+      .addColumn('complete', 'integer', (column) => column.notNull())
+      .addColumn('summary', 'text', (column) => column.notNull())
+      .addColumn('selection', 'text', (column) => column.notNull())
+      .addColumn('settings', 'text', (column) => column.notNull())
+      .addColumn('saved_at', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema
+      .createIndex('audits_organization_started')
+      .on('audits')
+      .columns(['organization_id', 'started_at_ms'])
+      .execute();
+    await db.schema.createIndex('audits_started').on('audits').column('started_at_ms').execute();
+    await db.schema
+      .createTable('audit_accounts')
+      .addColumn('audit_id', 'text', (column) => column.notNull().references('audits.id').onDelete('cascade'))
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('position', 'integer', (column) => column.notNull())
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('account', 'text', (column) => column.notNull())
+      .addColumn('root_credentials', 'text')
+      .addColumn('findings', 'text', (column) => column.notNull())
+      .addColumn('error', 'text')
+      .addColumn('audited_at', 'text')
+      .addPrimaryKeyConstraint('audit_accounts_pk', ['audit_id', 'account_id'])
+      .execute();
+    // History of one account across audits (`why does account X have a root key`).
+    await db.schema.createIndex('audit_accounts_account').on('audit_accounts').column('account_id').execute();
+  },
+};
+
+const plansJournalJobs: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('plans')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('expires_at', 'text', (column) => column.notNull())
+      .addColumn('organization_id', 'text', (column) => column.notNull())
+      .addColumn('task', 'text', (column) => column.notNull())
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('fingerprint', 'text', (column) => column.notNull())
+      .addColumn('body', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema
+      .createTable('journal_entries')
+      .addColumn('plan_id', 'text', (column) => column.notNull().references('plans.id').onDelete('cascade'))
+      .addColumn('sequence', 'integer', (column) => column.notNull())
+      .addColumn('action_id', 'text', (column) => column.notNull())
+      .addColumn('phase', 'text', (column) => column.notNull().check(sql`phase in ('before', 'after')`))
+      .addColumn('outcome', 'text', (column) => column.notNull())
+      .addColumn('at', 'text', (column) => column.notNull())
+      .addColumn('detail', 'text', (column) => column.notNull())
+      .addPrimaryKeyConstraint('journal_entries_pk', ['plan_id', 'sequence'])
+      .execute();
+    await db.schema
+      .createTable('jobs')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('kind', 'text', (column) => column.notNull())
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .addColumn('input', 'text', (column) => column.notNull())
+      .addColumn('audit_id', 'text', (column) => column.references('audits.id').onDelete('set null'))
+      .addColumn('error', 'text')
+      .execute();
+    await db.schema.createIndex('jobs_status').on('jobs').column('status').execute();
+  },
+};
+
+/** Every migration, by name; names sort in the order they run. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_audits': audits,
+  '0002_plans_journal_jobs': plansJournalJobs,
+};
+
+/** The in-code provider (no migration files to ship or find at run time). */
+export function createMigrationProvider(
+  migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
+): MigrationProvider {
+  return { getMigrations: async () => ({ ...migrations }) };
+}

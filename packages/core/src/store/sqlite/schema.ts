@@ -1,0 +1,86 @@
+/**
+ * The SQLite tables as Kysely sees them (after every migration). JSON columns hold text; timestamps are
+ * ISO 8601 text, with an integer epoch-milliseconds twin where the store sorts by time.
+ */
+export interface AuditsTable {
+  id: string;
+  organization_id: string;
+  management_account_id: string;
+  schema_version: number;
+  /** JSON: `Caller`. */
+  caller: string;
+  started_at: string;
+  started_at_ms: number;
+  finished_at: string;
+  /** 0 or 1. */
+  complete: number;
+  /** JSON: `AuditSummary`. */
+  summary: string;
+  /** JSON: the audit's account/OU/exclude selection. */
+  selection: string;
+  /** JSON: the audit's settings (recentDays). */
+  settings: string;
+  saved_at: string;
+}
+
+export interface AuditAccountsTable {
+  audit_id: string;
+  account_id: string;
+  /** Order of the account in the report. */
+  position: number;
+  status: string;
+  /** JSON: the account as the inventory saw it (name, email, state, OU path, skip reason). */
+  account: string;
+  /** JSON: observed root credential metadata (`RootCredentials`), null when not observed. Never a secret. */
+  root_credentials: string | null;
+  /** JSON: `Finding[]`. */
+  findings: string;
+  /** JSON: why the account is unknown, when it is. */
+  error: string | null;
+  audited_at: string | null;
+}
+
+export interface PlansTable {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  organization_id: string;
+  task: string;
+  status: string;
+  fingerprint: string;
+  /** JSON: the plan. */
+  body: string;
+  updated_at: string;
+}
+
+export interface JournalEntriesTable {
+  plan_id: string;
+  sequence: number;
+  action_id: string;
+  phase: string;
+  outcome: string;
+  at: string;
+  /** JSON. */
+  detail: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+  /** JSON. */
+  input: string;
+  audit_id: string | null;
+  /** JSON, when the job failed. */
+  error: string | null;
+}
+
+export interface StoreDatabase {
+  audits: AuditsTable;
+  audit_accounts: AuditAccountsTable;
+  plans: PlansTable;
+  journal_entries: JournalEntriesTable;
+  jobs: JobsTable;
+}

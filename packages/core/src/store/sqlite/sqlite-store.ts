@@ -1,0 +1,560 @@
+import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type Migration,
+  Migrator,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
+import type { z } from 'zod';
+import { AccountSchema } from '../../domain/account.js';
+import { type AccountAuditResult, type AuditReport, AuditReportSchema } from '../../domain/audit.js';
+import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
+import { parseInput } from '../../domain/parse-input.js';
+import { CoreError } from '../../errors.js';
+import { databasePath } from '../home.js';
+import { assertNoSecrets } from '../no-secrets.js';
+import {
+  type Job,
+  JobSchema,
+  type JobStatus,
+  type JournalEntry,
+  JournalEntrySchema,
+  type NewJournalEntry,
+  type PlanStatus,
+  PlanStatusSchema,
+  type Store,
+  type StoredPlan,
+  StoredPlanSchema,
+} from '../store.js';
+import { mapSqliteError } from './map-sqlite-error.js';
+import { createMigrationProvider, MIGRATIONS } from './migrations.js';
+import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
+
+/** How long a write waits for another process's write lock before STORE_BUSY. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** Per-account rows inserted per statement (SQLite caps bound parameters per statement). */
+const ACCOUNT_ROWS_PER_INSERT = 500;
+
+export interface SqliteStoreOptions {
+  /** Directory of `rootwarden.db`; created (0700) when missing. */
+  home: string;
+  /** How long a write waits for another process's lock, in milliseconds. */
+  busyTimeoutMs?: number;
+  /** Clock for bookkeeping columns (`saved_at`, `updated_at`). */
+  now?: () => Date;
+  /** Migrations to run (tests use a prefix of the list to build an old database). */
+  migrations?: Readonly<Record<string, Migration>>;
+}
+
+/**
+ * Transactions take the write lock when they start (`BEGIN IMMEDIATE`): a deferred transaction that
+ * reads and then writes fails at once with SQLITE_BUSY when another process wrote in between, without
+ * waiting for busy_timeout (https://sqlite.org/lang_transaction.html#deferred_immediate_and_exclusive_transactions).
+ */
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class StoreDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.#config);
+  }
+}
+
+/** Creates the database file 0600 before SQLite does (SQLite would use the umask, often 0644). */
+function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+function corrupt(file: string, what: string, issue: unknown): CoreError {
+  const reason = issue instanceof Error ? issue.message : String(issue);
+  return new CoreError('STORE_CORRUPT', `${what} in ${file} is unreadable (${reason}).`, {
+    fix: 'The database was changed outside rootwarden. Move the file aside or point ROOTWARDEN_HOME at another directory.',
+    details: { file },
+  });
+}
+
+async function checkCompatible(db: Kysely<StoreDatabase>, file: string, known: readonly string[]) {
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+  const names = new Set(tables.rows.map((row) => row.name));
+  if (names.size === 0) return;
+  if (!names.has('kysely_migration')) {
+    throw new CoreError(
+      'STORE_CORRUPT',
+      `${file} is an SQLite database, but not rootwarden's (it has tables ${[...names].slice(0, 5).join(', ')}).`,
+      { fix: 'Point ROOTWARDEN_HOME at a directory of its own.', details: { file } },
+    );
+  }
+  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const unknown = applied.rows.map((row) => row.name).filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new CoreError(
+      'STORE_UNAVAILABLE',
+      `${file} was written by a newer rootwarden (database migration ${unknown.join(', ')} is unknown to this version).`,
+      {
+        fix: 'Upgrade rootwarden, or point ROOTWARDEN_HOME at another directory.',
+        details: { file, unknownMigrations: unknown },
+      },
+    );
+  }
+}
+
+/**
+ * Opens (creating and migrating when needed) the SQLite store at `<home>/rootwarden.db`: WAL mode and a
+ * busy timeout, so several rootwarden processes (a CLI audit and the API, two schedulers) share it.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const file = databasePath(options.home);
+  const now = options.now ?? (() => new Date());
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const migrations = options.migrations ?? MIGRATIONS;
+  let sqlite: Database.Database | undefined;
+  let db: Kysely<StoreDatabase> | undefined;
+  try {
+    await mkdir(options.home, { recursive: true, mode: 0o700 });
+    createPrivateFile(file);
+    sqlite = new Database(file, { timeout: busyTimeoutMs });
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+    // WAL: readers never block the writer and the writer never blocks readers (https://sqlite.org/wal.html).
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<StoreDatabase>({ dialect: new StoreDialect({ database: sqlite }) });
+    await checkCompatible(db, file, Object.keys(migrations));
+    const { error } = await new Migrator({
+      db,
+      provider: createMigrationProvider(migrations),
+    }).migrateToLatest();
+    if (error) throw error;
+  } catch (error) {
+    if (db) await db.destroy().catch(() => undefined);
+    else sqlite?.close();
+    throw mapSqliteError(error, file);
+  }
+  return new SqliteStore(db, file, now);
+}
+
+function fromJson(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+class SqliteStore implements Store {
+  readonly #db: Kysely<StoreDatabase>;
+  readonly #file: string;
+  readonly #now: () => Date;
+
+  constructor(db: Kysely<StoreDatabase>, file: string, now: () => Date) {
+    this.#db = db;
+    this.#file = file;
+    this.#now = now;
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw mapSqliteError(error, this.#file);
+    }
+  }
+
+  #parse<S extends z.ZodType>(schema: S, value: () => unknown, what: string): z.output<S> {
+    let raw: unknown;
+    try {
+      raw = value();
+    } catch (error) {
+      throw corrupt(this.#file, what, error);
+    }
+    const result = schema.safeParse(raw);
+    if (!result.success) throw corrupt(this.#file, what, result.error.issues[0]?.message ?? 'invalid');
+    return result.data;
+  }
+
+  async saveAudit(input: AuditReport): Promise<void> {
+    const report = parseInput(AuditReportSchema, input);
+    const savedAt = this.#now().toISOString();
+    const rows = report.accounts.map((result: AccountAuditResult, position) => ({
+      audit_id: report.auditId,
+      account_id: result.accountId,
+      position,
+      status: result.status,
+      account: json(AccountSchema.parse(result)),
+      root_credentials: result.rootCredentials ? json(result.rootCredentials) : null,
+      findings: json(result.findings),
+      error: result.error ? json(result.error) : null,
+      audited_at: result.auditedAt,
+    }));
+    await this.#guard(async () => {
+      try {
+        await this.#db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('audits')
+            .values({
+              id: report.auditId,
+              organization_id: report.organizationId,
+              management_account_id: report.managementAccountId,
+              schema_version: report.schemaVersion,
+              caller: json(report.caller),
+              started_at: report.startedAt,
+              started_at_ms: new Date(report.startedAt).getTime(),
+              finished_at: report.finishedAt,
+              complete: report.complete ? 1 : 0,
+              summary: json(report.summary),
+              selection: json(report.selection),
+              settings: json(report.settings),
+              saved_at: savedAt,
+            })
+            .execute();
+          for (let start = 0; start < rows.length; start += ACCOUNT_ROWS_PER_INSERT) {
+            await trx
+              .insertInto('audit_accounts')
+              .values(rows.slice(start, start + ACCOUNT_ROWS_PER_INSERT))
+              .execute();
+          }
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new CoreError('INVALID_INPUT', `Audit ${report.auditId} is already saved.`, {
+            details: { field: 'auditId' },
+          });
+        throw error;
+      }
+    });
+  }
+
+  #entry(row: AuditsTable): AuditListEntry {
+    return this.#parse(
+      AuditListEntrySchema,
+      () => ({
+        schemaVersion: row.schema_version,
+        auditId: row.id,
+        organizationId: row.organization_id,
+        managementAccountId: row.management_account_id,
+        caller: JSON.parse(row.caller),
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        complete: row.complete === 1,
+        selection: JSON.parse(row.selection),
+        settings: JSON.parse(row.settings),
+        summary: JSON.parse(row.summary),
+      }),
+      `Audit ${row.id}`,
+    );
+  }
+
+  async listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]> {
+    const rows = await this.#guard(() => {
+      let select = this.#db.selectFrom('audits').selectAll();
+      if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
+      return select.orderBy('started_at_ms', 'desc').orderBy(sql`rowid`, 'desc').limit(query.limit).execute();
+    });
+    return rows.map((row) => this.#entry(row));
+  }
+
+  async findAuditIds(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('audits')
+        .select('id')
+        .where(sql<boolean>`substr(id, 1, ${prefix.length}) = ${prefix}`)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async getAudit(id: string): Promise<AuditReport | undefined> {
+    const found = await this.#guard(async () => {
+      const audit = await this.#db.selectFrom('audits').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!audit) return undefined;
+      const accounts = await this.#db
+        .selectFrom('audit_accounts')
+        .selectAll()
+        .where('audit_id', '=', id)
+        .orderBy('position')
+        .execute();
+      return { audit, accounts };
+    });
+    if (!found) return undefined;
+    const header = this.#entry(found.audit);
+    return this.#parse(
+      AuditReportSchema,
+      () => ({
+        ...header,
+        accounts: found.accounts.map((row) => ({
+          ...(JSON.parse(row.account) as object),
+          status: row.status,
+          ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
+          rootCredentials: fromJson(row.root_credentials),
+          findings: JSON.parse(row.findings),
+          auditedAt: row.audited_at,
+        })),
+      }),
+      `Audit ${id}`,
+    );
+  }
+
+  async savePlan(input: StoredPlan): Promise<void> {
+    const plan = parseInput(StoredPlanSchema, input);
+    assertNoSecrets(plan.body, 'plan body');
+    await this.#guard(async () => {
+      try {
+        await this.#db
+          .insertInto('plans')
+          .values({
+            id: plan.id,
+            created_at: plan.createdAt,
+            expires_at: plan.expiresAt,
+            organization_id: plan.organizationId,
+            task: plan.task,
+            status: plan.status,
+            fingerprint: plan.fingerprint,
+            body: json(plan.body),
+            updated_at: this.#now().toISOString(),
+          })
+          .execute();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new CoreError('INVALID_INPUT', `Plan ${plan.id} is already saved.`, {
+            details: { field: 'id' },
+          });
+        throw error;
+      }
+    });
+  }
+
+  async getPlan(id: string): Promise<StoredPlan | undefined> {
+    const row = await this.#guard(() =>
+      this.#db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    if (!row) return undefined;
+    return this.#parse(
+      StoredPlanSchema,
+      () => ({
+        id: row.id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        organizationId: row.organization_id,
+        task: row.task,
+        status: row.status,
+        fingerprint: row.fingerprint,
+        body: JSON.parse(row.body),
+      }),
+      `Plan ${id}`,
+    );
+  }
+
+  async setPlanStatus(id: string, status: PlanStatus): Promise<void> {
+    const checked = parseInput(PlanStatusSchema, status);
+    const result = await this.#guard(() =>
+      this.#db
+        .updateTable('plans')
+        .set({ status: checked, updated_at: this.#now().toISOString() })
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
+    if (result.numUpdatedRows === 0n) throw planNotFound(id);
+  }
+
+  async appendJournal(input: NewJournalEntry): Promise<JournalEntry> {
+    const entry = parseInput(JournalEntrySchema.omit({ sequence: true }), input);
+    assertNoSecrets(entry.detail, 'journal detail');
+    return this.#guard(async () => {
+      try {
+        return await this.#db.transaction().execute(async (trx) => {
+          const last = await trx
+            .selectFrom('journal_entries')
+            .select((eb) => eb.fn.max('sequence').as('sequence'))
+            .where('plan_id', '=', entry.planId)
+            .executeTakeFirst();
+          const sequence = (last?.sequence ?? 0) + 1;
+          await trx
+            .insertInto('journal_entries')
+            .values({
+              plan_id: entry.planId,
+              sequence,
+              action_id: entry.actionId,
+              phase: entry.phase,
+              outcome: entry.outcome,
+              at: entry.at,
+              detail: json(entry.detail),
+            })
+            .execute();
+          return { ...entry, sequence };
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
+          throw planNotFound(entry.planId);
+        throw error;
+      }
+    });
+  }
+
+  async listJournal(planId: string): Promise<JournalEntry[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('journal_entries')
+        .selectAll()
+        .where('plan_id', '=', planId)
+        .orderBy('sequence')
+        .execute(),
+    );
+    return rows.map((row) =>
+      this.#parse(
+        JournalEntrySchema,
+        () => ({
+          planId: row.plan_id,
+          sequence: row.sequence,
+          actionId: row.action_id,
+          phase: row.phase,
+          outcome: row.outcome,
+          at: row.at,
+          detail: JSON.parse(row.detail),
+        }),
+        `Journal entry ${planId}#${row.sequence}`,
+      ),
+    );
+  }
+
+  #job(row: JobsTable): Job {
+    return this.#parse(
+      JobSchema,
+      () => ({
+        id: row.id,
+        kind: row.kind,
+        status: row.status,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        input: JSON.parse(row.input),
+        auditId: row.audit_id,
+        error: fromJson(row.error),
+      }),
+      `Job ${row.id}`,
+    );
+  }
+
+  async createJob(input: Job): Promise<void> {
+    const job = parseInput(JobSchema, input);
+    assertNoSecrets(job.input, 'job input');
+    assertNoSecrets(job.error, 'job error');
+    await this.#guard(async () => {
+      try {
+        await this.#db
+          .insertInto('jobs')
+          .values({
+            id: job.id,
+            kind: job.kind,
+            status: job.status,
+            created_at: job.createdAt,
+            updated_at: job.updatedAt,
+            input: json(job.input),
+            audit_id: job.auditId,
+            error: job.error === null ? null : json(job.error),
+          })
+          .execute();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new CoreError('INVALID_INPUT', `Job ${job.id} already exists.`, { details: { field: 'id' } });
+        throw error;
+      }
+    });
+  }
+
+  async updateJob(id: string, update: Parameters<Store['updateJob']>[1]): Promise<Job> {
+    const checked = parseInput(
+      JobSchema.pick({ status: true, auditId: true, error: true, updatedAt: true }).partial({
+        status: true,
+        auditId: true,
+        error: true,
+      }),
+      update,
+    );
+    assertNoSecrets(checked.error, 'job error');
+    const row = await this.#guard(() =>
+      this.#db
+        .updateTable('jobs')
+        .set({
+          updated_at: checked.updatedAt,
+          ...(checked.status === undefined ? {} : { status: checked.status }),
+          ...(checked.auditId === undefined ? {} : { audit_id: checked.auditId }),
+          ...(checked.error === undefined
+            ? {}
+            : { error: checked.error === null ? null : json(checked.error) }),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    if (!row)
+      throw new CoreError('RESOURCE_NOT_FOUND', `No job ${id}.`, { details: { field: 'id', jobId: id } });
+    return this.#job(row);
+  }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    const row = await this.#guard(() =>
+      this.#db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    return row ? this.#job(row) : undefined;
+  }
+
+  async listJobs(query: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
+    const rows = await this.#guard(() => {
+      let select = this.#db.selectFrom('jobs').selectAll();
+      if (query.status) select = select.where('status', '=', query.status);
+      return select
+        .orderBy('created_at', 'desc')
+        .orderBy(sql`rowid`, 'desc')
+        .limit(query.limit ?? 100)
+        .execute();
+    });
+    return rows.map((row) => this.#job(row));
+  }
+
+  async interruptUnfinishedJobs(at: string): Promise<number> {
+    const result = await this.#guard(() =>
+      this.#db
+        .updateTable('jobs')
+        .set({ status: 'interrupted', updated_at: at })
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}
+
+function planNotFound(id: string): CoreError {
+  return new CoreError('PLAN_NOT_FOUND', `No plan ${id}.`, {
+    fix: 'Create a plan with `rootwarden plan …` first.',
+    details: { field: 'planId', planId: id },
+  });
+}

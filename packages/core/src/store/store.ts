@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { AuditReport } from '../domain/audit.js';
+import { TimestampSchema } from '../domain/common.js';
+import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
+
+/** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
+export const PlanTaskSchema = z.enum([
+  'delete-root-credentials',
+  'allow-password-recovery',
+  'unlock-s3-bucket-policy',
+  'unlock-sqs-queue-policy',
+  'enable-root-access',
+]);
+export type PlanTask = z.infer<typeof PlanTaskSchema>;
+
+export const PlanStatusSchema = z.enum(['ready', 'applying', 'applied', 'failed']);
+export type PlanStatus = z.infer<typeof PlanStatusSchema>;
+
+/** A plan as stored: indexed columns plus the plan itself as JSON (`body`, shaped by the plan workflow). */
+export const StoredPlanSchema = z.object({
+  id: z.string().min(1),
+  createdAt: TimestampSchema,
+  expiresAt: TimestampSchema,
+  organizationId: z.string(),
+  task: PlanTaskSchema,
+  status: PlanStatusSchema,
+  /** A digest of the state observed when planning; apply compares it to refuse stale plans. */
+  fingerprint: z.string(),
+  body: z.unknown(),
+});
+export type StoredPlan = z.infer<typeof StoredPlanSchema>;
+
+export const JournalPhaseSchema = z.enum(['before', 'after']);
+export const JournalOutcomeSchema = z.enum(['pending', 'done', 'already-done', 'failed', 'skipped']);
+
+/** One apply journal entry: written before and after every AWS action of a plan. */
+export const JournalEntrySchema = z.object({
+  planId: z.string().min(1),
+  /** 1, 2, 3… per plan, assigned by the store in write order. */
+  sequence: z.number().int().min(1),
+  actionId: z.string().min(1),
+  phase: JournalPhaseSchema,
+  outcome: JournalOutcomeSchema,
+  at: TimestampSchema,
+  detail: z.unknown(),
+});
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+export type NewJournalEntry = Omit<JournalEntry, 'sequence'>;
+
+export const JobKindSchema = z.enum(['audit', 'plan', 'apply']);
+export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  fix: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** A job of the HTTP API (an audit started by `POST /v1/audits`, …). */
+export const JobSchema = z.object({
+  id: z.string().min(1),
+  kind: JobKindSchema,
+  status: JobStatusSchema,
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  input: z.unknown(),
+  auditId: z.string().nullable(),
+  error: JobErrorSchema.nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error'>> & { updatedAt: string };
+
+/**
+ * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
+ * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
+ * instances) can implement it. Nothing stored ever holds a credential: audit reports are re-parsed
+ * with their schema (unknown fields dropped) and free-form JSON is checked for secret-named fields.
+ * Failures are CoreErrors: STORE_UNAVAILABLE, STORE_CORRUPT, STORE_BUSY, INVALID_INPUT.
+ */
+export interface Store {
+  /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
+  saveAudit(report: AuditReport): Promise<void>;
+  /** Saved audits, newest first (by start time). */
+  listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;
+  /** Ids of saved audits that start with `prefix` (a full id matches itself), at most `limit`. */
+  findAuditIds(prefix: string, limit: number): Promise<string[]>;
+  /** The full report, or undefined when no audit has this id. */
+  getAudit(id: string): Promise<AuditReport | undefined>;
+
+  savePlan(plan: StoredPlan): Promise<void>;
+  getPlan(id: string): Promise<StoredPlan | undefined>;
+  setPlanStatus(id: string, status: PlanStatus): Promise<void>;
+  /** Appends an entry with the plan's next sequence number (atomic across processes) and returns it. */
+  appendJournal(entry: NewJournalEntry): Promise<JournalEntry>;
+  /** A plan's journal in sequence order. */
+  listJournal(planId: string): Promise<JournalEntry[]>;
+
+  createJob(job: Job): Promise<void>;
+  updateJob(id: string, update: JobUpdate): Promise<Job>;
+  getJob(id: string): Promise<Job | undefined>;
+  listJobs(query?: { status?: JobStatus; limit?: number }): Promise<Job[]>;
+  /** Marks jobs left `queued` or `running` by a process that died as `interrupted`; returns how many. */
+  interruptUnfinishedJobs(at: string): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -9,7 +9,5 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // oclif writes through process.stdout; without this, runCommand from @oclif/test captures nothing.
-    disableConsoleIntercept: true,
   },
 });

@@ -1,3 +1,4 @@
+import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
 import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
@@ -17,6 +18,13 @@ import {
   type OrgStatus,
 } from './domain/org-status.js';
 import { parseInput } from './domain/parse-input.js';
+import type {
+  ApplyResult,
+  CreatePlanInput,
+  OpenSessionInput,
+  Plan,
+  RestorePolicyInput,
+} from './domain/plan.js';
 import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
@@ -101,6 +109,26 @@ export interface Engine {
    * of the organization audited last; with only `oldId`: that audit against its organization's latest.
    */
   diffAudits(oldId?: string, newId?: string): Promise<AuditDiff>;
+  /**
+   * Plans one privileged task, reading only: IAM tasks observe with the audit task policy, S3/SQS
+   * tasks read the current policy with their own task session (Get/List only). Saved in the store.
+   */
+  createPlan(input: CreatePlanInput, options?: RunOptions): Promise<Plan>;
+  /** A saved plan by id: PLAN_NOT_FOUND when there is none. */
+  getPlan(planId: string): Promise<Plan>;
+  /**
+   * Applies a reviewed plan (the adapter has obtained consent): refuses expired (PLAN_EXPIRED) and stale
+   * (PLAN_STALE) plans, journals before and after every AWS action, verifies by observing again, and
+   * resumes an interrupted apply without repeating finished actions.
+   */
+  applyPlan(planId: string, options?: RunOptions): Promise<ApplyResult>;
+  /** Puts back S3/SQS policies a plan backed up before removing them. */
+  restorePolicy(input: RestorePolicyInput, options?: RunOptions): Promise<ApplyResult>;
+  /**
+   * A task-scoped root session for one account, for what the user explicitly asked: `exec` (the child's
+   * environment) and `credential-process`. The credentials stay inside the returned object.
+   */
+  openRootSession(input: OpenSessionInput, options?: RunOptions): Promise<RootSession>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -138,6 +166,10 @@ async function connect(options: EngineOptions): Promise<Connected> {
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
 function parseAuditId(field: string, value: unknown): string {
   return parseInput(AuditIdSchema, value, field);
+}
+
+function notYet(method: string): CoreError {
+  return new CoreError('INTERNAL', `engine.${method} is not implemented yet.`);
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
@@ -271,6 +303,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
         );
       }
       return diffAudits(await loadAudit('oldId', older.auditId), await loadAudit('newId', newer.auditId));
+    },
+    // Plan → apply and scoped sessions: the contract is fixed (domain/plan.ts); the workflows land with issue 4.
+    async createPlan() {
+      throw notYet('createPlan');
+    },
+    async getPlan() {
+      throw notYet('getPlan');
+    },
+    async applyPlan() {
+      throw notYet('applyPlan');
+    },
+    async restorePolicy() {
+      throw notYet('restorePolicy');
+    },
+    async openRootSession() {
+      throw notYet('openRootSession');
     },
     async close() {
       const history = opened;

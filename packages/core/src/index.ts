@@ -3,6 +3,7 @@
  * Adapters hold an `Engine` (createEngine) and use these schemas to parse their input.
  */
 
+export type { RootSession } from './aws/root-session.js';
 export {
   type Account,
   AccountSchema,
@@ -72,6 +73,27 @@ export {
   OrgStatusSchema,
 } from './domain/org-status.js';
 export { parseInput } from './domain/parse-input.js';
+export {
+  type ApplyResult,
+  ApplyResultSchema,
+  BucketNameSchema,
+  type CreatePlanInput,
+  CreatePlanInputSchema,
+  DELETABLE_CREDENTIALS,
+  type DeletableCredential,
+  DeletableCredentialSchema,
+  type OpenSessionInput,
+  OpenSessionInputSchema,
+  PLAN_ACTION_KINDS,
+  type Plan,
+  type PlanAction,
+  PlanActionSchema,
+  PlanSchema,
+  type PolicyBackup,
+  QueueUrlSchema,
+  type RestorePolicyInput,
+  RestorePolicyInputSchema,
+} from './domain/plan.js';
 export {
   type AccessKey,
   type MfaDevice,

@@ -74,7 +74,15 @@ export interface RunOptions {
 export interface AuditRunOptions extends RunOptions {
   /** Save the report to the history (default true; ignored when the engine has no store). */
   save?: boolean;
+  /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
+  auditId?: string;
 }
+
+/** The store's HTTP API job methods (`Engine.jobs()`). */
+export type JobStore = Pick<
+  Store,
+  'createJob' | 'updateJob' | 'getJob' | 'listJobs' | 'interruptUnfinishedJobs'
+>;
 
 /** Where the engine sends its calls. */
 export interface ConnectionInfo {
@@ -88,6 +96,8 @@ export interface ConnectionInfo {
 /** The one façade every adapter (CLI, HTTP API, MCP server) holds. */
 export interface Engine {
   connection(): Promise<ConnectionInfo>;
+  /** The HTTP API's jobs, kept in the history store (STORE_UNAVAILABLE when the engine has none). */
+  jobs(): Promise<JobStore>;
   getOrgStatus(options?: RunOptions): Promise<OrgStatus>;
   previewEnableRootAccess(
     input?: EnableInput,
@@ -229,6 +239,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         sandbox: sandbox ? { url: sandbox.url, scenario: sandbox.scenario } : null,
       };
     },
+    jobs: store,
     async getOrgStatus(run = {}) {
       return getOrgStatus(await runtime(), { signal: run.signal });
     },
@@ -256,6 +267,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         signal: run.signal,
         onEvent: run.onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
+        auditId: run.auditId,
       });
       await history?.saveAudit(report);
       return report;

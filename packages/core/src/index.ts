@@ -109,6 +109,7 @@ export {
   DEFAULT_SANDBOX_SCENARIO,
   type Engine,
   type EngineOptions,
+  type JobStore,
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';

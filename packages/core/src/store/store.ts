@@ -68,9 +68,11 @@ export const JobSchema = z.object({
   input: z.unknown(),
   auditId: z.string().nullable(),
   error: JobErrorSchema.nullable(),
+  /** What a finished job produced, as JSON (an apply's result, replayed for a repeated Idempotency-Key). */
+  result: z.unknown().optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
-export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error'>> & { updatedAt: string };
+export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'result'>> & { updatedAt: string };
 
 /**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply

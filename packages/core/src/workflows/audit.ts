@@ -35,6 +35,8 @@ export interface AuditContext {
   onEvent?: EngineEventListener | undefined;
   /** Root session lifetime (AWS allows 0–900 s). */
   sessionDurationSeconds?: number | undefined;
+  /** The report's id (default: a new UUID); the HTTP API makes it its job id. */
+  auditId?: string | undefined;
 }
 
 /** Rounds of whole-account retries after the per-call retries gave up on throttling or the network. */
@@ -278,7 +280,7 @@ export async function auditOrganization(
     );
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
-    auditId: randomUUID(),
+    auditId: context.auditId ?? randomUUID(),
     organizationId: organization.id,
     managementAccountId: organization.managementAccountId,
     caller,

@@ -85,10 +85,17 @@ const plansJournalJobs: Migration = {
   },
 };
 
+const jobResult: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('jobs').addColumn('result', 'text').execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
   '0002_plans_journal_jobs': plansJournalJobs,
+  '0003_job_result': jobResult,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

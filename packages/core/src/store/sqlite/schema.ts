@@ -75,6 +75,8 @@ export interface JobsTable {
   audit_id: string | null;
   /** JSON, when the job failed. */
   error: string | null;
+  /** JSON, what a finished job produced (migration 0003). */
+  result: string | null;
 }
 
 export interface StoreDatabase {

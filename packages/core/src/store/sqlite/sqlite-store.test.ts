@@ -412,6 +412,20 @@ describe('API jobs', () => {
     expect(await codeOf(store.updateJob('job-4', { updatedAt: at }))).toBe('RESOURCE_NOT_FOUND');
     expect(await codeOf(store.createJob(job('job-1')))).toBe('INVALID_INPUT');
   });
+
+  it('keeps what a finished job produced, and refuses a result holding a credential', async () => {
+    const store = await open();
+    const at = '2026-11-01T10:00:00.000Z';
+    const base = { kind: 'apply' as const, createdAt: at, updatedAt: at, auditId: null, error: null };
+    await store.createJob({ ...base, id: 'apply-1', status: 'running', input: { planId: 'p1' } });
+    expect((await store.getJob('apply-1'))?.result).toBeUndefined();
+    const result = { planId: 'p1', status: 'applied', actions: [] };
+    await store.updateJob('apply-1', { status: 'succeeded', result, updatedAt: at });
+    expect((await store.getJob('apply-1'))?.result).toEqual(result);
+    expect(await codeOf(store.updateJob('apply-1', { result: { sessionToken: 'x' }, updatedAt: at }))).toBe(
+      'INTERNAL',
+    );
+  });
 });
 
 describe('two writers at once', () => {

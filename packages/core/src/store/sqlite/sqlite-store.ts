@@ -454,6 +454,7 @@ class SqliteStore implements Store {
         input: JSON.parse(row.input),
         auditId: row.audit_id,
         error: fromJson(row.error),
+        ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
       }),
       `Job ${row.id}`,
     );
@@ -463,6 +464,7 @@ class SqliteStore implements Store {
     const job = parseInput(JobSchema, input);
     assertNoSecrets(job.input, 'job input');
     assertNoSecrets(job.error, 'job error');
+    assertNoSecrets(job.result, 'job result');
     await this.#guard(async () => {
       try {
         await this.#db
@@ -476,6 +478,7 @@ class SqliteStore implements Store {
             input: json(job.input),
             audit_id: job.auditId,
             error: job.error === null ? null : json(job.error),
+            result: job.result === undefined ? null : json(job.result),
           })
           .execute();
       } catch (error) {
@@ -488,7 +491,7 @@ class SqliteStore implements Store {
 
   async updateJob(id: string, update: Parameters<Store['updateJob']>[1]): Promise<Job> {
     const checked = parseInput(
-      JobSchema.pick({ status: true, auditId: true, error: true, updatedAt: true }).partial({
+      JobSchema.pick({ status: true, auditId: true, error: true, result: true, updatedAt: true }).partial({
         status: true,
         auditId: true,
         error: true,
@@ -496,6 +499,7 @@ class SqliteStore implements Store {
       update,
     );
     assertNoSecrets(checked.error, 'job error');
+    assertNoSecrets(checked.result, 'job result');
     const row = await this.#guard(() =>
       this.#db
         .updateTable('jobs')
@@ -506,6 +510,7 @@ class SqliteStore implements Store {
           ...(checked.error === undefined
             ? {}
             : { error: checked.error === null ? null : json(checked.error) }),
+          ...(checked.result === undefined ? {} : { result: json(checked.result) }),
         })
         .where('id', '=', id)
         .returningAll()

@@ -1,0 +1,26 @@
+import type { Engine } from '@rootwarden/core';
+import type { MiddlewareHandler } from 'hono';
+import type { AuditJobs } from './audit-jobs.js';
+import type { Caller, Scope } from './auth.js';
+import type { IdempotentApply } from './idempotent-apply.js';
+import type { Logger } from './logger.js';
+
+export interface ApiVariables {
+  requestId: string;
+  /** Set by `requireScope` once the bearer token is known. */
+  caller?: Caller;
+}
+
+export interface ApiEnv {
+  Variables: ApiVariables;
+}
+
+/** What every route module gets from createApp. */
+export interface RouteDeps {
+  engine: Engine;
+  jobs: AuditJobs;
+  applies: IdempotentApply;
+  logger: Logger;
+  requireScope(scope: Scope): MiddlewareHandler<ApiEnv>;
+  version: string;
+}

@@ -1,0 +1,362 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { createEngine, DEFAULT_SANDBOX_SCENARIO, type Engine, type EngineOptions } from '@rootwarden/core';
+import { z } from 'zod';
+import { createApp, type RootwardenApi } from './app.js';
+import {
+  formatTokenSpec,
+  generateToken,
+  hashToken,
+  parseTokenSpecs,
+  ScopeSchema,
+  type TokenConfig,
+  TokenConfigSchema,
+} from './auth.js';
+import { createLogger, type Logger } from './logger.js';
+import { API_VERSION } from './version.js';
+
+export const DEFAULT_PORT = 4580;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** The config file (`--config FILE` or `ROOTWARDEN_API_CONFIG`); flags override it. */
+export const ApiConfigSchema = z
+  .object({
+    tokens: z.array(TokenConfigSchema).default([]),
+    host: z.string().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    corsOrigins: z.array(z.string().url()).default([]),
+    bodyLimitBytes: z.number().int().min(1024).max(16_777_216).optional(),
+    rateLimit: z
+      .object({ perMinute: z.number().int().min(0).optional(), burst: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
+    maxConcurrentAudits: z.number().int().min(1).max(64).optional(),
+    maxQueuedAudits: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+
+const USAGE = `rootwarden-api ${API_VERSION}: the rootwarden HTTP API
+
+Usage:
+  rootwarden-api [options]                     serve (needs at least one token)
+  rootwarden-api --sandbox [SCENARIO]          serve against the offline AWS sandbox; prints a token
+  rootwarden-api token [--scope read|audit|remediate] [--name NAME]
+                                               create a token; configure only the printed hash line
+
+Options:
+  --host HOST            bind address (default ${DEFAULT_HOST}; anything else exposes the API)
+  --port N               port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --config FILE          JSON config: tokens, host, port, corsOrigins, bodyLimitBytes, rateLimit, …
+  --cors-origin ORIGIN   allow this browser origin (repeatable; default: no CORS)
+  --rate-limit N         requests per minute per token (default 1200; 0 = off)
+  --max-audits N         audits running at once (default 2)
+  --body-limit BYTES     largest request body (default 65536)
+  --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
+  --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
+  --log-level LEVEL      pino level (default info)
+
+Environment:
+  ROOTWARDEN_API_TOKENS  comma-separated name:scope:sha256 entries (from \`rootwarden-api token\`)
+  ROOTWARDEN_API_CONFIG  config file path
+`;
+
+export interface MainIo {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Where JSON logs go (default: stdout). */
+  logger?: Logger;
+  /** Install SIGINT/SIGTERM handlers that shut down gracefully (the binary does). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  api: RootwardenApi;
+  engine: Engine;
+  /** Stops listening, interrupts running audits (recorded as interrupted), closes the engine. */
+  close(): Promise<void>;
+}
+
+/** Serves an API on host:port (port 0 = ephemeral); resolves once listening. */
+export function serveApi(
+  api: RootwardenApi,
+  options: { host?: string; port?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const host = options.host ?? DEFAULT_HOST;
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      { fetch: api.app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT },
+      (info: AddressInfo) => {
+        const shown = info.family === 'IPv6' || host.includes(':') ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${shown}:${info.port}`,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              // Event streams and keep-alive sockets would hold close() open.
+              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            }),
+        });
+      },
+    );
+    server.once('error', reject);
+  });
+}
+
+/** `--sandbox` takes an optional scenario: the next word when it looks like one. */
+const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
+
+function normalizeArgs(argv: readonly string[]): string[] {
+  const builtIns = BUILT_IN_SCENARIOS;
+  const result: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index] as string;
+    if (word !== '--sandbox') {
+      result.push(word);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (
+      next !== undefined &&
+      (builtIns.includes(next) || /^generated:\d+(:\d+)?$/.test(next) || next.endsWith('.json'))
+    ) {
+      result.push(`--sandbox=${next}`);
+      index += 1;
+    } else result.push(`--sandbox=${DEFAULT_SANDBOX_SCENARIO}`);
+  }
+  return result;
+}
+
+class UsageError extends Error {}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${value}").`);
+  return parsed;
+}
+
+function loadConfig(path: string | undefined): ApiConfig {
+  if (!path) return ApiConfigSchema.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Cannot read the config file ${path}: ${(error as Error).message}`);
+  }
+  const parsed = ApiConfigSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new UsageError(
+      `Config file ${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * The `rootwarden-api` command. Returns an exit code for commands that end at once (help, token, usage
+ * errors), or the running server.
+ */
+export async function main(argv: readonly string[], io: MainIo): Promise<number | RunningServer> {
+  try {
+    if (argv[0] === 'token') return tokenCommand(argv.slice(1), io);
+    const { values } = parseArgs({
+      args: normalizeArgs(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        sandbox: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        config: { type: 'string' },
+        'cors-origin': { type: 'string', multiple: true },
+        'rate-limit': { type: 'string' },
+        'max-audits': { type: 'string' },
+        'body-limit': { type: 'string' },
+        home: { type: 'string' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout(`${API_VERSION}\n`);
+      return 0;
+    }
+    const config = loadConfig(values.config ?? io.env.ROOTWARDEN_API_CONFIG);
+    let tokens: TokenConfig[] = [...config.tokens];
+    try {
+      if (io.env.ROOTWARDEN_API_TOKENS) tokens.push(...parseTokenSpecs(io.env.ROOTWARDEN_API_TOKENS));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const sandbox = values.sandbox;
+    let printedToken: string | undefined;
+    if (tokens.length === 0) {
+      if (!sandbox)
+        throw new UsageError(
+          'No API token configured: refusing to serve an API anyone could call.\n' +
+            'Create one with `rootwarden-api token --scope read` and put the printed line in ROOTWARDEN_API_TOKENS ' +
+            '(or the config file), or try it offline with `rootwarden-api --sandbox`.',
+        );
+      printedToken = generateToken();
+      tokens = [{ name: 'sandbox', scope: 'remediate', sha256: hashToken(printedToken) }];
+    }
+    const host = values.host ?? config.host ?? DEFAULT_HOST;
+    const port = integer('port', values.port, 0, 65535) ?? config.port ?? DEFAULT_PORT;
+    const perMinute = integer('rate-limit', values['rate-limit'], 0, 1_000_000);
+    const maxAudits = integer('max-audits', values['max-audits'], 1, 64);
+    const bodyLimit = integer('body-limit', values['body-limit'], 1024, 16_777_216);
+    const corsOrigins = [...config.corsOrigins, ...(values['cors-origin'] ?? [])];
+    for (const origin of corsOrigins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin))
+        throw new UsageError(
+          `--cors-origin must be an origin like https://console.example.com (got "${origin}").`,
+        );
+    }
+
+    const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
+    const engineOptions: EngineOptions = {
+      ...(sandbox ? { sandbox } : {}),
+      ...(values.home ? { home: values.home } : {}),
+      ...(values.profile ? { profile: values.profile } : {}),
+      ...(values.region ? { region: values.region } : {}),
+      ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}),
+    };
+    const engine = createEngine(engineOptions);
+    const api = createApp({
+      engine,
+      tokens,
+      logger,
+      corsOrigins,
+      ...((bodyLimit ?? config.bodyLimitBytes) ? { bodyLimitBytes: bodyLimit ?? config.bodyLimitBytes } : {}),
+      rateLimit: { ...config.rateLimit, ...(perMinute === undefined ? {} : { perMinute }) },
+      ...((maxAudits ?? config.maxConcurrentAudits)
+        ? { maxConcurrentAudits: maxAudits ?? config.maxConcurrentAudits }
+        : {}),
+      ...(config.maxQueuedAudits === undefined ? {} : { maxQueuedAudits: config.maxQueuedAudits }),
+    });
+    try {
+      if (sandbox) await engine.connection();
+      // Jobs a previous process left unfinished are marked interrupted now, not on the first request.
+      await api.jobs.store();
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    const server = await serveApi(api, { host, port }).catch(async (error: unknown) => {
+      await engine.close();
+      throw new UsageError(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    });
+    logger.info(
+      { url: server.url, sandbox: sandbox ?? null, tokens: tokens.map((t) => `${t.name}:${t.scope}`) },
+      'listening',
+    );
+    if (!isLoopback(host))
+      logger.warn({ host }, 'bound to a non-loopback address: the API is reachable from the network');
+
+    let closing: Promise<void> | undefined;
+    const running: RunningServer = {
+      url: server.url,
+      api,
+      engine,
+      close() {
+        closing ??= (async () => {
+          await api.shutdown();
+          await server.close();
+          await engine.close();
+          logger.info('stopped');
+          logger.flush?.();
+        })();
+        return closing;
+      },
+    };
+    if (io.handleSignals) {
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals += 1;
+        if (signals > 1) process.exit(1);
+        logger.info({ signal }, 'shutting down');
+        void running.close().then(() => process.exit(0));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
+    if (printedToken) {
+      io.stderr(
+        [
+          `rootwarden-api ${API_VERSION} serving the offline AWS sandbox (scenario ${sandbox}) at ${server.url}`,
+          `A token with scope remediate, valid until this process stops:`,
+          ``,
+          `  export ROOTWARDEN_TOKEN=${printedToken}`,
+          `  curl -s -H "Authorization: Bearer $ROOTWARDEN_TOKEN" ${server.url}/v1/organization`,
+          ``,
+          `Docs: ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`,
+          ``,
+        ].join('\n'),
+      );
+    } else io.stderr(`rootwarden-api ${API_VERSION} listening at ${server.url}\n`);
+    return running;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`Error: ${(error as Error).message}\nSee rootwarden-api --help.\n`);
+      return 2;
+    }
+    const code = (error as { code?: string }).code;
+    io.stderr(`Error${code ? ` ${code}` : ''}: ${(error as Error).message}\n`);
+    const fix = (error as { fix?: string }).fix;
+    if (fix) io.stderr(`Fix: ${fix}\n`);
+    return 1;
+  }
+}
+
+function tokenCommand(argv: readonly string[], io: MainIo): number {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      scope: { type: 'string', default: 'read' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout('rootwarden-api token [--scope read|audit|remediate] [--name NAME]\n');
+    return 0;
+  }
+  const scope = ScopeSchema.safeParse(values.scope);
+  if (!scope.success)
+    throw new UsageError(`--scope must be read, audit or remediate (got "${values.scope}").`);
+  const token = generateToken();
+  const config = TokenConfigSchema.safeParse({
+    name: values.name ?? `${scope.data}-${new Date().toISOString().slice(0, 10)}`,
+    scope: scope.data,
+    sha256: hashToken(token),
+  });
+  if (!config.success) throw new UsageError(`--name ${config.error.issues[0]?.message ?? 'is invalid'}.`);
+  io.stdout(
+    [
+      `Token (give it to the client once; it is not stored anywhere):`,
+      `  ${token}`,
+      `Server configuration (ROOTWARDEN_API_TOKENS entry, comma-separated with others):`,
+      `  ${formatTokenSpec(config.data)}`,
+      ``,
+    ].join('\n'),
+  );
+  return 0;
+}

@@ -1,0 +1,180 @@
+import { z } from '@hono/zod-openapi';
+import {
+  ApplyResultSchema,
+  AuditDiffSchema,
+  AuditIdSchema,
+  AuditInputSchema,
+  AuditListEntrySchema,
+  AuditReportSchema,
+  CreatePlanInputSchema,
+  DiffFormatSchema,
+  InventorySchema,
+  JobSchema,
+  ListAuditsInputSchema,
+  OrgStatusSchema,
+  ParentIdSchema,
+  PlanSchema,
+  ReportFormatSchema,
+} from '@rootwarden/core';
+
+type OpenApiArgs = [refIdOrMetadata: string | Record<string, unknown>];
+
+/**
+ * `.openapi(...)` for a schema core created. zod 4 copies methods onto each instance when it is built, so a
+ * core schema built before @hono/zod-openapi extended zod has no `.openapi`: call the extension itself.
+ * It returns a copy; core's schema is left as it was.
+ */
+function openapi<T extends z.ZodType>(schema: T, ...args: OpenApiArgs): T {
+  const extension = (z.ZodType.prototype as unknown as { openapi: (this: T, ...rest: OpenApiArgs) => T })
+    .openapi;
+  return extension.call(schema, ...args);
+}
+
+// Core's schemas, named once so the OpenAPI document refers to them as components. These are the same
+// schemas the engine parses with (`.openapi(name)` only attaches a component name); the API defines only
+// transport shapes: errors, job views, query strings and path parameters.
+
+export const AuditInput = openapi(AuditInputSchema, 'AuditInput');
+export const AuditReport = openapi(AuditReportSchema, 'AuditReport');
+export const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
+export const AuditDiff = openapi(AuditDiffSchema, 'AuditDiff');
+export const OrgStatus = openapi(OrgStatusSchema, 'OrgStatus');
+export const Inventory = openapi(InventorySchema, 'Inventory');
+export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput');
+export const Plan = openapi(PlanSchema, 'Plan');
+export const ApplyResult = openapi(ApplyResultSchema, 'ApplyResult');
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z
+        .string()
+        .openapi({ description: 'Stable error code (see the README table).', example: 'INVALID_INPUT' }),
+      message: z.string(),
+      requestId: z.string().openapi({ description: 'Also in the X-Request-Id header and the server log.' }),
+      field: z.string().optional().openapi({ description: 'The field at fault, e.g. `accounts[1]`.' }),
+      location: z.enum(['body', 'query', 'path', 'header']).optional(),
+      fix: z.string().optional(),
+      issues: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const JobStatus = openapi(JobSchema.shape.status, 'JobStatus');
+
+export const AuditProgress = z
+  .object({
+    /** Accounts finished so far. */
+    done: z.number().int(),
+    /** Accounts to audit; null until the inventory is complete. */
+    total: z.number().int().nullable(),
+  })
+  .openapi('AuditProgress');
+
+/** An audit as the API shows it: a job (queued, running, …) and, once finished, its report. */
+export const AuditJob = z
+  .object({
+    id: z.string().openapi({ description: 'The job id, which is also the audit id of its report.' }),
+    status: JobStatus,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    input: z.unknown().openapi({ description: 'The audit request as accepted (defaults applied).' }),
+    progress: AuditProgress.nullable(),
+    error: JobSchema.shape.error,
+    auditId: z.string().nullable(),
+    report: AuditReport.optional().openapi({
+      description: 'Present once the audit finished (partial, `complete: false`, when it was interrupted).',
+    }),
+  })
+  .openapi('AuditJob');
+
+export const AuditList = z
+  .object({
+    audits: z.array(AuditListEntry).openapi({ description: 'Saved audits, newest first.' }),
+    jobs: z.array(AuditJob).openapi({
+      description:
+        'Recent API audit jobs that have no complete report: queued, running, failed, interrupted.',
+    }),
+  })
+  .openapi('AuditList');
+
+export const AuditAccepted = z
+  .object({
+    id: z.string(),
+    status: JobStatus,
+    links: z.object({ self: z.string(), events: z.string(), report: z.string() }),
+  })
+  .openapi('AuditAccepted');
+
+export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+export const Readiness = z
+  .object({ status: z.enum(['ready', 'not-ready']), checks: z.record(z.string(), z.string()) })
+  .openapi('Readiness');
+
+/** Path parameter: an audit id (a job id, or a saved audit's id or unique prefix). */
+export const AuditIdParam = openapi(AuditIdSchema, {
+  param: { name: 'id', in: 'path' },
+  description: 'An audit id (UUID), or a unique prefix of a saved audit id (at least 4 characters).',
+  example: '3f2a9c4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+});
+
+export const OtherAuditIdParam = openapi(AuditIdSchema, {
+  param: { name: 'otherId', in: 'path' },
+  description: 'The newer audit to compare with.',
+});
+
+/** Plan ids are opaque to the API: bounded and URL-safe. */
+export const PlanIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a plan id as POST /v1/plans returned it')
+  .openapi({ param: { name: 'id', in: 'path' }, description: 'A plan id as `POST /v1/plans` returned it.' });
+
+export const IdempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1–255 printable ASCII characters (a UUID is a good choice)')
+  .openapi({
+    param: { name: 'Idempotency-Key', in: 'header' },
+    description: 'Required. Repeating a key replays the first answer and never applies twice.',
+    example: '0b8f6d2c-6c1e-4f59-9a0e-3a3c2d1e0f9a',
+  });
+
+// Query strings are text: numbers are coerced here, then the engine parses with its own schema (limits).
+export const ListAuditsQuery = z
+  .object({
+    organizationId: openapi(ListAuditsInputSchema.shape.organizationId, {
+      param: { name: 'organizationId', in: 'query' },
+    }),
+    limit: z.coerce
+      .number()
+      .int()
+      .optional()
+      .openapi({
+        param: { name: 'limit', in: 'query' },
+        description: 'Newest first, at most this many (default 20).',
+      }),
+  })
+  .strict();
+
+export const ListAccountsQuery = z
+  .object({
+    ou: z
+      .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(ParentIdSchema))
+      .optional()
+      .openapi({
+        param: { name: 'ou', in: 'query', style: 'form', explode: true },
+        description: 'Only accounts under these OUs or roots (repeat the parameter for several).',
+      }),
+  })
+  .strict();
+
+export const ReportQuery = z
+  .object({
+    format: ReportFormatSchema.default('json').openapi({ param: { name: 'format', in: 'query' } }),
+  })
+  .strict();
+
+export const DiffQuery = z
+  .object({
+    format: DiffFormatSchema.default('json').openapi({ param: { name: 'format', in: 'query' } }),
+  })
+  .strict();

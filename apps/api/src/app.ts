@@ -71,10 +71,16 @@ const securityHeaders: MiddlewareHandler<ApiEnv> = async (c, next) => {
   set('Cache-Control', 'no-store');
 };
 
+/** A key as a field name: `accounts`, or quoted when it is empty or odd (`"a b"`). */
+function keyName(key: PropertyKey): string {
+  const text = String(key);
+  return /^[A-Za-z_$][\w$-]*$/.test(text) ? text : JSON.stringify(text);
+}
+
 function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (text, part) =>
-      typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part),
+      typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${keyName(part)}` : keyName(part),
     '',
   );
 }
@@ -94,12 +100,12 @@ function invalidInput(target: string, error: ZodError): ApiError {
     const base = fieldPath(issue.path);
     if (issue.code === 'unrecognized_keys')
       return issue.keys.map((key) => ({
-        field: base ? `${base}.${key}` : key,
+        field: base ? `${base}.${keyName(key)}` : keyName(key),
         message: `unknown ${location === 'query' ? 'query parameter' : 'field'}; remove it`,
       }));
     const field = location === 'header' ? (HEADER_NAMES[base] ?? base) : base;
     const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
-    return [{ field: field || `(${location})`, message: missing ? 'is required' : issue.message }];
+    return [{ field: field || location, message: missing ? 'is required' : issue.message }];
   });
   const first = issues[0];
   return new ApiError('INVALID_INPUT', issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '), {

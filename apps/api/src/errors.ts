@@ -165,7 +165,6 @@ export function renderError(error: unknown, requestId: string): RenderedError {
     const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
     return make(error.code, status, error.message, {
       field,
-      location: field === undefined ? undefined : 'body',
       fix: error.fix,
       issues: error.code === 'INVALID_INPUT' ? issuesOf(error.details) : undefined,
     });
@@ -178,7 +177,7 @@ export function renderError(error: unknown, requestId: string): RenderedError {
         location: 'body',
       });
     if (error.status === 415)
-      return make('UNSUPPORTED_MEDIA_TYPE', 415, 'Send the request body as application/json.', {
+      return make('UNSUPPORTED_MEDIA_TYPE', 415, 'Content-Type: send the request body as application/json.', {
         field: 'Content-Type',
         location: 'header',
         fix: 'Set the header Content-Type: application/json.',

@@ -108,6 +108,33 @@ export async function serveFixture(fixture: Fixture): Promise<{ url: string; clo
   return serveApi(fixture.api, { host: '127.0.0.1', port: 0 });
 }
 
+export const TRANSPORTS = ['app.request', 'http'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+export type Client = Fixture['request'];
+
+/**
+ * The same `request` function over a transport: `app.request` (no server) or a real HTTP server on an
+ * ephemeral loopback port with Node's fetch as the client. `close` stops the server.
+ */
+export async function clientFor(
+  fixture: Fixture,
+  transport: Transport,
+): Promise<{ request: Client; close(): Promise<void> }> {
+  if (transport === 'app.request') return { request: fixture.request, close: async () => undefined };
+  const server = await serveFixture(fixture);
+  return {
+    request(path, init = {}) {
+      const { as = 'remediate', token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      const bearer = token ?? (as ? TOKENS[as] : undefined);
+      if (bearer !== undefined && !headers.has('authorization'))
+        headers.set('authorization', `Bearer ${bearer}`);
+      return fetch(`${server.url}${path}`, { ...rest, headers });
+    },
+    close: () => server.close(),
+  };
+}
+
 /** Polls an audit until it leaves queued/running. */
 export async function waitForAudit(
   get: (path: string) => Promise<Response>,

@@ -54,6 +54,7 @@ Options:
   --rate-limit N         requests per minute per token (default 1200; 0 = off)
   --max-audits N         audits running at once (default 2)
   --body-limit BYTES     largest request body (default 65536)
+  --sandbox-latency MS   with --sandbox: delay every AWS answer (to watch progress events)
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
   --log-level LEVEL      pino level (default info)
@@ -176,6 +177,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number 
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
         sandbox: { type: 'string' },
+        'sandbox-latency': { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         config: { type: 'string' },
@@ -231,8 +233,10 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number 
     }
 
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
+    const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);
     const engineOptions: EngineOptions = {
       ...(sandbox ? { sandbox } : {}),
+      ...(sandbox && sandboxLatency ? { sandboxOptions: { latencyMs: sandboxLatency } } : {}),
       ...(values.home ? { home: values.home } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
       ...(values.region ? { region: values.region } : {}),

@@ -38,8 +38,19 @@ export class IdempotentApply {
 
   async apply(planId: string, key: string, requestedBy: string): Promise<ApplyOutcome> {
     const id = `apply-${createHash('sha256').update(`${planId}\n${key}`).digest('hex').slice(0, 40)}`;
+    // Registered before the first await, so a concurrent repeat always finds it.
     const inflight = this.#inflight.get(id);
     if (inflight) return { ...(await inflight), replayed: true };
+    const run = this.#claim(id, planId, requestedBy);
+    this.#inflight.set(id, run);
+    try {
+      return await run;
+    } finally {
+      this.#inflight.delete(id);
+    }
+  }
+
+  async #claim(id: string, planId: string, requestedBy: string): Promise<ApplyOutcome> {
     const store = await this.#jobs.store();
     const existing = await store.getJob(id);
     if (existing) return replay(existing);
@@ -62,13 +73,7 @@ export class IdempotentApply {
       if (isCoreError(error) && error.code === 'INVALID_INPUT') throw inUse();
       throw error;
     }
-    const run = this.#run(id, planId, requestedBy);
-    this.#inflight.set(id, run);
-    try {
-      return await run;
-    } finally {
-      this.#inflight.delete(id);
-    }
+    return this.#run(id, planId, requestedBy);
   }
 
   async #run(id: string, planId: string, requestedBy: string): Promise<ApplyOutcome> {

@@ -13,6 +13,7 @@ import { IdempotentApply } from './idempotent-apply.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createReadCache } from './read-cache.js';
 import { registerAuditRoutes } from './routes/audits.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -35,6 +36,11 @@ export interface CreateAppOptions {
   /** Audits running at once (default 2) and waiting (default 20). */
   maxConcurrentAudits?: number;
   maxQueuedAudits?: number;
+  /**
+   * How long an organization status or inventory answer is reused, in seconds (default 30). Concurrent
+   * identical requests always share one AWS lookup; 0 keeps nothing beyond that.
+   */
+  readCacheSeconds?: number;
   /** Allows an empty token list (every authenticated route then answers 401). */
   allowNoTokens?: boolean;
   now?: () => Date;
@@ -257,7 +263,8 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
     return c.json(rendered.body, rendered.status);
   });
 
-  const deps: RouteDeps = { engine, jobs, applies, logger, requireScope, version: API_VERSION };
+  const readCache = createReadCache((options.readCacheSeconds ?? 30) * 1000);
+  const deps: RouteDeps = { engine, jobs, applies, logger, readCache, requireScope, version: API_VERSION };
   registerSecurityScheme(app);
   registerHealthRoutes(app, deps);
   registerOrganizationRoutes(app, deps);

@@ -4,6 +4,7 @@ import type { AuditJobs } from './audit-jobs.js';
 import type { Caller, Scope } from './auth.js';
 import type { IdempotentApply } from './idempotent-apply.js';
 import type { Logger } from './logger.js';
+import type { ReadCache } from './read-cache.js';
 
 export interface ApiVariables {
   requestId: string;
@@ -21,6 +22,8 @@ export interface RouteDeps {
   jobs: AuditJobs;
   applies: IdempotentApply;
   logger: Logger;
+  /** Shared, briefly kept answers of read-only AWS lookups (organization, accounts). */
+  readCache: ReadCache;
   requireScope(scope: Scope): MiddlewareHandler<ApiEnv>;
   version: string;
 }

@@ -54,6 +54,7 @@ Options:
   --rate-limit N         requests per minute per token (default 1200; 0 = off)
   --max-audits N         audits running at once (default 2)
   --body-limit BYTES     largest request body (default 65536)
+  --cache-seconds N      reuse organization/accounts answers this long (default 30; AWS Organizations quotas)
   --sandbox-latency MS   with --sandbox: delay every AWS answer (to watch progress events)
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
@@ -185,6 +186,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number 
         'rate-limit': { type: 'string' },
         'max-audits': { type: 'string' },
         'body-limit': { type: 'string' },
+        'cache-seconds': { type: 'string' },
         home: { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
@@ -224,6 +226,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number 
     const perMinute = integer('rate-limit', values['rate-limit'], 0, 1_000_000);
     const maxAudits = integer('max-audits', values['max-audits'], 1, 64);
     const bodyLimit = integer('body-limit', values['body-limit'], 1024, 16_777_216);
+    const cacheSeconds = integer('cache-seconds', values['cache-seconds'], 0, 86_400);
     const corsOrigins = [...config.corsOrigins, ...(values['cors-origin'] ?? [])];
     for (const origin of corsOrigins) {
       if (!/^https?:\/\/[^/\s]+$/.test(origin))
@@ -254,6 +257,7 @@ export async function main(argv: readonly string[], io: MainIo): Promise<number 
         ? { maxConcurrentAudits: maxAudits ?? config.maxConcurrentAudits }
         : {}),
       ...(config.maxQueuedAudits === undefined ? {} : { maxQueuedAudits: config.maxQueuedAudits }),
+      ...(cacheSeconds === undefined ? {} : { readCacheSeconds: cacheSeconds }),
     });
     try {
       if (sandbox) await engine.connection();

@@ -5,7 +5,7 @@ import { AUTH_ERRORS, errorResponses, scopeNote, security } from './responses.js
 
 export function registerOrganizationRoutes(
   app: OpenAPIHono<ApiEnv>,
-  { engine, requireScope }: RouteDeps,
+  { engine, requireScope, readCache }: RouteDeps,
 ): void {
   app.openapi(
     createRoute({
@@ -13,7 +13,7 @@ export function registerOrganizationRoutes(
       path: '/v1/organization',
       tags: ['organization'],
       summary: 'Organization status and preflight',
-      description: `Who the server is in AWS, the organization, trusted access, root features, delegated administrators, what it can do now and every problem with its fix. ${scopeNote('read')}`,
+      description: `Who the server is in AWS, the organization, trusted access, root features, delegated administrators, what it can do now and every problem with its fix. Answers are shared and reused for up to 30 s (AWS Organizations quotas). ${scopeNote('read')}`,
       middleware: [requireScope('read')] as const,
       security: security('read'),
       responses: {
@@ -21,7 +21,8 @@ export function registerOrganizationRoutes(
         ...errorResponses(...AUTH_ERRORS, 502, 503),
       },
     }),
-    async (c) => c.json(await engine.getOrgStatus({ signal: c.req.raw.signal }), 200),
+    // Shared between callers, so no one caller's disconnect (signal) may cancel it.
+    async (c) => c.json(await readCache('organization', () => engine.getOrgStatus()), 200),
   );
 
   app.openapi(
@@ -30,7 +31,7 @@ export function registerOrganizationRoutes(
       path: '/v1/accounts',
       tags: ['organization'],
       summary: 'Member account inventory',
-      description: `Accounts of the organization (or under the given OUs), with OU paths; accounts an audit would skip say why. ${scopeNote('read')}`,
+      description: `Accounts of the organization (or under the given OUs), with OU paths; accounts an audit would skip say why. Answers are shared and reused for up to 30 s (AWS Organizations quotas). ${scopeNote('read')}`,
       middleware: [requireScope('read')] as const,
       security: security('read'),
       request: { query: ListAccountsQuery },
@@ -40,8 +41,8 @@ export function registerOrganizationRoutes(
       },
     }),
     async (c) => {
-      const { ou } = c.req.valid('query');
-      return c.json(await engine.listAccounts({ ous: ou ?? [] }, { signal: c.req.raw.signal }), 200);
+      const ous = [...new Set(c.req.valid('query').ou ?? [])].sort();
+      return c.json(await readCache(`accounts:${ous.join(',')}`, () => engine.listAccounts({ ous })), 200);
     },
   );
 }

@@ -89,9 +89,7 @@ async function admin<T>(url: string, path: string, method = 'GET'): Promise<T> {
 }
 
 /** The real CLI in a child process: wall time from spawn to exit, peak RSS from getrusage at exit. */
-async function runRootwarden(
-  connection: Connection,
-): Promise<{
+async function runRootwarden(connection: Connection): Promise<{
   seconds: number;
   peakRssMb: number;
   report: {

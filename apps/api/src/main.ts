@@ -167,7 +167,9 @@ function isLoopback(host: string): boolean {
  * The `rootwarden-api` command. Returns an exit code for commands that end at once (help, token, usage
  * errors), or the running server.
  */
-export async function main(argv: readonly string[], io: MainIo): Promise<number | RunningServer> {
+export async function main(rawArgv: readonly string[], io: MainIo): Promise<number | RunningServer> {
+  // `pnpm api -- …` passes the `--` along.
+  const argv = rawArgv[0] === '--' ? rawArgv.slice(1) : rawArgv;
   try {
     if (argv[0] === 'token') return tokenCommand(argv.slice(1), io);
     const { values } = parseArgs({

@@ -143,6 +143,7 @@ export const ListAuditsQuery = z
   .object({
     organizationId: openapi(ListAuditsInputSchema.shape.organizationId, {
       param: { name: 'organizationId', in: 'query' },
+      description: 'Only audits of this organization (o-…).',
     }),
     limit: z.coerce
       .number()

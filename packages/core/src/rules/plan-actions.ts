@@ -204,12 +204,12 @@ export function unlockPolicyActions(observation: PolicyObservation): PlanAction[
       ];
 }
 
-export function unlockPolicyNotes(observation: PolicyObservation): string[] {
+export function unlockPolicyNotes(observation: PolicyObservation, planId: string): string[] {
   const what = observation.type === 's3-bucket-policy' ? 'Bucket' : 'Queue';
   if (observation.policySha256 === null)
     return [`${what} ${observation.resource} has no policy; nothing to unlock.`];
   return [
-    `The current policy is kept in this plan (sha256 ${observation.policySha256.slice(0, 12)}…): rootwarden restore-policy PLAN_ID puts it back byte for byte.`,
+    `The current policy is kept in this plan (sha256 ${observation.policySha256.slice(0, 12)}…): rootwarden restore-policy ${planId} puts it back byte for byte.`,
   ];
 }
 

@@ -235,7 +235,9 @@ export async function applyPlan(planId: unknown, context: ApplyContext): Promise
       (!verified && scopeProblem
         ? `could not verify: ${scopeProblem[1]}`
         : !verified && (result.outcome === 'done' || result.outcome === 'already-done')
-          ? 'observed again, the change is not there'
+          ? alreadyApplied
+            ? 'applied earlier, but observed again the change is not there any more: make a new plan'
+            : 'observed again, the change is not there'
           : undefined);
     return {
       actionId: planAction.actionId,
@@ -245,7 +247,8 @@ export async function applyPlan(planId: unknown, context: ApplyContext): Promise
     };
   });
 
-  const status = alreadyApplied ? 'applied' : finalStatus(actions);
+  // A plan applied earlier stays applied in the store; the result says whether that still holds.
+  const status = finalStatus(actions);
   if (!alreadyApplied) await store.setPlanStatus(plan.planId, status);
   return {
     planId: plan.planId,

@@ -71,9 +71,10 @@ export async function createPlan(
   context: PlanContext,
 ): Promise<{ plan: Plan; stored: StoredPlan }> {
   const createdAt = context.now();
-  const planned = await planTask(request, context);
+  const planId = randomUUID();
+  const planned = await planTask(request, planId, context);
   const plan: Plan = {
-    planId: randomUUID(),
+    planId,
     task: request.task,
     status: 'ready',
     organizationId: planned.organizationId,
@@ -99,16 +100,16 @@ export async function createPlan(
   return { plan, stored };
 }
 
-function planTask(request: PlanRequest, context: PlanContext): Promise<Planned> {
+function planTask(request: PlanRequest, planId: string, context: PlanContext): Promise<Planned> {
   switch (request.task) {
     case 'delete-root-credentials':
       return planDeleteCredentials(request, context);
     case 'allow-password-recovery':
       return planPasswordRecovery(request.account, context);
     case 'unlock-s3-bucket-policy':
-      return planUnlock(request.account, { bucket: request.bucket }, context);
+      return planUnlock(request.account, { bucket: request.bucket }, planId, context);
     case 'unlock-sqs-queue-policy':
-      return planUnlock(request.account, { queueUrl: request.queueUrl }, context);
+      return planUnlock(request.account, { queueUrl: request.queueUrl }, planId, context);
     case 'enable-root-access':
       return planEnable(request.rootSessions, context);
   }
@@ -239,6 +240,7 @@ async function planPasswordRecovery(accountId: string, context: PlanContext): Pr
 async function planUnlock(
   accountId: string,
   resource: { bucket: string } | { queueUrl: string },
+  planId: string,
   context: PlanContext,
 ): Promise<Planned> {
   const { caller, organization } = await preflightRootAccess(
@@ -287,7 +289,7 @@ async function planUnlock(
     actions: unlockPolicyActions(observation),
     observations: [observation],
     backups,
-    notes: unlockPolicyNotes(observation),
+    notes: unlockPolicyNotes(observation, planId),
   };
 }
 

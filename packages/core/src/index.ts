@@ -163,6 +163,8 @@ export {
   type JournalEntry,
   JournalEntrySchema,
   type NewJournalEntry,
+  type PlanClaim,
+  type PlanClaimResult,
   type PlanStatus,
   PlanStatusSchema,
   type PlanTask,

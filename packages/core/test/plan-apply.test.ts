@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ApplyResult, ApplyResultSchema, type Plan, PlanSchema } from '../src/domain/plan.js';
@@ -393,6 +394,62 @@ describe('plan → apply against the sandbox', () => {
       expect(error.code).toBe('PLAN_STALE');
       expect(error.message).toMatch(/policy changed/);
     });
+  });
+
+  it('one apply at a time per plan: a second run is refused while the first holds the plan', async () => {
+    const { plan: made } = await plan({ task: 'delete-root-credentials', accounts: [EXPOSED.payments] });
+    // The first run stops at its first journal write until the test lets it go on.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const atGate = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const inner = await openSqliteStore({ home });
+    const held = wrapStore(inner, {
+      async appendJournal(entry) {
+        reached();
+        await gate;
+        return inner.appendJournal(entry);
+      },
+    });
+    try {
+      const first = engine({ store: held }).applyPlan(made.planId);
+      await atGate;
+      const second = await rejection(() => engine().applyPlan(made.planId));
+      expect(second.code).toBe('PLAN_BUSY');
+      expect(second.message).toContain(`Plan ${made.planId} is being applied by another run`);
+      expect(second.fix).toContain('run apply again after that time');
+      release();
+      expect((await first).status).toBe('applied');
+    } finally {
+      await inner.close();
+    }
+    // Given back at the end: the next run may claim it (and finds the plan applied).
+    expect((await engine().applyPlan(made.planId)).status).toBe('applied');
+  });
+
+  it('a claim of another process: refused while it lasts; taken over when its process is gone', async () => {
+    const { plan: made } = await plan({ task: 'allow-password-recovery', account: EXPOSED.devSandbox });
+    const store = await openSqliteStore({ home });
+    const until = new Date(Date.now() + 60_000).toISOString();
+    try {
+      await store.claimPlan(made.planId, {
+        owner: 'other-host:4242:run',
+        now: new Date().toISOString(),
+        until,
+      });
+      expect((await rejection(() => engine().applyPlan(made.planId))).code).toBe('PLAN_BUSY');
+      // A process of this host that no longer exists (pid 2^22 + 1 is above Linux's pid_max).
+      await store.releasePlan(made.planId, 'other-host:4242:run');
+      const dead = `${hostname()}:4194305:run`;
+      await store.claimPlan(made.planId, { owner: dead, now: new Date().toISOString(), until });
+      expect((await engine().applyPlan(made.planId)).status).toBe('applied');
+    } finally {
+      await store.close();
+    }
   });
 
   it('an applied plan stays applied; its journal and plan never hold a secret', async () => {

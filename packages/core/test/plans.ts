@@ -49,6 +49,8 @@ export function wrapStore(inner: Store, overrides: Partial<Store>): Store {
     'savePlan',
     'getPlan',
     'setPlanStatus',
+    'claimPlan',
+    'releasePlan',
     'appendJournal',
     'listJournal',
     'createJob',
@@ -101,6 +103,9 @@ export function crashingStore(
       },
       setPlanStatus: unlessDead(inner.setPlanStatus.bind(inner)),
       savePlan: unlessDead(inner.savePlan.bind(inner)),
+      claimPlan: unlessDead(inner.claimPlan.bind(inner)),
+      // A dead process gives nothing back: its claim stays until it runs out or is known dead.
+      releasePlan: async (id, owner) => (dead ? undefined : inner.releasePlan(id, owner)),
     }),
     { crashed: () => dead },
   );

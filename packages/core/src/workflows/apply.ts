@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import { enableRootFeature } from '../aws/identity-and-features.js';
 import { enableServiceAccess } from '../aws/organizations.js';
@@ -49,6 +51,76 @@ type Outcome = ApplyResult['actions'][number]['outcome'];
 interface ActionResult {
   outcome: Outcome;
   reason?: string;
+}
+
+/** How long an apply run's claim on its plan lasts without renewal, and how often it is renewed. */
+const CLAIM_SECONDS = 120;
+const CLAIM_RENEW_MS = 30_000;
+
+/** The apply runs of this process that are still running (a claim of this process not in here is a dead run's). */
+const liveRuns = new Set<string>();
+
+/** `host:pid:run` of a claim holder that is known to be gone: a finished run of this process, or a dead process on this host. */
+function isGone(holder: string): boolean {
+  const [host, pidText] = holder.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid)) return false;
+  if (pid === process.pid) return !liveRuns.has(holder);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * One apply run at a time per plan, across processes: a claim in the store, renewed while the run
+ * lasts and given back at its end. A run that died leaves a claim that runs out after 2 minutes, or at
+ * once when it was on this host (its process is gone).
+ */
+async function claimPlan(store: Store, planId: string): Promise<{ release(): Promise<void> }> {
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const claim = () => {
+    const now = Date.now();
+    return store.claimPlan(planId, {
+      owner,
+      now: new Date(now).toISOString(),
+      until: new Date(now + CLAIM_SECONDS * 1000).toISOString(),
+    });
+  };
+  let result = await claim();
+  if (!result.claimed && isGone(result.owner)) {
+    const now = Date.now();
+    result = await store.claimPlan(planId, {
+      owner,
+      now: new Date(now).toISOString(),
+      until: new Date(now + CLAIM_SECONDS * 1000).toISOString(),
+      takeOver: [result.owner],
+    });
+  }
+  if (!result.claimed) {
+    throw new CoreError(
+      'PLAN_BUSY',
+      `Plan ${planId} is being applied by another run (${result.owner.split(':').slice(0, 2).join(' pid ')}), which holds it until ${result.until}.`,
+      {
+        fix: 'Wait for that apply to finish. If its process is gone, run apply again after that time: it resumes where the other run stopped.',
+        details: { planId, until: result.until },
+      },
+    );
+  }
+  liveRuns.add(owner);
+  const timer = setInterval(() => {
+    claim().catch(() => undefined);
+  }, CLAIM_RENEW_MS);
+  timer.unref();
+  return {
+    async release() {
+      clearInterval(timer);
+      liveRuns.delete(owner);
+      await store.releasePlan(planId, owner).catch(() => undefined);
+    },
+  };
 }
 
 /** A saved plan with what it observed; PLAN_NOT_FOUND when there is none. */
@@ -155,22 +227,40 @@ function describeError(error: unknown): { reason: string; awsCode?: string; code
 export async function applyPlan(planId: unknown, context: ApplyContext): Promise<ApplyResult> {
   const startedAt = context.now();
   const { store } = context;
-  const { plan, observations } = await loadPlan(store, planId);
-  const journal = await store.listJournal(plan.planId);
-  const progress = journalProgress(plan.actions, journal);
-  const alreadyApplied = plan.status === 'applied';
-
-  if (!alreadyApplied && startedAt.getTime() > Date.parse(plan.expiresAt)) {
-    throw new CoreError(
-      'PLAN_EXPIRED',
-      `Plan ${plan.planId} expired at ${plan.expiresAt}; the state it observed may have moved on.`,
-      {
-        fix: `Make a new plan (\`rootwarden plan ${plan.task} …\`): it observes the current state, including anything an earlier apply already did.`,
-        details: { planId: plan.planId, expiresAt: plan.expiresAt },
-      },
-    );
+  const { plan: saved } = await loadPlan(store, planId);
+  // The claim comes before reading the journal: what another run did up to now is then all in it.
+  const claim = saved.status === 'applied' ? undefined : await claimPlan(store, saved.planId);
+  try {
+    const { plan, observations } = await loadPlan(store, saved.planId);
+    const journal = await store.listJournal(plan.planId);
+    const progress = journalProgress(plan.actions, journal);
+    const alreadyApplied = plan.status === 'applied';
+    if (!alreadyApplied && startedAt.getTime() > Date.parse(plan.expiresAt)) {
+      throw new CoreError(
+        'PLAN_EXPIRED',
+        `Plan ${plan.planId} expired at ${plan.expiresAt}; the state it observed may have moved on.`,
+        {
+          fix: `Make a new plan (\`rootwarden plan ${plan.task} …\`): it observes the current state, including anything an earlier apply already did.`,
+          details: { planId: plan.planId, expiresAt: plan.expiresAt },
+        },
+      );
+    }
+    return await applyClaimed(plan, observations, journal, progress, alreadyApplied, startedAt, context);
+  } finally {
+    await claim?.release();
   }
+}
 
+async function applyClaimed(
+  plan: Plan,
+  observations: Observation[],
+  journal: JournalEntry[],
+  progress: ReturnType<typeof journalProgress>,
+  alreadyApplied: boolean,
+  startedAt: Date,
+  context: ApplyContext,
+): Promise<ApplyResult> {
+  const { store } = context;
   await preflightForPlan(plan, context);
   const pool = new SessionPool(context);
   const limit = pLimit(Math.max(1, context.concurrency));

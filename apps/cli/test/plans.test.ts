@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -164,6 +164,47 @@ describe('rootwarden plan / apply / restore-policy', () => {
     expect(snapshot(restored.stdout)).toMatchSnapshot();
     expect(sandbox.admin.bucketPolicy(BUCKET)).toBe(original);
   });
+
+  it('an apply process killed (SIGKILL) during an AWS call: applying again finishes without repeating', async () => {
+    const plan = JSON.parse(
+      (await rootwarden(['plan', 'delete-root-credentials', '--account', PAYMENTS, '--json'])).stdout,
+    );
+    // The first deletion reaches the sandbox (state changed, call logged), its answer is held back: kill then.
+    sandbox.admin.setLatency({ perOperation: { 'iam:DeleteAccessKey': { fixedMs: 10_000, jitterMs: 0 } } });
+    const child = spawn(process.execPath, [BIN, 'apply', plan.planId, '--yes'], {
+      env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    for (let waited = 0; sandbox.admin.calls({ operation: 'DeleteAccessKey' }).length === 0; waited += 50) {
+      if (waited > 60_000) throw new Error('apply never reached DeleteAccessKey');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    sandbox.admin.setLatency({ perOperation: {} });
+
+    const resumed = await rootwarden(['apply', plan.planId, '--yes', '--json']);
+    expect(resumed.exitCode).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ status: 'applied', resumed: true });
+    const outcomes = JSON.parse(resumed.stdout).actions.map((a: { outcome: string }) => a.outcome);
+    expect(outcomes).toEqual(['already-done', 'done', 'done', 'done']);
+    const mutating = sandbox.admin
+      .calls()
+      .filter((call) => /^(Delete|Deactivate|Create)/.test(call.operation))
+      .map((call) => `${call.operation} ${call.outcome}`);
+    expect(mutating).toEqual([
+      'DeleteAccessKey OK',
+      'DeleteAccessKey OK',
+      'DeleteLoginProfile OK',
+      'DeactivateMFADevice OK',
+    ]);
+    expect(sandbox.admin.rootCredentials(PAYMENTS)).toMatchObject({
+      loginProfile: null,
+      accessKeys: [],
+      mfaDevices: [],
+    });
+  }, 120_000);
 
   it.each<[string, string[], number, string, string]>([
     [

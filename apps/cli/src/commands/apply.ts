@@ -45,7 +45,8 @@ Exit codes: 0 applied and verified; 1 an action failed or could not be verified,
     // expired one (the engine refuses it before any AWS call).
     const expired = Date.parse(plan.expiresAt) < Date.now();
     if (plan.status !== 'applied' && plan.actions.length > 0 && !expired) {
-      this.logToStderr(`${renderPlanTable(plan)}\n`);
+      // What is about to change, where a person can see it (not in automation's logs with --yes).
+      if (!this.flags.yes || process.stderr.isTTY) this.logToStderr(`${renderPlanTable(plan)}\n`);
       const confirmed = await confirmOrRefuse(`Apply these ${plan.actions.length} action(s)?`, {
         yes: this.flags.yes,
         action: `apply plan ${plan.planId}`,

@@ -194,7 +194,7 @@ function staleError(plan: Plan, changes: string[]): CoreError {
   );
 }
 
-/** What apply changes in the plan's observations, per action (for verification and resume). */
+/** The observations that succeeded (a failed one leaves its actions unverified). */
 function observationsFor(observations: Array<Observation | CoreError>): Observation[] {
   return observations.filter((observation): observation is Observation => !isCoreError(observation));
 }

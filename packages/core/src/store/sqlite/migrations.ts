@@ -85,6 +85,14 @@ const plansJournalJobs: Migration = {
   },
 };
 
+const planApplyClaims: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Who is applying a plan and until when: one apply at a time per plan, across processes.
+    await db.schema.alterTable('plans').addColumn('apply_owner', 'text').execute();
+    await db.schema.alterTable('plans').addColumn('apply_until', 'text').execute();
+  },
+};
+
 const jobResult: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('jobs').addColumn('result', 'text').execute();
@@ -95,7 +103,8 @@ const jobResult: Migration = {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
   '0002_plans_journal_jobs': plansJournalJobs,
-  '0003_job_result': jobResult,
+  '0003_plan_apply_claims': planApplyClaims,
+  '0004_job_result': jobResult,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

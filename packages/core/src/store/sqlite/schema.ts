@@ -51,6 +51,9 @@ export interface PlansTable {
   /** JSON: the plan. */
   body: string;
   updated_at: string;
+  /** The apply run that holds the plan (`host:pid:run`), and until when (ISO); null when free. */
+  apply_owner: string | null;
+  apply_until: string | null;
 }
 
 export interface JournalEntriesTable {
@@ -75,7 +78,7 @@ export interface JobsTable {
   audit_id: string | null;
   /** JSON, when the job failed. */
   error: string | null;
-  /** JSON, what a finished job produced (migration 0003). */
+  /** JSON, what a finished job produced (migration 0004). */
   result: string | null;
 }
 

@@ -18,6 +18,7 @@ export const CORE_ERROR_STATUS: Record<CoreErrorCode, ContentfulStatusCode> = {
   TRUSTED_ACCESS_NOT_ENABLED: 409,
   PLAN_STALE: 409,
   PLAN_EXPIRED: 409,
+  PLAN_BUSY: 409,
   // Well-formed, but names something the organization cannot do it to.
   ACCOUNT_NOT_IN_ORG: 422,
   MANAGEMENT_ACCOUNT_TARGET: 422,

@@ -13,6 +13,7 @@ import {
   ListAuditsInputSchema,
   OrgStatusSchema,
   ParentIdSchema,
+  PlanIdSchema,
   PlanSchema,
   ReportFormatSchema,
 } from '@rootwarden/core';
@@ -123,11 +124,10 @@ export const OtherAuditIdParam = openapi(AuditIdSchema, {
   description: 'The newer audit to compare with.',
 });
 
-/** Plan ids are opaque to the API: bounded and URL-safe. */
-export const PlanIdParam = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a plan id as POST /v1/plans returned it')
-  .openapi({ param: { name: 'id', in: 'path' }, description: 'A plan id as `POST /v1/plans` returned it.' });
+export const PlanIdParam = openapi(PlanIdSchema, {
+  param: { name: 'id', in: 'path' },
+  description: 'A plan id as `POST /v1/plans` returned it.',
+});
 
 export const IdempotencyKeyHeader = z
   .string()

@@ -60,8 +60,8 @@ describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
   it('a key is scoped to its plan', async () => {
     const counters = { applied: 0 };
     const fixture = await start(counters);
-    expect((await apply(fixture, 'shared-key', 'plan-a')).status).toBe(200);
-    expect((await apply(fixture, 'shared-key', 'plan-b')).status).toBe(200);
+    expect((await apply(fixture, 'shared-key', 'aaaaaaaa-1b2c-4d5e-8f90-0123456789ab')).status).toBe(200);
+    expect((await apply(fixture, 'shared-key', 'bbbbbbbb-1b2c-4d5e-8f90-0123456789ab')).status).toBe(200);
     expect(counters.applied).toBe(2);
   });
 

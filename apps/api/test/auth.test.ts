@@ -24,7 +24,10 @@ function sampleRequest(
   auditId: string,
 ): { path: string; init: RequestInit; ok: number } {
   const path = operation.path
-    .replace('{id}', operation.path.startsWith('/v1/plans') ? 'plan-0001' : auditId)
+    .replace(
+      '{id}',
+      operation.path.startsWith('/v1/plans') ? '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab' : auditId,
+    )
     .replace('{otherId}', auditId);
   const json = (body: unknown, headers: Record<string, string> = {}) => ({
     method: operation.method.toUpperCase(),

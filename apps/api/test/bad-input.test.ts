@@ -127,7 +127,7 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       ['GET', '/v2/audits'],
       ['GET', '/v1/audit'],
       ['DELETE', '/v1/audits'],
-      ['PUT', '/v1/plans/plan-0001'],
+      ['PUT', '/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab'],
       ['GET', '/v1/audits/3f2a9c4e/nope'],
     ] as const) {
       const response = await fixture.request(path, { method });
@@ -173,12 +173,12 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       'query',
     );
     await expectInvalid(
-      await fixture.request('/v1/plans/plan-0001/apply', { method: 'POST' }),
+      await fixture.request('/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab/apply', { method: 'POST' }),
       'Idempotency-Key',
       'header',
     );
     await expectInvalid(
-      await fixture.request('/v1/plans/plan-0001/apply', {
+      await fixture.request('/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab/apply', {
         method: 'POST',
         headers: { 'idempotency-key': 'x'.repeat(300) },
       }),

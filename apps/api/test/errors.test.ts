@@ -29,6 +29,7 @@ describe('the CoreError code → HTTP status table', () => {
         "NOT_AUTHORIZED_CALLER": 502,
         "ORGANIZATION_NOT_FOUND": 502,
         "OU_NOT_FOUND": 422,
+        "PLAN_BUSY": 409,
         "PLAN_EXPIRED": 409,
         "PLAN_NOT_FOUND": 404,
         "PLAN_STALE": 409,

@@ -23,7 +23,9 @@ describe('leak test', () => {
       const client = await clientFor(fixture, transport);
       const call = async (path: string, init: Parameters<typeof client.request>[1] = {}) => {
         const response = await client.request(path, init);
-        seen.push(`${response.status} ${JSON.stringify([...response.headers])}\n${await response.text()}`);
+        seen.push(
+          `${response.status} ${JSON.stringify([...response.headers])}\n${await response.clone().text()}`,
+        );
         return response;
       };
       try {
@@ -42,17 +44,20 @@ describe('leak test', () => {
         await call('/v1/audits', { as: 'read' });
         await call(`/v1/audits/${ids[0]}/diff/${ids[1]}`, { as: 'read' });
         await call(`/v1/audits/${ids[0]}/diff/${ids[1]}?format=markdown`, { as: 'read' });
-        await call('/v1/plans', {
+        const created = await call('/v1/plans', {
           method: 'POST',
           as: 'audit',
           body: JSON.stringify({ task: 'delete-root-credentials', accounts: ['111111111111'] }),
           headers: { 'content-type': 'application/json' },
         });
-        await call('/v1/plans/plan-0001', { as: 'read' });
-        await call('/v1/plans/plan-0001/apply', {
-          method: 'POST',
-          headers: { 'idempotency-key': `leak-${transport}` },
-        });
+        const { planId } = (await created.json()) as { planId: string };
+        await call(`/v1/plans/${planId}`, { as: 'read' });
+        for (let attempt = 0; attempt < 2; attempt += 1)
+          await call(`/v1/plans/${planId}/apply`, {
+            method: 'POST',
+            headers: { 'idempotency-key': `leak-${transport}` },
+          });
+        await call('/v1/plans/00000000-0000-4000-8000-000000000000', { as: 'read' });
         await call('/v1/audits', {
           method: 'POST',
           as: 'audit',
@@ -76,6 +81,7 @@ describe('leak test', () => {
     const secrets = issuedSecrets(fixture.sandbox);
     const text = seen.join('\n');
     expect(text).toContain('event: completed');
+    expect(text).toContain('"status":"applied"');
     for (const secret of secrets)
       expect(text.includes(secret), 'a secret leaked into a response').toBe(false);
   });

@@ -1,24 +1,13 @@
-import { ApplyResultSchema, createEngine, PlanSchema } from '@rootwarden/core';
+import { ApplyResultSchema, PlanSchema } from '@rootwarden/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Client, clientFor, type Fixture, issuedSecrets, startFixture, TRANSPORTS } from './helpers.js';
 
-// Plan → apply end to end through the engine's real workflow, against the sandbox. The workflow is built on
-// its own branch; until it is merged the engine answers "not implemented" and these tests are skipped
-// with that reason (apply-idempotency.test.ts covers the API's own guarantees meanwhile).
-const probe = createEngine({ store: false });
-const planWorkflow = await probe.getPlan('probe').then(
-  () => true,
-  (error: Error) => !/not implemented/.test(error.message),
-);
-await probe.close();
-if (!planWorkflow)
-  console.warn(
-    'plans.test.ts skipped: engine.createPlan/getPlan/applyPlan are not implemented on this branch yet',
-  );
+// Plan → apply end to end through the engine's real workflow, against the sandbox: scopes, idempotent
+// apply (the same key twice, one apply), verification, and no secret anywhere.
 
 const EXPOSED = '111111111111';
 
-describe.skipIf(!planWorkflow).each(TRANSPORTS)('plans through the engine, via %s', (transport) => {
+describe.each(TRANSPORTS)('plans through the engine, via %s', (transport) => {
   let fixture: Fixture;
   let client: { request: Client; close(): Promise<void> };
   beforeAll(async () => {
@@ -83,7 +72,7 @@ describe.skipIf(!planWorkflow).each(TRANSPORTS)('plans through the engine, via %
   });
 
   it('an unknown plan is 404 PLAN_NOT_FOUND; a plan for an account outside the org is 422', async () => {
-    const missing = await client.request('/v1/plans/plan-does-not-exist', { as: 'read' });
+    const missing = await client.request('/v1/plans/00000000-0000-4000-8000-000000000000', { as: 'read' });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('PLAN_NOT_FOUND');
     const outside = await client.request('/v1/plans', {
@@ -95,13 +84,28 @@ describe.skipIf(!planWorkflow).each(TRANSPORTS)('plans through the engine, via %
     expect(outside.status).toBe(422);
   });
 
-  it('no secret in any plan or apply answer', async () => {
-    const plan = await createPlan({
+  it('S3 unlock: 409 until root sessions are enabled, then plan and apply; no secret in any answer or log', async () => {
+    const body = {
       task: 'unlock-s3-bucket-policy',
       account: '555555555555',
       bucket: 'account5-locked-bucket',
+    };
+    const refused = await client.request('/v1/plans', {
+      method: 'POST',
+      as: 'audit',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
     });
-    const applied = await (await apply(plan.planId, `s3-${transport}`)).text();
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'ROOT_SESSIONS_NOT_ENABLED',
+    );
+    fixture.sandbox.admin.setOrganization({ rootFeatures: ['RootCredentialsManagement', 'RootSessions'] });
+    const plan = await createPlan(body);
+    const response = await apply(plan.planId, `s3-${transport}`);
+    const applied = await response.text();
+    expect(response.status, applied).toBe(200);
+    expect(fixture.sandbox.admin.bucketPolicy('account5-locked-bucket')).toBeNull();
     const text = JSON.stringify(plan) + applied + fixture.logs.join('\n');
     for (const secret of issuedSecrets(fixture.sandbox)) expect(text.includes(secret)).toBe(false);
   });

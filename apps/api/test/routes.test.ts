@@ -1,4 +1,10 @@
-import { AuditDiffSchema, AuditReportSchema, InventorySchema, OrgStatusSchema } from '@rootwarden/core';
+import {
+  AuditDiffSchema,
+  AuditReportSchema,
+  InventorySchema,
+  OrgStatusSchema,
+  PlanSchema,
+} from '@rootwarden/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, parseSse, serveFixture, startFixture, TOKENS, waitForAudit } from './helpers.js';
 
@@ -148,12 +154,25 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
     expect(listed.jobs).toContainEqual(expect.objectContaining({ id: accepted.id, status: 'failed' }));
   });
 
-  it('GET /v1/plans/{id} of an unknown plan is a 404 PLAN_NOT_FOUND or the engine contract error', async () => {
-    const response = await get('/v1/plans/no-such-plan');
+  it('POST /v1/plans → 201, GET /v1/plans/{id}; an unknown plan is 404 PLAN_NOT_FOUND', async () => {
+    const created = await call('/v1/plans', {
+      method: 'POST',
+      as: 'audit',
+      body: JSON.stringify({ task: 'allow-password-recovery', account: '222222222222' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const plan = PlanSchema.parse(await created.json());
+    const shown = await get(`/v1/plans/${plan.planId}`);
+    expect(shown.status).toBe(200);
+    expect(PlanSchema.parse(await shown.json())).toEqual(plan);
+    const response = await get('/v1/plans/00000000-0000-4000-8000-000000000000');
+    expect(response.status).toBe(404);
     const body = (await response.json()) as { error: { code: string; requestId: string } };
-    expect(body.error.requestId).toBe(response.headers.get('x-request-id'));
-    // Until the plan workflow lands the engine answers INTERNAL (not implemented); after, PLAN_NOT_FOUND.
-    expect([404, 500]).toContain(response.status);
+    expect(body.error).toMatchObject({
+      code: 'PLAN_NOT_FOUND',
+      requestId: response.headers.get('x-request-id'),
+    });
   });
 
   it('GET /openapi.json and /docs are public', async () => {

@@ -1,7 +1,7 @@
 import type { ApplyResult, Engine, Plan } from '@rootwarden/core';
 
 export const STUB_PLAN: Plan = {
-  planId: 'plan-0001',
+  planId: '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
   task: 'delete-root-credentials',
   status: 'ready',
   organizationId: 'o-8j81brsjuj',

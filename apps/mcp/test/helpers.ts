@@ -9,10 +9,12 @@ import {
   type ClientCapabilities,
   ElicitRequestSchema,
   type ElicitResult,
+  type JSONRPCMessage,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 import { createSandbox, type Sandbox, type SandboxOptions } from '@rootwarden/aws-sandbox';
 import { createEngine, type Engine, type EngineOptions } from '@rootwarden/core';
+import { expect } from 'vitest';
 import { createServer, type ServerOptions } from '../src/server.js';
 
 export const MCP_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -69,10 +71,15 @@ export interface ConnectOptions extends Partial<ServerOptions> {
   elicit?: (message: string) => ElicitResult | Promise<ElicitResult>;
 }
 
+export interface Connected {
+  client: Client;
+  /** Every message the server sent the client (results, errors, notifications, requests), in order. */
+  received: JSONRPCMessage[];
+  close(): Promise<void>;
+}
+
 /** A real SDK Client linked in-process to a real rootwarden server. */
-export async function connectInMemory(
-  options: ConnectOptions,
-): Promise<{ client: Client; close(): Promise<void> }> {
+export async function connectInMemory(options: ConnectOptions): Promise<Connected> {
   const { capabilities, elicit, ...serverOptions } = options;
   const server = createServer(serverOptions);
   const client = new Client(
@@ -81,9 +88,17 @@ export async function connectInMemory(
   );
   if (elicit) client.setRequestHandler(ElicitRequestSchema, (request) => elicit(request.params.message));
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+  await server.connect(serverTransport);
+  const received: JSONRPCMessage[] = [];
+  const send = serverTransport.send.bind(serverTransport);
+  serverTransport.send = (message, sendOptions) => {
+    received.push(message);
+    return send(message, sendOptions);
+  };
+  await client.connect(clientTransport);
   return {
     client,
+    received,
     async close() {
       await client.close();
       await server.close();
@@ -114,4 +129,36 @@ export function normalize(text: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<time>')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
+}
+
+/** The structured error of an `isError` tool result. */
+export function errorOf(result: Awaited<ReturnType<Client['callTool']>>): {
+  code: string;
+  kind: string;
+  message: string;
+  fix?: string;
+  field?: string;
+} {
+  expect(result.isError).toBe(true);
+  const body = (result._meta as Record<string, ReturnType<typeof errorOf>> | undefined)?.[
+    'dev.rootwarden/error'
+  ];
+  if (!body) throw new Error(`no structured error in ${JSON.stringify(result)}`);
+  return body;
+}
+
+/**
+ * Whether the engine's plan → apply workflows exist yet (they land with the `plans` branch; until then
+ * they throw "not implemented"). Tests that need a real plan are skipped, saying so, without them.
+ */
+export async function plansAvailable(): Promise<boolean> {
+  const engine = createEngine({ sandbox: 'blog', store: false });
+  try {
+    await engine.createPlan({ task: 'allow-password-recovery', account: '666666666666' });
+    return true;
+  } catch (error) {
+    return !/not implemented/.test((error as Error).message);
+  } finally {
+    await engine.close();
+  }
 }

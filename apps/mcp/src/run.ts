@@ -59,11 +59,18 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number | 
       io.stdout as ConstructorParameters<typeof StdioServerTransport>[1],
     );
     const stop = () => {
-      stopping ??= (async () => {
+      // Closing the server closes the transport, whose onclose calls stop() again: the guard comes first.
+      if (stopping) return stopping;
+      let release!: () => void;
+      stopping = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      void (async () => {
         await server.close().catch(() => undefined);
         await engine.close();
         log.info('stopped');
         finish();
+        release();
       })();
       return stopping;
     };

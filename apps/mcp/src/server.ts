@@ -46,7 +46,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   getAuditTool,
   diffAuditsTool,
   planPrivilegedTaskTool,
-] as AnyTool[];
+] as unknown as AnyTool[];
 
 const INSTRUCTIONS = `rootwarden audits the root user credentials of the member accounts of an AWS Organization (centralized root access, STS AssumeRoot with task-scoped sessions).
 Start with get-org-status, then audit-root-credentials; saved audits are resources rootwarden://audits/{id} (rootwarden://audits/latest is the newest).
@@ -58,7 +58,7 @@ Remediation is plan then apply: plan-privileged-task changes nothing and returns
  */
 export function createServer(options: ServerOptions): McpServer {
   const allowMutations = options.allowMutations ?? false;
-  const tools = allowMutations ? [...READ_ONLY_TOOLS, applyPlanTool as AnyTool] : READ_ONLY_TOOLS;
+  const tools = allowMutations ? [...READ_ONLY_TOOLS, applyPlanTool as unknown as AnyTool] : READ_ONLY_TOOLS;
   const mcp = new McpServer(
     { name: 'rootwarden', title: 'rootwarden', version },
     {
@@ -166,6 +166,7 @@ async function callTool(
           : `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
       }`,
     );
-    return toolErrorResult(error, tool.errorFields);
+    const fields = typeof tool.errorFields === 'function' ? tool.errorFields(input) : tool.errorFields;
+    return toolErrorResult(error, fields);
   }
 }

@@ -35,6 +35,8 @@ export interface ToolOutput<Output> {
   content?: ContentBlock[];
 }
 
+export type ErrorFields = Partial<Record<CoreErrorCode, string>>;
+
 /** One MCP tool of rootwarden: schemas from @rootwarden/core, truthful annotations, one engine call. */
 export interface ToolDefinition<Input = unknown, Output = unknown> {
   name: string;
@@ -50,7 +52,7 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
    * The argument a CoreError is about when the error itself does not say (e.g. PLAN_NOT_FOUND → planId),
    * so every bad argument is named.
    */
-  errorFields?: Partial<Record<CoreErrorCode, string>>;
+  errorFields?: ErrorFields | ((input: Input) => ErrorFields);
   run(input: Input, extra: ToolExtra, context: ToolContext): Promise<ToolOutput<Output>>;
 }
 

@@ -54,6 +54,16 @@ export const planPrivilegedTaskTool = defineTool<CreatePlanInput, unknown>({
   parse: (input) => parseInput(CreatePlanInputSchema, input) as CreatePlanInput,
   outputSchema: PlanSchema,
   annotations: { title: 'Plan a privileged root task', readOnlyHint: true, openWorldHint: true },
+  errorFields: (input) => {
+    const account = input.task === 'delete-root-credentials' ? 'accounts' : 'account';
+    return {
+      ACCOUNT_NOT_IN_ORG: account,
+      MANAGEMENT_ACCOUNT_TARGET: account,
+      ACCOUNT_NOT_ACTIVE: account,
+      ...(input.task === 'unlock-s3-bucket-policy' ? { RESOURCE_NOT_FOUND: 'bucket' } : {}),
+      ...(input.task === 'unlock-sqs-queue-policy' ? { RESOURCE_NOT_FOUND: 'queueUrl' } : {}),
+    };
+  },
   async run(input, extra, context) {
     const plan = await context.engine.createPlan(input, { signal: extra.signal });
     return { structured: plan, text: renderPlan(plan, context.allowMutations) };

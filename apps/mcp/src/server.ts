@@ -134,13 +134,11 @@ async function callTool(
     input = (tool.parse ? tool.parse(parsed) : parsed) as never;
   } catch (error) {
     if (isCoreError(error) && error.code === 'INVALID_INPUT') {
+      const issues = namedIssues(error.details?.issues, error.message);
       throw new ProtocolError(
         ErrorCode.InvalidParams,
-        `Invalid arguments for tool ${name}: ${error.message}`,
-        {
-          code: error.code,
-          ...error.details,
-        },
+        `Invalid arguments for tool ${name}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+        { code: error.code, field: issues[0]?.field, issues },
       );
     }
     throw error;
@@ -169,4 +167,20 @@ async function callTool(
     const fields = typeof tool.errorFields === 'function' ? tool.errorFields(input) : tool.errorFields;
     return toolErrorResult(error, fields);
   }
+}
+
+/**
+ * The argument each validation issue is about. Zod reports an unknown argument on the object itself
+ * (`(input): Unrecognized key: "bucket"`); the key is the field the caller got wrong.
+ */
+function namedIssues(raw: unknown, fallback: string): Array<{ field: string; message: string }> {
+  if (!Array.isArray(raw)) return [{ field: '(input)', message: fallback }];
+  return (raw as Array<{ field: string; message: string }>).flatMap((issue) => {
+    const keys = /^Unrecognized keys?: (.+)$/.exec(issue.message)?.[1];
+    if (issue.field !== '(input)' || !keys) return [issue];
+    return [...keys.matchAll(/"([^"]+)"/g)].map((match) => ({
+      field: match[1] as string,
+      message: 'not an argument of this tool (or of this task)',
+    }));
+  });
 }

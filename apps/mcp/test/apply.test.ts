@@ -105,7 +105,7 @@ describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_R
   });
 
   it.each([
-    [{ task: 'delete-root-credentials', accounts: ['999999999999'] }, 'ACCOUNT_NOT_IN_ORG', 'accounts'],
+    [{ task: 'delete-root-credentials', accounts: ['999999999999'] }, 'ACCOUNT_NOT_IN_ORG', 'accounts[0]'],
     [{ task: 'allow-password-recovery', account: '123456789012' }, 'MANAGEMENT_ACCOUNT_TARGET', 'account'],
     [
       { task: 'unlock-s3-bucket-policy', account: ACCOUNT1, bucket: 'some-bucket' },

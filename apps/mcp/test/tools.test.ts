@@ -152,7 +152,10 @@ describe('get-org-status', () => {
       client.callTool({ name: 'get-org-status', arguments: { verbose: true } }),
     );
     expect(error.code).toBe(ErrorCode.InvalidParams);
-    expect(error.message).toContain('Unrecognized key: "verbose"');
+    expect(error.message).toBe(
+      'MCP error -32602: Invalid arguments for tool get-org-status: verbose: not an argument of this tool (or of this task)',
+    );
+    expect(error.data).toMatchObject({ code: 'INVALID_INPUT', field: 'verbose' });
   });
 });
 
@@ -379,7 +382,8 @@ describe('plan-privileged-task arguments', () => {
         arguments: { task: 'delete-root-credentials', accounts: ['111111111111'], bucket: 'logs' },
       }),
     );
-    expect(foreign.message).toContain('Unrecognized key: "bucket"');
+    expect(foreign.message).toContain('bucket: not an argument of this tool (or of this task)');
+    expect(foreign.data).toMatchObject({ field: 'bucket' });
     const badTask = await protocolError(
       client.callTool({ name: 'plan-privileged-task', arguments: { task: 'delete-everything' } }),
     );

@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { constants, createWriteStream, type WriteStream } from 'node:fs';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CoreError } from '@rootwarden/core';
 
@@ -27,22 +28,24 @@ function temporaryPath(file: string): string {
   return join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
 }
 
-/** Writes the whole file or nothing (temporary file, then rename). */
-export async function writeFileAtomically(file: string, content: string): Promise<void> {
-  const temporary = temporaryPath(file);
-  try {
-    await writeFile(temporary, content, { mode: 0o644 });
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+/** Writes chunks to a stream, waiting whenever its buffer is full (a large report never piles up in memory). */
+async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!stream.write(chunk)) await once(stream, 'drain');
   }
 }
 
-/** Writes rendered output to `file` (atomically) or, without a file, to stdout. */
-export async function writeOutput(content: string, file: string | undefined): Promise<void> {
-  if (file) await writeFileAtomically(file, content);
-  else process.stdout.write(content);
+/** Writes rendered output to `file` (atomically: all or nothing) or, without a file, to stdout. */
+export async function writeOutput(chunks: Iterable<string>, file: string | undefined): Promise<void> {
+  if (!file) return writeChunks(process.stdout, chunks);
+  const sink = openAtomicStream(file);
+  try {
+    await writeChunks(sink.stream, chunks);
+    await sink.commit();
+  } catch (error) {
+    await sink.discard();
+    throw error;
+  }
 }
 
 /** A stream to a temporary file that becomes `file` on commit (for --format jsonl --output). */

@@ -128,6 +128,7 @@ export {
   type ReportFormat,
   ReportFormatSchema,
   renderReport,
+  reportChunks,
 } from './report/render-report.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';

@@ -1,4 +1,4 @@
-import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, renderReport } from '@rootwarden/core';
+import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, reportChunks } from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -89,10 +89,11 @@ export function summaryLine(report: AuditReport): string {
 export const AUDIT_OUTPUT_FORMATS = ['table', ...REPORT_FORMATS] as const;
 export type AuditOutputFormat = (typeof AUDIT_OUTPUT_FORMATS)[number];
 
+/** The report in `format`, in chunks to stream (see writeOutput). */
 export function renderAuditReport(
   report: AuditReport,
   format: AuditOutputFormat,
   toolVersion: string,
-): string {
-  return format === 'table' ? `${renderAuditTable(report)}\n` : renderReport(report, format, toolVersion);
+): Iterable<string> {
+  return format === 'table' ? [`${renderAuditTable(report)}\n`] : reportChunks(report, format, toolVersion);
 }

@@ -58,6 +58,12 @@ export class AwsRuntime {
   readonly pacer = new Pacer();
   readonly #requestHandler: RequestHandler;
   readonly #ownsHandler: boolean;
+  /**
+   * Client settings the SDK would otherwise look up in the environment and config files again for
+   * every new client (FIPS, dual-stack, app id…): resolved once from the caller's client and handed to
+   * the thousands of per-session clients, whose construction would else dominate an audit's CPU.
+   */
+  #sessionSettings: Record<string, unknown> = {};
 
   private constructor(region: string, options: AwsConnectionOptions, credentials: CallerCredentials) {
     this.region = region;
@@ -90,7 +96,21 @@ export class AwsRuntime {
     const credentials: CallerCredentials =
       options.credentials ??
       fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
-    return new AwsRuntime(region, options, credentials);
+    const runtime = new AwsRuntime(region, options, credentials);
+    await runtime.#resolveSessionSettings();
+    return runtime;
+  }
+
+  async #resolveSessionSettings(): Promise<void> {
+    const config = this.iam.config;
+    this.#sessionSettings = {
+      useFipsEndpoint: await config.useFipsEndpoint(),
+      useDualstackEndpoint: await config.useDualstackEndpoint(),
+      userAgentAppId: await config.userAgentAppId(),
+      authSchemePreference: await config.authSchemePreference(),
+      defaultsMode: typeof config.defaultsMode === 'function' ? await config.defaultsMode() : config.defaultsMode,
+      retryMode: 'standard',
+    };
   }
 
   #clientConfig(credentials: CallerCredentials) {
@@ -103,22 +123,26 @@ export class AwsRuntime {
     };
   }
 
+  #sessionConfig(credentials: StaticCredentials) {
+    return { ...this.#clientConfig(credentials), ...this.#sessionSettings };
+  }
+
   /** IAM client acting as a root session. The credentials stay inside the client. */
   iamForSession(credentials: StaticCredentials): IAMClient {
-    return new IAMClient(this.#clientConfig(credentials));
+    return new IAMClient(this.#sessionConfig(credentials));
   }
 
   s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
     // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
     return new S3Client({
-      ...this.#clientConfig(credentials),
+      ...this.#sessionConfig(credentials),
       region,
       forcePathStyle: this.endpoint !== undefined,
     });
   }
 
   sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
-    return new SQSClient({ ...this.#clientConfig(credentials), region });
+    return new SQSClient({ ...this.#sessionConfig(credentials), region });
   }
 
   destroy(): void {

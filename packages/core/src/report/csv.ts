@@ -49,8 +49,8 @@ function row(result: AccountAuditResult): string[] {
   ];
 }
 
-/** One line per account, for spreadsheets. */
-export function renderCsv(report: AuditReport): string {
-  const lines = [COLUMNS.join(','), ...report.accounts.map((result) => row(result).map(cell).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+/** One line per account, for spreadsheets, a line at a time. */
+export function* csvChunks(report: AuditReport): Generator<string> {
+  yield `${COLUMNS.join(',')}\r\n`;
+  for (const result of report.accounts) yield `${row(result).map(cell).join(',')}\r\n`;
 }

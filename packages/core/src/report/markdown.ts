@@ -5,7 +5,7 @@ function escapeCell(text: string): string {
 }
 
 /** A report for a pull request, a ticket or a wiki page. */
-export function renderMarkdown(report: AuditReport): string {
+export function* markdownChunks(report: AuditReport): Generator<string> {
   const { summary } = report;
   const lines: string[] = [
     `# Root credential audit of ${report.organizationId}`,
@@ -21,6 +21,7 @@ export function renderMarkdown(report: AuditReport): string {
     '| account | name | OU path | status | findings |',
     '|---|---|---|---|---|',
   ];
+  yield lines.join('\n');
   for (const result of report.accounts) {
     const detail =
       result.status === 'skipped'
@@ -28,19 +29,17 @@ export function renderMarkdown(report: AuditReport): string {
         : result.status === 'unknown'
           ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
           : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
-    lines.push(
-      `| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`,
-    );
+    yield `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
   }
-  const withFindings = report.accounts.filter((result) => result.findings.length > 0);
-  if (withFindings.length > 0) {
-    lines.push('', '## Findings', '');
-    for (const result of withFindings) {
-      lines.push(`### ${result.accountId} ${escapeCell(result.name)}`, '');
-      for (const finding of result.findings)
-        lines.push(`- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`);
-      lines.push('');
-    }
+  let findings = false;
+  for (const result of report.accounts) {
+    if (result.findings.length === 0) continue;
+    if (!findings) yield '\n\n## Findings\n';
+    findings = true;
+    yield `\n### ${result.accountId} ${escapeCell(result.name)}\n`;
+    for (const finding of result.findings)
+      yield `\n- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`;
+    yield '\n';
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  if (!findings) yield '\n';
 }

@@ -104,6 +104,14 @@ describe('the published JSON Schema', () => {
 describe('renderReport', () => {
   const report = sampleReport();
 
+  it('json: streamed chunks are byte for byte JSON.stringify of the whole report', () => {
+    const expected = `${JSON.stringify({ $schema: 'https://rootwarden.dev/schemas/audit-report.v1.json', ...report }, null, 2)}\n`;
+    expect(renderReport(report, 'json')).toBe(expected);
+    expect(renderReport({ ...report, accounts: [] }, 'json')).toBe(
+      `${JSON.stringify({ $schema: 'https://rootwarden.dev/schemas/audit-report.v1.json', ...report, accounts: [] }, null, 2)}\n`,
+    );
+  });
+
   it('csv: one row per account, quoted and formula-safe', () => {
     expect(renderReport(report, 'csv')).toMatchSnapshot();
   });

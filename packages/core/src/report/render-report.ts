@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AUDIT_REPORT_SCHEMA_ID, type AuditReport, AuditReportSchema } from '../domain/audit.js';
-import { renderCsv } from './csv.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { csvChunks } from './csv.js';
+import { prettyJsonChunks, withNewline } from './json-chunks.js';
+import { markdownChunks } from './markdown.js';
+import { sarifChunks } from './sarif.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'markdown', 'sarif'] as const;
 export const ReportFormatSchema = z.enum(REPORT_FORMATS);
@@ -15,18 +16,38 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   sarif: 'application/sarif+json',
 };
 
-/** Renders an audit report in one of the file formats shared by the CLI (`--format`) and the API (`?format=`). */
-export function renderReport(report: AuditReport, format: ReportFormat, toolVersion = '0.0.0'): string {
+const ACCOUNTS = '\u0000accounts\u0000';
+
+/**
+ * An audit report in one of the file formats shared by the CLI (`--format`) and the API
+ * (`?format=`), in pieces: write them to a stream so a 10,000-account report is never one string.
+ */
+export function reportChunks(
+  report: AuditReport,
+  format: ReportFormat,
+  toolVersion = '0.0.0',
+): Iterable<string> {
   switch (format) {
     case 'json':
-      return `${JSON.stringify({ $schema: AUDIT_REPORT_SCHEMA_ID, ...report }, null, 2)}\n`;
+      return withNewline(
+        prettyJsonChunks(
+          { $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS },
+          ACCOUNTS,
+          report.accounts,
+        ),
+      );
     case 'csv':
-      return renderCsv(report);
+      return csvChunks(report);
     case 'markdown':
-      return renderMarkdown(report);
+      return markdownChunks(report);
     case 'sarif':
-      return renderSarif(report, toolVersion);
+      return sarifChunks(report, toolVersion);
   }
+}
+
+/** The whole report as one string (small reports, HTTP bodies, tests). */
+export function renderReport(report: AuditReport, format: ReportFormat, toolVersion = '0.0.0'): string {
+  return [...reportChunks(report, format, toolVersion)].join('');
 }
 
 /** The published JSON Schema (draft 2020-12) of the JSON report, generated from the zod schema. */

@@ -1,6 +1,7 @@
 import type { AuditReport } from '../domain/audit.js';
 import type { Severity } from '../domain/common.js';
 import type { FindingCode } from '../domain/finding.js';
+import { prettyJsonChunks, withNewline } from './json-chunks.js';
 
 const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
   ROOT_ACCESS_KEY_ACTIVE: {
@@ -54,8 +55,10 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
   low: '2.0',
 };
 
-/** SARIF 2.1.0, one result per finding, the account as a logical location. */
-export function renderSarif(report: AuditReport, toolVersion: string): string {
+const RESULTS = '\u0000results\u0000';
+
+/** SARIF 2.1.0, one result per finding, the account as a logical location; streamed by result. */
+export function sarifChunks(report: AuditReport, toolVersion: string): Generator<string> {
   const ruleIds = Object.keys(RULES) as FindingCode[];
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -88,35 +91,42 @@ export function renderSarif(report: AuditReport, toolVersion: string): string {
             endTimeUtc: report.finishedAt,
           },
         ],
-        results: report.accounts.flatMap((result) =>
-          result.findings.map((finding) => ({
-            ruleId: finding.code,
-            ruleIndex: ruleIds.indexOf(finding.code),
-            level: LEVEL[finding.severity],
-            message: { text: `${result.accountId} (${result.name}): ${finding.message}` },
-            locations: [
-              {
-                logicalLocations: [
-                  {
-                    name: result.accountId,
-                    fullyQualifiedName: [
-                      report.organizationId,
-                      ...result.ouPath.map((unit) => unit.id),
-                      result.accountId,
-                    ].join('/'),
-                    kind: 'account',
-                  },
-                ],
-              },
-            ],
-            partialFingerprints: {
-              'rootwarden/v1': `${result.accountId}/${finding.code}/${finding.resource ?? ''}`,
-            },
-            properties: { accountName: result.name, ouPath: result.ouPathText, severity: finding.severity },
-          })),
-        ),
+        results: RESULTS,
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return withNewline(prettyJsonChunks(sarif, RESULTS, sarifResults(report)));
+}
+
+function* sarifResults(report: AuditReport): Generator<unknown> {
+  const ruleIds = Object.keys(RULES) as FindingCode[];
+  for (const result of report.accounts) {
+    for (const finding of result.findings) {
+      yield {
+        ruleId: finding.code,
+        ruleIndex: ruleIds.indexOf(finding.code),
+        level: LEVEL[finding.severity],
+        message: { text: `${result.accountId} (${result.name}): ${finding.message}` },
+        locations: [
+          {
+            logicalLocations: [
+              {
+                name: result.accountId,
+                fullyQualifiedName: [
+                  report.organizationId,
+                  ...result.ouPath.map((unit) => unit.id),
+                  result.accountId,
+                ].join('/'),
+                kind: 'account',
+              },
+            ],
+          },
+        ],
+        partialFingerprints: {
+          'rootwarden/v1': `${result.accountId}/${finding.code}/${finding.resource ?? ''}`,
+        },
+        properties: { accountName: result.name, ouPath: result.ouPathText, severity: finding.severity },
+      };
+    }
+  }
 }

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { createSandbox } from '@rootwarden/aws-sandbox';
+import { describe, expect, it } from 'vitest';
+import { BIN, rootwardenProcessAsync, STACK_TRACE, temporaryDirectory } from './helpers.js';
+
+describe('seed feature errors in the CLI', () => {
+  it('root access management off: the seed message, its code and the fix, exit 1', async () => {
+    const sandbox = createSandbox({ scenario: 'blog' });
+    sandbox.admin.setOrganization({ rootFeatures: [] });
+    const server = await sandbox.listen({ port: 0 });
+    try {
+      const who = sandbox.managementPrincipal();
+      const result = await rootwardenProcessAsync(['audit'], {
+        AWS_ACCESS_KEY_ID: who.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: server.url,
+        AWS_PROFILE: undefined,
+        ROOTWARDEN_HOME: temporaryDirectory(),
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('Service not enabled for AWS Organizations.');
+      expect(result.stderr).toContain('[ROOT_ACCESS_NOT_ENABLED]');
+      expect(result.stderr).toContain('rootwarden org enable');
+      expect(result.stderr).not.toMatch(STACK_TRACE);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('finishes with a partial report marked incomplete and exit 4', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'audit', '--sandbox', 'generated:3000', '--format', 'json', '--fail-on', 'never'],
+      {
+        env: { ...process.env, ROOTWARDEN_HOME: temporaryDirectory(), NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // 3,000 accounts take well over 10 s at the default ListAccounts quota: interrupt midway.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).toContain('Interrupted: finishing with a partial report');
+    expect(code).toBe(4);
+    const report = JSON.parse(stdout);
+    expect(report.complete).toBe(false);
+    expect(report.accounts.length).toBeGreaterThan(0);
+    expect(report.accounts.length).toBeLessThan(3000);
+    expect(
+      report.accounts.some((account: { error?: { code: string } }) => account.error?.code === 'ABORTED'),
+    ).toBe(true);
+  }, 60_000);
+});

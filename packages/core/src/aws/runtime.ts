@@ -108,7 +108,8 @@ export class AwsRuntime {
       useDualstackEndpoint: await config.useDualstackEndpoint(),
       userAgentAppId: await config.userAgentAppId(),
       authSchemePreference: await config.authSchemePreference(),
-      defaultsMode: typeof config.defaultsMode === 'function' ? await config.defaultsMode() : config.defaultsMode,
+      defaultsMode:
+        typeof config.defaultsMode === 'function' ? await config.defaultsMode() : config.defaultsMode,
       retryMode: 'standard',
     };
   }

@@ -72,7 +72,8 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: normalizeSandbox(argv),
+      // `pnpm mcp -- --sandbox` passes the `--` through.
+      args: normalizeSandbox(argv[0] === '--' ? argv.slice(1) : argv),
       strict: true,
       allowPositionals: false,
       options: {

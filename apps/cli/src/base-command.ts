@@ -23,12 +23,14 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
 
   protected flags!: BaseFlags<T>;
   protected args!: Interfaces.InferredArgs<T['args']>;
+  /** Every argument as given, in order (for commands with `strict = false`, e.g. the command of `exec`). */
+  protected argvRest: string[] = [];
   #engine: Engine | undefined;
 
   override async init(): Promise<void> {
     await super.init();
     this.argv = normalizeSandboxFlag(this.argv, DEFAULT_SANDBOX_SCENARIO, BUILT_IN_SCENARIOS);
-    const { flags, args } = await this.parse({
+    const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: this.ctor.baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -37,6 +39,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     });
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
+    this.argvRest = argv as string[];
   }
 
   /** How this command's flags configure the engine. */

@@ -1,8 +1,18 @@
 import { Errors, Flags } from '@oclif/core';
-import { AccountIdSchema, isCoreError, ParentIdSchema, parseInput } from '@rootwarden/core';
+import {
+  AccountIdSchema,
+  BucketNameSchema,
+  isCoreError,
+  ParentIdSchema,
+  parseInput,
+  QueueUrlSchema,
+} from '@rootwarden/core';
 
 /** Parses one flag value with a core schema; oclif turns the thrown message into a usage error (exit 2). */
-function schemaParser(schema: typeof AccountIdSchema | typeof ParentIdSchema, flag: string) {
+function schemaParser(
+  schema: typeof AccountIdSchema | typeof ParentIdSchema | typeof BucketNameSchema | typeof QueueUrlSchema,
+  flag: string,
+) {
   return async (input: string): Promise<string> => {
     try {
       return parseInput(schema, input.trim());
@@ -31,3 +41,19 @@ export const excludeFlag = Flags.string({
 
 export const ouFlag = (description: string) =>
   Flags.string({ multiple: true, delimiter: ',', description, parse: schemaParser(ParentIdSchema, 'ou') });
+
+/** One member account (`--account ID`). */
+export const oneAccountFlag = (description: string) =>
+  Flags.string({ description, required: true, parse: schemaParser(AccountIdSchema, 'account') });
+
+export const bucketFlag = Flags.string({
+  description: 'The S3 bucket whose policy to remove.',
+  required: true,
+  parse: schemaParser(BucketNameSchema, 'bucket'),
+});
+
+export const queueUrlFlag = Flags.string({
+  description: 'The SQS queue URL, e.g. https://sqs.us-east-1.amazonaws.com/111122223333/orders.',
+  required: true,
+  parse: schemaParser(QueueUrlSchema, 'queue-url'),
+});

@@ -18,22 +18,27 @@ import {
   type OrgStatus,
 } from './domain/org-status.js';
 import { parseInput } from './domain/parse-input.js';
-import type {
-  ApplyResult,
-  CreatePlanInput,
-  OpenSessionInput,
-  Plan,
-  RestorePolicyInput,
+import {
+  type ApplyResult,
+  type CreatePlanInput,
+  CreatePlanInputSchema,
+  type OpenSessionInput,
+  OpenSessionInputSchema,
+  type Plan,
+  type RestorePolicyInput,
 } from './domain/plan.js';
 import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
+import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
+import { openRootSession } from './workflows/session.js';
 
 export const DEFAULT_SANDBOX_SCENARIO = 'blog';
 
@@ -64,11 +69,18 @@ export interface EngineOptions extends AwsConnectionOptions {
    * methods fail with STORE_UNAVAILABLE); a `Store` replaces the SQLite file (the caller closes it).
    */
   store?: Store | false;
+  /** How long a plan may be applied after it was made, in seconds (default 3600: one hour). */
+  planTtlSeconds?: number;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
   onEvent?: EngineEventListener;
+}
+
+export interface ApplyRunOptions extends RunOptions {
+  /** Accounts acted on at once (default 4); actions inside one account run in order. */
+  concurrency?: number;
 }
 
 export interface AuditRunOptions extends RunOptions {
@@ -121,7 +133,7 @@ export interface Engine {
    * (PLAN_STALE) plans, journals before and after every AWS action, verifies by observing again, and
    * resumes an interrupted apply without repeating finished actions.
    */
-  applyPlan(planId: string, options?: RunOptions): Promise<ApplyResult>;
+  applyPlan(planId: string, options?: ApplyRunOptions): Promise<ApplyResult>;
   /** Puts back S3/SQS policies a plan backed up before removing them. */
   restorePolicy(input: RestorePolicyInput, options?: RunOptions): Promise<ApplyResult>;
   /**
@@ -166,10 +178,6 @@ async function connect(options: EngineOptions): Promise<Connected> {
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
 function parseAuditId(field: string, value: unknown): string {
   return parseInput(AuditIdSchema, value, field);
-}
-
-function notYet(method: string): CoreError {
-  return new CoreError('INTERNAL', `engine.${method} is not implemented yet.`);
 }
 
 export function createEngine(options: EngineOptions = {}): Engine {
@@ -304,21 +312,49 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       return diffAudits(await loadAudit('oldId', older.auditId), await loadAudit('newId', newer.auditId));
     },
-    // Plan → apply and scoped sessions: the contract is fixed (domain/plan.ts); the workflows land with issue 4.
-    async createPlan() {
-      throw notYet('createPlan');
+    async createPlan(input, run = {}) {
+      const request = parseInput(CreatePlanInputSchema, input);
+      const history = await store();
+      const { plan, stored } = await createPlan(request, {
+        runtime: await runtime(),
+        now,
+        signal: run.signal,
+        sessionDurationSeconds: options.sessionDurationSeconds,
+        ttlSeconds: options.planTtlSeconds ?? DEFAULT_PLAN_TTL_SECONDS,
+      });
+      await history.savePlan(stored);
+      return plan;
     },
-    async getPlan() {
-      throw notYet('getPlan');
+    async getPlan(planId) {
+      return (await loadPlan(await store(), planId)).plan;
     },
-    async applyPlan() {
-      throw notYet('applyPlan');
+    async applyPlan(planId, run = {}) {
+      const history = await store();
+      return applyPlan(planId, {
+        store: history,
+        runtime: await runtime(),
+        now,
+        signal: run.signal,
+        onEvent: run.onEvent,
+        sessionDurationSeconds: options.sessionDurationSeconds,
+        concurrency: run.concurrency ?? DEFAULT_APPLY_CONCURRENCY,
+      });
     },
-    async restorePolicy() {
-      throw notYet('restorePolicy');
+    async restorePolicy(input, run = {}) {
+      const history = await store();
+      return restorePolicies(input, {
+        store: history,
+        runtime: await runtime(),
+        now,
+        signal: run.signal,
+        onEvent: run.onEvent,
+        sessionDurationSeconds: options.sessionDurationSeconds,
+        concurrency: 1,
+      });
     },
-    async openRootSession() {
-      throw notYet('openRootSession');
+    async openRootSession(input, run = {}) {
+      const request = parseInput(OpenSessionInputSchema, input);
+      return openRootSession(request, { runtime: await runtime(), now, signal: run.signal });
     },
     async close() {
       const history = opened;

@@ -74,6 +74,7 @@ export {
 } from './domain/org-status.js';
 export { parseInput } from './domain/parse-input.js';
 export {
+  ActionOutcomeSchema,
   type ApplyResult,
   ApplyResultSchema,
   BucketNameSchema,
@@ -87,9 +88,14 @@ export {
   PLAN_ACTION_KINDS,
   type Plan,
   type PlanAction,
+  type PlanActionKind,
+  PlanActionKindSchema,
   PlanActionSchema,
+  PlanIdSchema,
+  type PlanRequest,
   PlanSchema,
   type PolicyBackup,
+  PolicyBackupSchema,
   QueueUrlSchema,
   type RestorePolicyInput,
   RestorePolicyInputSchema,
@@ -103,6 +109,7 @@ export {
   type SigningCertificate,
 } from './domain/root-credentials.js';
 export {
+  type ApplyRunOptions,
   type AuditRunOptions,
   type ConnectionInfo,
   createEngine,
@@ -121,6 +128,15 @@ export {
   describeStatusChange,
   renderAuditDiff,
 } from './report/render-diff.js';
+export {
+  describeApplyResult,
+  describePlan,
+  PLAN_FORMATS,
+  type PlanFormat,
+  PlanFormatSchema,
+  renderApplyResult,
+  renderPlan,
+} from './report/render-plan.js';
 export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
@@ -148,6 +164,8 @@ export {
   type JournalEntry,
   JournalEntrySchema,
   type NewJournalEntry,
+  type PlanClaim,
+  type PlanClaimResult,
   type PlanStatus,
   PlanStatusSchema,
   type PlanTask,
@@ -156,3 +174,5 @@ export {
   type StoredPlan,
   StoredPlanSchema,
 } from './store/store.js';
+export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
+export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

@@ -143,7 +143,9 @@ export class AwsRuntime {
   }
 
   sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
-    return new SQSClient({ ...this.#sessionConfig(credentials), region });
+    // Requests go to the configured (or regional) endpoint, never to the host of a user-given queue URL:
+    // a mistyped or foreign host must not receive requests signed with a root session.
+    return new SQSClient({ ...this.#sessionConfig(credentials), region, useQueueUrlAsEndpoint: false });
   }
 
   destroy(): void {

@@ -9,6 +9,14 @@ export type EngineEvent =
   | { type: 'inventory-done'; total: number }
   | { type: 'account-done'; result: AccountAuditResult; done: number; total: number | null }
   | { type: 'throttled'; operation: string; concurrency: number }
-  | { type: 'concurrency-changed'; concurrency: number };
+  | { type: 'concurrency-changed'; concurrency: number }
+  /** apply / restore-policy: one action of the plan has its outcome. */
+  | {
+      type: 'action-done';
+      actionId: string;
+      outcome: 'done' | 'already-done' | 'failed' | 'skipped';
+      done: number;
+      total: number;
+    };
 
 export type EngineEventListener = (event: EngineEvent) => void;

@@ -29,6 +29,14 @@ export const QueueUrlSchema = z
     'must be an SQS queue URL like https://sqs.us-east-1.amazonaws.com/111122223333/orders',
   );
 
+/** A plan id as `rootwarden plan …` prints it (a UUID). */
+export const PlanIdSchema = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
+  );
+
 export const CreatePlanInputSchema = z.discriminatedUnion('task', [
   z
     .object({

@@ -47,6 +47,15 @@ export const JournalEntrySchema = z.object({
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 export type NewJournalEntry = Omit<JournalEntry, 'sequence'>;
 
+export interface PlanClaim {
+  owner: string;
+  until: string;
+  now: string;
+  /** Holders that may be replaced even though their claim has not run out (runs known to be gone). */
+  takeOver?: readonly string[];
+}
+export type PlanClaimResult = { claimed: true } | { claimed: false; owner: string; until: string };
+
 export const JobKindSchema = z.enum(['audit', 'plan', 'apply']);
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
@@ -92,6 +101,14 @@ export interface Store {
   savePlan(plan: StoredPlan): Promise<void>;
   getPlan(id: string): Promise<StoredPlan | undefined>;
   setPlanStatus(id: string, status: PlanStatus): Promise<void>;
+  /**
+   * Claims a plan for one apply run until `until` (ISO), atomically across processes: granted when no
+   * run holds it, when `owner` already does (a renewal), when the holder's claim ran out, or when the
+   * holder is in `takeOver` (a run known to be dead). Otherwise returns who holds it and until when.
+   */
+  claimPlan(id: string, claim: PlanClaim): Promise<PlanClaimResult>;
+  /** Gives a claim back (no-op when `owner` does not hold it). */
+  releasePlan(id: string, owner: string): Promise<void>;
   /** Appends an entry with the plan's next sequence number (atomic across processes) and returns it. */
   appendJournal(entry: NewJournalEntry): Promise<JournalEntry>;
   /** A plan's journal in sequence order. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { getCallerIdentity, listRootFeatures } from '../aws/identity-and-features.js';
+import { getCallerIdentity, listRootFeatures, type RootFeature } from '../aws/identity-and-features.js';
 import { hasAwsCode } from '../aws/map-aws-error.js';
 import { observeRootCredentials } from '../aws/observe-root.js';
 import {
@@ -50,7 +50,12 @@ interface Preflight {
  * is neither the management account nor the IAM delegated admin, or root credentials management
  * switched off. Those stop the audit with one clear error instead of N unknown accounts.
  */
-export async function preflightRootAccess(runtime: AwsRuntime, hooks: CallHooks): Promise<Preflight> {
+export async function preflightRootAccess(
+  runtime: AwsRuntime,
+  hooks: CallHooks,
+  /** The feature the task needs: the IAM credential tasks RootCredentialsManagement, S3/SQS unlock RootSessions. */
+  requiredFeature: RootFeature = 'RootCredentialsManagement',
+): Promise<Preflight> {
   const identity = await getCallerIdentity(runtime, hooks);
   let organization: OrganizationInfo;
   try {
@@ -98,11 +103,18 @@ export async function preflightRootAccess(runtime: AwsRuntime, hooks: CallHooks)
 
   try {
     const features = await listRootFeatures(runtime, hooks);
-    if (!features.includes('RootCredentialsManagement')) {
+    if (requiredFeature === 'RootCredentialsManagement' && !features.includes('RootCredentialsManagement')) {
       throw new CoreError(
         'ROOT_ACCESS_NOT_ENABLED',
         'Root credentials management is not enabled for the organization; AssumeRoot answers "Service not enabled for AWS Organizations.".',
         { fix: 'Run `rootwarden org enable` from the management account.' },
+      );
+    }
+    if (requiredFeature === 'RootSessions' && !features.includes('RootSessions')) {
+      throw new CoreError(
+        'ROOT_SESSIONS_NOT_ENABLED',
+        'Root sessions (privileged root actions) are not enabled for the organization, and the S3 and SQS unlock tasks need them; AssumeRoot answers "Root sessions feature is not enabled for your AWS Organization.".',
+        { fix: 'Run `rootwarden org enable --root-sessions` from the management account.' },
       );
     }
   } catch (error) {

@@ -85,10 +85,19 @@ const plansJournalJobs: Migration = {
   },
 };
 
+const planApplyClaims: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Who is applying a plan and until when: one apply at a time per plan, across processes.
+    await db.schema.alterTable('plans').addColumn('apply_owner', 'text').execute();
+    await db.schema.alterTable('plans').addColumn('apply_until', 'text').execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
   '0002_plans_journal_jobs': plansJournalJobs,
+  '0003_plan_apply_claims': planApplyClaims,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

@@ -51,6 +51,9 @@ export interface PlansTable {
   /** JSON: the plan. */
   body: string;
   updated_at: string;
+  /** The apply run that holds the plan (`host:pid:run`), and until when (ISO); null when free. */
+  apply_owner: string | null;
+  apply_until: string | null;
 }
 
 export interface JournalEntriesTable {

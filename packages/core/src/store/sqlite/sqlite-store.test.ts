@@ -351,6 +351,27 @@ describe('plans and their journal', () => {
     ).toBe('PLAN_NOT_FOUND');
   });
 
+  it('one apply claim at a time: renewals, expiry, take-over, release', async () => {
+    const store = await open();
+    await store.savePlan(plan('plan-1'));
+    const at = (minute: number) => `2026-11-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const claim = (owner: string, now: number, extra: { takeOver?: string[] } = {}) =>
+      store.claimPlan('plan-1', { owner, now: at(now), until: at(now + 2), ...extra });
+    expect(await claim('a', 0)).toEqual({ claimed: true });
+    expect(await claim('a', 1)).toEqual({ claimed: true }); // renewal, now until 03
+    expect(await claim('b', 2)).toEqual({ claimed: false, owner: 'a', until: at(3) });
+    expect(await claim('b', 2, { takeOver: ['a'] })).toEqual({ claimed: true });
+    expect(await claim('a', 3)).toEqual({ claimed: false, owner: 'b', until: at(4) });
+    expect(await claim('a', 5)).toEqual({ claimed: true }); // b's claim ran out
+    await store.releasePlan('plan-1', 'b'); // not b's any more: no effect
+    expect(await claim('c', 5)).toMatchObject({ claimed: false, owner: 'a' });
+    await store.releasePlan('plan-1', 'a');
+    expect(await claim('c', 5)).toEqual({ claimed: true });
+    expect(await codeOf(store.claimPlan('nope', { owner: 'a', now: at(0), until: at(1) }))).toBe(
+      'PLAN_NOT_FOUND',
+    );
+  });
+
   it('refuses to store anything shaped like a credential', async () => {
     const store = await open();
     expect(

@@ -28,6 +28,8 @@ import {
   type JournalEntry,
   JournalEntrySchema,
   type NewJournalEntry,
+  type PlanClaim,
+  type PlanClaimResult,
   type PlanStatus,
   PlanStatusSchema,
   type Store,
@@ -380,6 +382,42 @@ class SqliteStore implements Store {
         .executeTakeFirst(),
     );
     if (result.numUpdatedRows === 0n) throw planNotFound(id);
+  }
+
+  async claimPlan(id: string, claim: PlanClaim): Promise<PlanClaimResult> {
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('plans')
+          .select(['apply_owner', 'apply_until'])
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (!row) throw planNotFound(id);
+        const free =
+          row.apply_owner === null ||
+          row.apply_owner === claim.owner ||
+          (row.apply_until ?? '') < claim.now ||
+          (claim.takeOver ?? []).includes(row.apply_owner);
+        if (!free) return { claimed: false, owner: row.apply_owner ?? '', until: row.apply_until ?? '' };
+        await trx
+          .updateTable('plans')
+          .set({ apply_owner: claim.owner, apply_until: claim.until })
+          .where('id', '=', id)
+          .execute();
+        return { claimed: true };
+      }),
+    );
+  }
+
+  async releasePlan(id: string, owner: string): Promise<void> {
+    await this.#guard(() =>
+      this.#db
+        .updateTable('plans')
+        .set({ apply_owner: null, apply_until: null })
+        .where('id', '=', id)
+        .where('apply_owner', '=', owner)
+        .execute(),
+    );
   }
 
   async appendJournal(input: NewJournalEntry): Promise<JournalEntry> {

@@ -34,6 +34,7 @@ export const ERROR_KINDS: Record<
   PLAN_STALE: 'conflict',
   PLAN_EXPIRED: 'conflict',
   PLAN_NOT_FOUND: 'not-found',
+  PLAN_BUSY: 'transient',
   AUDIT_NOT_FOUND: 'not-found',
   STORE_UNAVAILABLE: 'setup',
   STORE_CORRUPT: 'failure',

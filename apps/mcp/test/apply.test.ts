@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, ErrorCode, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { ApplyResultSchema, type Plan, PlanSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateToken, startHttpServer } from '../src/http.js';
@@ -155,14 +155,18 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     expect(deletions(fixture)).toBe(calls);
   });
 
-  it('applies with confirm = fingerprint when the client cannot ask', async () => {
+  it('applies with confirm = fingerprint when the client cannot ask, with progress per action', async () => {
     const connection = await setUp();
     const plan = await planDeletion(connection);
-    const result = await connection.client.callTool({
-      name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
-    });
+    const progress: Progress[] = [];
+    const result = await connection.client.callTool(
+      { name: 'apply-plan', arguments: { planId: plan.planId, confirm: plan.fingerprint } },
+      undefined,
+      { onprogress: (update) => progress.push(update) },
+    );
     expect(ApplyResultSchema.parse(result.structuredContent).status).toBe('applied');
+    const total = plan.actions.length;
+    expect(progress.at(-1)).toEqual({ progress: total, total, message: `${total}/${total} actions applied` });
     expect(rootCredentialCount(connection.fixture)).toBe(0);
   });
 
@@ -198,9 +202,17 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     expect(textOf(unknown)).toContain(
       '[PLAN_NOT_FOUND] planId: No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
     );
-    const malformed = await protocolError(client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
+    const wrongType = await protocolError(client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
+    expect(wrongType.code).toBe(ErrorCode.InvalidParams);
+    expect(wrongType.message).toContain('planId: Invalid input: expected string, received number');
+    const malformed = await protocolError(
+      client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }),
+    );
     expect(malformed.code).toBe(ErrorCode.InvalidParams);
-    expect(malformed.message).toContain('planId: ');
+    expect(malformed.message).toContain(
+      'planId: must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
+    );
+    expect(malformed.data).toMatchObject({ field: 'planId' });
   });
 
   it('refuses a stale plan: the state changed after planning', async () => {

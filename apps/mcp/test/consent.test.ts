@@ -7,7 +7,7 @@ import { connectInMemory, errorOf, type SandboxFixture, startSandbox, textOf } f
  * records whether applyPlan was called. (The end-to-end path against the sandbox is in apply.test.ts.)
  */
 const PLAN: Plan = {
-  planId: 'pln_7d1c2e',
+  planId: '7d1c2e00-1b2c-4d5e-8f90-0123456789ab',
   task: 'delete-root-credentials',
   status: 'ready',
   organizationId: 'o-8j81brsjuj',
@@ -114,10 +114,12 @@ describe('apply-plan consent without elicitation (confirm = fingerprint)', () =>
     try {
       const result = await client.callTool({
         name: 'apply-plan',
-        arguments: { planId: 'pln_unknown', confirm: PLAN.fingerprint },
+        arguments: { planId: '0000aaaa-1b2c-4d5e-8f90-0123456789ab', confirm: PLAN.fingerprint },
       });
       expect(errorOf(result)).toMatchObject({ code: 'PLAN_NOT_FOUND', kind: 'not-found', field: 'planId' });
-      expect(textOf(result)).toMatch(/^\[PLAN_NOT_FOUND\] planId: No saved plan pln_unknown\./);
+      expect(textOf(result)).toMatch(
+        /^\[PLAN_NOT_FOUND\] planId: No saved plan 0000aaaa-1b2c-4d5e-8f90-0123456789ab\./,
+      );
       expect(applyPlan).not.toHaveBeenCalled();
     } finally {
       await close();
@@ -143,7 +145,7 @@ describe('apply-plan consent with elicitation', () => {
       expect(applyPlan).toHaveBeenCalledTimes(1);
       expect(asked).toEqual([
         [
-          'Apply rootwarden plan pln_7d1c2e (delete-root-credentials) to AWS organization o-8j81brsjuj?',
+          'Apply rootwarden plan 7d1c2e00-1b2c-4d5e-8f90-0123456789ab (delete-root-credentials) to AWS organization o-8j81brsjuj?',
           'It performs 1 action(s) with root sessions:',
           '- 111111111111: Delete the root password of 111111111111',
           'Plan fingerprint: sha256:4b1f0c9e. Deleted root credentials cannot be restored.',

@@ -1,6 +1,7 @@
-import { ApplyResultSchema, type Plan, PlanSchema } from '@rootwarden/core';
+import { ApplyResultSchema, type Plan, PlanIdSchema, PlanSchema } from '@rootwarden/core';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
+import { progressListener } from '../progress.js';
 import { describePlanForConsent, renderApply } from '../render.js';
 import { defineTool, type ToolContext, type ToolExtra } from '../tool.js';
 
@@ -101,10 +102,10 @@ export const applyPlanTool = defineTool<{ planId: string; confirm?: string | und
   name: 'apply-plan',
   title: 'Apply a reviewed plan',
   description:
-    "Applies a plan made by plan-privileged-task, after a person approves it: the server asks them through the client (MCP elicitation); a client that cannot ask must pass confirm = the plan's fingerprint the person approved. Deletes root credentials, creates a login profile or removes resource policies, with the narrowest root task policy, journaling and verifying every action. Refuses expired or stale plans (re-plan). Applying again never repeats a finished action (an interrupted apply resumes).",
+    "Applies a plan made by plan-privileged-task, after a person approves it: the server asks them through the client (MCP elicitation); a client that cannot ask must pass confirm = the plan's fingerprint the person approved. Deletes root credentials, creates a login profile or removes resource policies, with the narrowest root task policy, journaling and verifying every action. Refuses expired or stale plans (re-plan). Applying again never repeats a finished action (an interrupted apply resumes). Sends progress per action when the client sends a progress token.",
   inputSchema: z
     .object({
-      planId: PlanSchema.shape.planId.min(1).describe('The id plan-privileged-task returned.'),
+      planId: PlanIdSchema.describe('The id plan-privileged-task returned.'),
       confirm: PlanSchema.shape.fingerprint
         .optional()
         .describe(
@@ -122,13 +123,22 @@ export const applyPlanTool = defineTool<{ planId: string; confirm?: string | und
     idempotentHint: true,
     openWorldHint: true,
   },
-  errorFields: { PLAN_NOT_FOUND: 'planId', PLAN_EXPIRED: 'planId', PLAN_STALE: 'planId' },
+  errorFields: {
+    PLAN_NOT_FOUND: 'planId',
+    PLAN_EXPIRED: 'planId',
+    PLAN_STALE: 'planId',
+    PLAN_BUSY: 'planId',
+  },
   async run(input, extra, context) {
     const plan = await context.engine.getPlan(input.planId);
     const consent = await obtainConsent(plan, input.confirm, extra, context);
     if (!consent.given) throw consent.error;
     context.log.info(`apply-plan ${plan.planId}: consent given (${consent.how})`);
-    const result = await context.engine.applyPlan(plan.planId, { signal: extra.signal });
+    const onEvent = progressListener(extra, 'actions applied');
+    const result = await context.engine.applyPlan(plan.planId, {
+      signal: extra.signal,
+      ...(onEvent ? { onEvent } : {}),
+    });
     return { structured: result, text: renderApply(result) };
   },
 });

@@ -5,7 +5,7 @@ import type { ToolExtra } from './tool.js';
 const TARGET_NOTIFICATIONS = 100;
 
 /**
- * Turns the engine's `account-done` (audit) and `action-done` (apply) events into `notifications/progress` for the request, when the
+ * Turns the engine's `account-audited` (audit) and `action-done` (apply) events into `notifications/progress` for the request, when the
  * client asked for progress (it sent `_meta.progressToken`). Progress only ever increases, as the spec
  * requires. One notification per ~1% of the accounts: while the inventory is still being listed the
  * total is unknown, and the number listed so far sets the step.
@@ -42,7 +42,7 @@ export function progressListener(
     else if (event.type === 'inventory-done') {
       total = event.total;
       maybeSend();
-    } else if (event.type === 'account-done' || event.type === 'action-done') {
+    } else if (event.type === 'account-audited' || event.type === 'action-done') {
       done = event.done;
       total = event.total ?? total;
       maybeSend();

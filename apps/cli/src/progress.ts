@@ -40,7 +40,7 @@ export function createAuditProgress(stream: NodeJS.WriteStream = process.stderr)
           bar.setTotal(event.total);
           bar.update({ listing: `${event.total} listed` });
           break;
-        case 'account-done':
+        case 'account-audited':
           bar.increment(1);
           break;
         case 'throttled':

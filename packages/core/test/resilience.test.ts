@@ -50,6 +50,17 @@ describe('resilience', () => {
     expect(events.some((event) => event.type === 'throttled')).toBe(true);
     expect(events.some((event) => event.type === 'concurrency-changed' && event.concurrency < 32)).toBe(true);
     expect(events.filter((event) => event.type === 'account-done')).toHaveLength(report.accounts.length);
+    // Progress comes at once; each full result follows its progress event (OU names may come later).
+    const audited = events.flatMap((event, index) =>
+      event.type === 'account-audited' ? [[event.accountId, index] as const] : [],
+    );
+    expect(audited).toHaveLength(report.accounts.length);
+    const doneAt = new Map(
+      events.flatMap((event, index) =>
+        event.type === 'account-done' ? [[event.result.accountId, index] as const] : [],
+      ),
+    );
+    for (const [accountId, index] of audited) expect(doneAt.get(accountId)).toBeGreaterThan(index);
   }, 120_000);
 
   it('re-assumes a root session that expired mid-audit', async () => {

@@ -87,9 +87,9 @@ export class AwsRuntime {
 
   /** Resolves region and credentials source, refusing configurations that cannot work. */
   static async create(options: AwsConnectionOptions = {}): Promise<AwsRuntime> {
-    // An explicit profile, or AWS_PROFILE when no keys are in the environment (the SDK's own precedence).
-    const profile =
-      options.profile ?? (process.env.AWS_ACCESS_KEY_ID ? undefined : process.env.AWS_PROFILE || undefined);
+    // An explicit profile, else AWS_PROFILE: the SDK's chain skips environment keys whenever a profile
+    // is named, so a misspelt AWS_PROFILE would otherwise fail with a vague message.
+    const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
     if (profile !== undefined && options.credentials === undefined) await assertProfileExists(profile);
     const region = await resolveRegion(options);
     refuseGlobalStsEndpoint(region, options.endpoint ?? envEndpoint('STS'));

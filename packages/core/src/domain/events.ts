@@ -1,4 +1,4 @@
-import type { AccountAuditResult } from './audit.js';
+import type { AccountAuditResult, AccountStatus } from './audit.js';
 
 /**
  * Progress events the engine emits while it works. Adapters turn them into a progress bar, SSE or
@@ -7,6 +7,12 @@ import type { AccountAuditResult } from './audit.js';
 export type EngineEvent =
   | { type: 'inventory-page'; listed: number }
   | { type: 'inventory-done'; total: number }
+  /** An account is finished (audited, failed or skipped): for progress bars, emitted at once. */
+  | { type: 'account-audited'; accountId: string; status: AccountStatus; done: number; total: number | null }
+  /**
+   * The account's full result, for streamed outputs (jsonl, SSE). It follows `account-audited`
+   * once OU names are known (the OU walk runs alongside the audit and may end last).
+   */
   | { type: 'account-done'; result: AccountAuditResult; done: number; total: number | null }
   | { type: 'throttled'; operation: string; concurrency: number }
   | { type: 'concurrency-changed'; concurrency: number }

@@ -194,7 +194,20 @@ export async function auditOrganization(
     );
     context.onEvent?.({ type: 'account-done', result, done: announced, total: listed });
   };
-  const announce = (accountId: string) => (orgTree ? emit(accountId, orgTree) : backlog.push(accountId));
+  let finished = 0;
+  const announce = (accountId: string) => {
+    finished += 1;
+    const outcome = outcomes.get(accountId);
+    const status =
+      outcome?.kind === 'observed'
+        ? statusOf(outcome.credentials)
+        : outcome?.kind === 'skipped'
+          ? 'skipped'
+          : 'unknown';
+    context.onEvent?.({ type: 'account-audited', accountId, status, done: finished, total: listed });
+    if (orgTree) emit(accountId, orgTree);
+    else backlog.push(accountId);
+  };
   const treeReady = tree
     .catch((error: unknown) => {
       // OU names are a convenience: without them paths show OU ids. Only the caller's own problems stop the audit.

@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import type { EngineOptions } from '@rootwarden/core';
+
+export const DEFAULT_HTTP_PORT = 4578;
+const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
+
+export const USAGE = `Usage: rootwarden-mcp [options]
+
+MCP server for AI assistants: audit the root credentials of every member account of an AWS
+Organization, and prepare remediation a person approves. Read-only unless --allow-mutations.
+
+Transport (default: stdio; logs go to stderr only):
+  --http                 Streamable HTTP on 127.0.0.1 instead (endpoint /mcp). Every request needs
+                         Authorization: Bearer <token>: the token is ROOTWARDEN_MCP_TOKEN, or a random
+                         one printed on stderr at start.
+  --port N               HTTP port (default ${DEFAULT_HTTP_PORT}; 0 = any free port).
+
+Tools:
+  --allow-mutations      Also offer apply-plan (applies a reviewed plan after a person's consent).
+
+AWS:
+  --profile NAME         AWS profile (shared config/credentials files, SSO included).
+  --region REGION        AWS region for STS (AssumeRoot needs a regional endpoint).
+  --endpoint-url URL     Send every AWS call to this endpoint (e.g. a running rootwarden sandbox).
+  --sandbox [SCENARIO]   The built-in offline AWS sandbox, no AWS account needed: ${BUILT_IN_SCENARIOS.join(', ')},
+                         generated:N or a scenario .json file (default blog).
+
+  --help, --version
+History: audits and plans are kept in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | {
+      kind: 'serve';
+      transport: 'stdio' | 'http';
+      port: number;
+      allowMutations: boolean;
+      engine: EngineOptions;
+    };
+
+/**
+ * `--sandbox` takes an optional scenario; parseArgs needs a value, so a bare `--sandbox` becomes
+ * `--sandbox=blog` unless the next word looks like a scenario.
+ */
+function normalizeSandbox(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index] as string;
+    if (word !== '--sandbox') {
+      result.push(word);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (
+      next !== undefined &&
+      (BUILT_IN_SCENARIOS.includes(next) || /^generated:\d+(:\d+)?$/.test(next) || next.endsWith('.json'))
+    ) {
+      result.push(`--sandbox=${next}`);
+      index += 1;
+    } else result.push('--sandbox=blog');
+  }
+  return result;
+}
+
+/** Parses `rootwarden-mcp` arguments; a mistake is a UsageError naming the flag. */
+export function parseCommand(argv: readonly string[]): ParsedCommand {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      // `pnpm mcp -- --sandbox` passes the `--` through.
+      args: normalizeSandbox(argv[0] === '--' ? argv.slice(1) : argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        http: { type: 'boolean' },
+        port: { type: 'string' },
+        'allow-mutations': { type: 'boolean' },
+        profile: { type: 'string' },
+        region: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        sandbox: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (values.port !== undefined && !values.http) throw new UsageError('--port needs --http.');
+  let port = DEFAULT_HTTP_PORT;
+  if (typeof values.port === 'string') {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65_535)
+      throw new UsageError(`--port must be a port number (0–65535), not "${values.port}".`);
+  }
+  const sandbox = values.sandbox as string | undefined;
+  if (sandbox !== undefined && (values.profile !== undefined || values['endpoint-url'] !== undefined))
+    throw new UsageError('--sandbox cannot be combined with --profile or --endpoint-url.');
+  const engine: EngineOptions = {
+    ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
+    ...(typeof values.region === 'string' ? { region: values.region } : {}),
+    ...(typeof values['endpoint-url'] === 'string' ? { endpoint: values['endpoint-url'] } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
+  };
+  return {
+    kind: 'serve',
+    transport: values.http ? 'http' : 'stdio',
+    port,
+    allowMutations: values['allow-mutations'] === true,
+    engine,
+  };
+}

@@ -1,0 +1,51 @@
+import type { EngineEvent, EngineEventListener } from '@rootwarden/core';
+import type { ToolExtra } from './tool.js';
+
+/** About this many progress notifications per audit, whatever the organization's size. */
+const TARGET_NOTIFICATIONS = 100;
+
+/**
+ * Turns the engine's `account-audited` (audit) and `action-done` (apply) events into `notifications/progress` for the request, when the
+ * client asked for progress (it sent `_meta.progressToken`). Progress only ever increases, as the spec
+ * requires. One notification per ~1% of the accounts: while the inventory is still being listed the
+ * total is unknown, and the number listed so far sets the step.
+ */
+export function progressListener(
+  extra: ToolExtra,
+  noun = 'accounts audited',
+): EngineEventListener | undefined {
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken === undefined) return undefined;
+  let sent = 0;
+  let done = 0;
+  let listed = 0;
+  let total: number | null = null;
+  const maybeSend = () => {
+    const step = Math.max(1, Math.floor((total ?? Math.max(listed, done)) / TARGET_NOTIFICATIONS));
+    if (done <= sent || (done !== total && done - sent < step)) return;
+    sent = done;
+    extra
+      .sendNotification({
+        method: 'notifications/progress',
+        params: {
+          progressToken,
+          progress: done,
+          ...(total ? { total } : {}),
+          message: total ? `${done}/${total} ${noun}` : `${done} ${noun}`,
+        },
+      })
+      // A client that went away cannot be told; the audit goes on and its result is saved.
+      .catch(() => undefined);
+  };
+  return (event: EngineEvent) => {
+    if (event.type === 'inventory-page') listed = event.listed;
+    else if (event.type === 'inventory-done') {
+      total = event.total;
+      maybeSend();
+    } else if (event.type === 'account-audited' || event.type === 'action-done') {
+      done = event.done;
+      total = event.total ?? total;
+      maybeSend();
+    }
+  };
+}

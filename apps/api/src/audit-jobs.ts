@@ -227,16 +227,15 @@ export class AuditJobs {
         live.progress.total = event.total;
         this.#emit(live, 'inventory', { listed: event.total, done: true });
         return;
-      case 'account-done':
+      case 'account-audited':
         live.progress.done = event.done;
         if (event.total !== null) live.progress.total = event.total;
         // Only what a progress display needs; the full per-account results are in the report.
         this.#emit(live, 'progress', {
           done: event.done,
           total: event.total,
-          accountId: event.result.accountId,
-          status: event.result.status,
-          findings: event.result.findings.length,
+          accountId: event.accountId,
+          status: event.status,
         });
         return;
       case 'throttled':

@@ -78,7 +78,12 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
       return Errors.exit(exit);
     }
     if (isCoreError(error)) return super.catch(toCliError(error));
-    if ((error as { code?: string }).code === 'EEXIT') throw error; // this.exit(n): no error output, even with --json
+    if ((error as { code?: string }).code === 'EEXIT') {
+      // this.exit(n): no error output, even with --json. oclif exits at once on a non-zero code, so
+      // first let a large report already written to a pipe reach it (it would be cut off otherwise).
+      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+      throw error;
+    }
     if (
       error instanceof Errors.CLIError ||
       (error as { oclif?: { exit?: number } }).oclif?.exit !== undefined
@@ -136,6 +141,11 @@ export abstract class BaseCommand<T extends typeof Command> extends RootwardenCo
  */
 export abstract class HistoryCommand<T extends typeof Command> extends RootwardenCommand<T> {
   static override baseFlags = {};
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', 'utf8', () => resolve()));
 }
 
 function toCliError(error: CoreError): Errors.CLIError {

@@ -62,3 +62,18 @@ describe('Ctrl-C', () => {
     ).toBe(true);
   }, 60_000);
 });
+
+describe('large output to a pipe', () => {
+  it('arrives whole even when the command exits non-zero (exit 3)', async () => {
+    const result = await rootwardenProcessAsync(
+      ['audit', '--sandbox', 'generated:1200', '--format', 'json'],
+      {
+        ROOTWARDEN_HOME: temporaryDirectory(),
+      },
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout.length).toBeGreaterThan(1_000_000);
+    const report = JSON.parse(result.stdout);
+    expect(report.accounts).toHaveLength(1200);
+  }, 120_000);
+});

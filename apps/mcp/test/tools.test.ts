@@ -65,9 +65,9 @@ describe('tools/list', () => {
       'get-org-status': readOnly('Organization status', true),
       'list-accounts': readOnly('List member accounts', true),
       'audit-root-credentials': readOnly('Audit root credentials', true),
-      // The local history only: no external system.
-      'get-audit': readOnly('Get a saved audit', false),
-      'diff-audits': readOnly('Diff two audits', false),
+      // The local history, describing AWS accounts: open-world like every rootwarden tool.
+      'get-audit': readOnly('Get a saved audit', true),
+      'diff-audits': readOnly('Diff two audits', true),
       'plan-privileged-task': readOnly('Plan a privileged root task', true),
       'apply-plan': {
         title: 'Apply a reviewed plan',

@@ -17,7 +17,7 @@ export const diffAuditsTool = defineTool<{ oldId?: string | undefined; newId?: s
       })
       .strict(),
     outputSchema: AuditDiffSchema,
-    annotations: { title: 'Diff two audits', readOnlyHint: true, openWorldHint: false },
+    annotations: { title: 'Diff two audits', readOnlyHint: true, openWorldHint: true },
     async run(input, _extra, { engine }) {
       const diff = await engine.diffAudits(input.oldId, input.newId);
       return { structured: diff, text: renderDiff(diff) };

@@ -13,8 +13,9 @@ export const getAuditTool = defineTool<{ id: string }, unknown>({
     .object({ id: AuditIdSchema.describe('The audit id (a UUID) or a unique prefix of it.') })
     .strict(),
   outputSchema: AuditResultSchema,
-  // Reads the local history only: no external system is involved.
-  annotations: { title: 'Get a saved audit', readOnlyHint: true, openWorldHint: false },
+  // Reads the local history, but what it returns describes AWS accounts outside this host; every
+  // rootwarden tool is marked open-world, so clients treat the whole server alike.
+  annotations: { title: 'Get a saved audit', readOnlyHint: true, openWorldHint: true },
   errorFields: { AUDIT_NOT_FOUND: 'id' },
   async run(input, _extra, context) {
     return auditOutput(await context.engine.getAudit(input.id), context);

@@ -33,7 +33,7 @@ export const QueueUrlSchema = z
 export const PlanIdSchema = z
   .string()
   .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     'must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
   );
 

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { createEngine, DEFAULT_SANDBOX_SCENARIO, type Engine, type EngineOptions } from '@rootwarden/core';
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  normalizeSandboxArgument,
+} from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
 import {
@@ -109,30 +114,6 @@ export function serveApi(
   });
 }
 
-/** `--sandbox` takes an optional scenario: the next word when it looks like one. */
-const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
-
-function normalizeArgs(argv: readonly string[]): string[] {
-  const builtIns = BUILT_IN_SCENARIOS;
-  const result: string[] = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const word = argv[index] as string;
-    if (word !== '--sandbox') {
-      result.push(word);
-      continue;
-    }
-    const next = argv[index + 1];
-    if (
-      next !== undefined &&
-      (builtIns.includes(next) || /^generated:\d+(:\d+)?$/.test(next) || next.endsWith('.json'))
-    ) {
-      result.push(`--sandbox=${next}`);
-      index += 1;
-    } else result.push(`--sandbox=${DEFAULT_SANDBOX_SCENARIO}`);
-  }
-  return result;
-}
-
 class UsageError extends Error {}
 
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -173,7 +154,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
   try {
     if (argv[0] === 'token') return tokenCommand(argv.slice(1), io);
     const { values } = parseArgs({
-      args: normalizeArgs(argv),
+      args: normalizeSandboxArgument(argv),
       strict: true,
       allowPositionals: false,
       options: {

@@ -6,11 +6,10 @@ import {
   type Engine,
   type EngineOptions,
   isCoreError,
+  normalizeSandboxArgument,
+  SANDBOX_SCENARIOS,
 } from '@rootwarden/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { normalizeSandboxFlag } from './sandbox-flag.js';
-
-const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
 
@@ -29,7 +28,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init();
-    this.argv = normalizeSandboxFlag(this.argv, DEFAULT_SANDBOX_SCENARIO, BUILT_IN_SCENARIOS);
+    this.argv = normalizeSandboxArgument(this.argv);
     const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
       baseFlags: this.ctor.baseFlags,
@@ -114,7 +113,7 @@ const AWS_FLAGS = {
     helpGroup: 'AWS',
   }),
   sandbox: Flags.string({
-    description: `Use the built-in offline AWS sandbox (no AWS account needed). Optional scenario: ${BUILT_IN_SCENARIOS.join(', ')}, generated:N, or a scenario .json file; default ${DEFAULT_SANDBOX_SCENARIO}.`,
+    description: `Use the built-in offline AWS sandbox (no AWS account needed). Optional scenario: ${SANDBOX_SCENARIOS.join(', ')}, generated:N, or a scenario .json file; default ${DEFAULT_SANDBOX_SCENARIO}.`,
     helpGroup: 'AWS',
     exclusive: ['profile', 'endpoint-url'],
   }),

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { EngineOptions } from '@rootwarden/core';
+import { type EngineOptions, normalizeSandboxArgument, SANDBOX_SCENARIOS } from '@rootwarden/core';
 
 export const DEFAULT_HTTP_PORT = 4578;
-const BUILT_IN_SCENARIOS = ['blog', 'clean', 'exposed'];
 
 export const USAGE = `Usage: rootwarden-mcp [options]
 
@@ -22,7 +21,7 @@ AWS:
   --profile NAME         AWS profile (shared config/credentials files, SSO included).
   --region REGION        AWS region for STS (AssumeRoot needs a regional endpoint).
   --endpoint-url URL     Send every AWS call to this endpoint (e.g. a running rootwarden sandbox).
-  --sandbox [SCENARIO]   The built-in offline AWS sandbox, no AWS account needed: ${BUILT_IN_SCENARIOS.join(', ')},
+  --sandbox [SCENARIO]   The built-in offline AWS sandbox, no AWS account needed: ${SANDBOX_SCENARIOS.join(', ')},
                          generated:N or a scenario .json file (default blog).
 
   --help, --version
@@ -43,37 +42,13 @@ export type ParsedCommand =
       engine: EngineOptions;
     };
 
-/**
- * `--sandbox` takes an optional scenario; parseArgs needs a value, so a bare `--sandbox` becomes
- * `--sandbox=blog` unless the next word looks like a scenario.
- */
-function normalizeSandbox(argv: readonly string[]): string[] {
-  const result: string[] = [];
-  for (let index = 0; index < argv.length; index += 1) {
-    const word = argv[index] as string;
-    if (word !== '--sandbox') {
-      result.push(word);
-      continue;
-    }
-    const next = argv[index + 1];
-    if (
-      next !== undefined &&
-      (BUILT_IN_SCENARIOS.includes(next) || /^generated:\d+(:\d+)?$/.test(next) || next.endsWith('.json'))
-    ) {
-      result.push(`--sandbox=${next}`);
-      index += 1;
-    } else result.push('--sandbox=blog');
-  }
-  return result;
-}
-
 /** Parses `rootwarden-mcp` arguments; a mistake is a UsageError naming the flag. */
 export function parseCommand(argv: readonly string[]): ParsedCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       // `pnpm mcp -- --sandbox` passes the `--` through.
-      args: normalizeSandbox(argv[0] === '--' ? argv.slice(1) : argv),
+      args: normalizeSandboxArgument(argv[0] === '--' ? argv.slice(1) : argv),
       strict: true,
       allowPositionals: false,
       options: {

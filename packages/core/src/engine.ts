@@ -29,6 +29,7 @@ import {
 } from './domain/plan.js';
 import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
+import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -39,8 +40,6 @@ import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
-
-export const DEFAULT_SANDBOX_SCENARIO = 'blog';
 
 export interface SandboxEngineOptions {
   latencyMs?: number;

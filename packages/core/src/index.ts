@@ -113,7 +113,6 @@ export {
   type AuditRunOptions,
   type ConnectionInfo,
   createEngine,
-  DEFAULT_SANDBOX_SCENARIO,
   type Engine,
   type EngineOptions,
   type JobStore,
@@ -151,6 +150,12 @@ export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateFindings, hasRootCredentials } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export {
+  DEFAULT_SANDBOX_SCENARIO,
+  isSandboxScenario,
+  normalizeSandboxArgument,
+  SANDBOX_SCENARIOS,
+} from './sandbox-argument.js';
 export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,

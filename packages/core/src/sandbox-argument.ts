@@ -1,0 +1,43 @@
+/** The sandbox's built-in scenarios (kept equal to `builtInScenarioNames` of @rootwarden/aws-sandbox by a test). */
+export const SANDBOX_SCENARIOS = ['blog', 'clean', 'exposed'] as const;
+
+/** The scenario `--sandbox` alone stands for. */
+export const DEFAULT_SANDBOX_SCENARIO = 'blog';
+
+/** True when `word` names a sandbox scenario: a built-in, `generated:N[:SEED]` or a `.json` file. */
+export function isSandboxScenario(word: string): boolean {
+  return (
+    (SANDBOX_SCENARIOS as readonly string[]).includes(word) ||
+    /^generated:\d+(:\d+)?$/.test(word) ||
+    word.endsWith('.json')
+  );
+}
+
+/**
+ * Every front door takes `--sandbox [SCENARIO]`, an option whose value is optional; argument parsers
+ * want a value, so a bare `--sandbox` becomes `--sandbox=blog`. The next word is taken as the scenario
+ * only when it looks like one (otherwise it is left to the command, e.g. a plan id). Words after `--`
+ * are never touched.
+ */
+export function normalizeSandboxArgument(argv: readonly string[]): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index] as string;
+    if (word === '--') {
+      result.push(...argv.slice(index));
+      break;
+    }
+    if (word !== '--sandbox') {
+      result.push(word);
+      continue;
+    }
+    const next = argv[index + 1];
+    if (next !== undefined && isSandboxScenario(next)) {
+      result.push(`--sandbox=${next}`);
+      index += 1;
+    } else {
+      result.push(`--sandbox=${DEFAULT_SANDBOX_SCENARIO}`);
+    }
+  }
+  return result;
+}

@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import {
-  createEngine,
-  type Engine,
-  type EngineOptions,
-  normalizeSandboxArgument,
-} from '@rootwarden/core';
+import { createEngine, type Engine, type EngineOptions, normalizeSandboxArgument } from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
 import {

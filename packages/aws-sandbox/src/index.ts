@@ -19,6 +19,7 @@ export { createSandbox, type Sandbox, type SandboxCredentials, type SandboxOptio
 export { type GenerateOptions, generateScenario } from './scenarios/generated.js';
 export { builtInScenarioNames, loadScenario } from './scenarios/load.js';
 export { type Scenario, ScenarioError, type ScenarioInput, ScenarioSchema } from './scenarios/schema.js';
+export { runSandboxServer } from './server-command.js';
 export { ROOT_SESSIONS_NOT_ENABLED, SERVICE_NOT_ENABLED } from './services/sts/index.js';
 export { signRequest } from './sigv4.js';
 export type { IssuedSecret, IssuedSecretKind, TaskPolicyName } from './state/credentials.js';

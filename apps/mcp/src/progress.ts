@@ -3,12 +3,14 @@ import type { ToolExtra } from './tool.js';
 
 /** About this many progress notifications per audit, whatever the organization's size. */
 const TARGET_NOTIFICATIONS = 100;
+/** And never more often than this: while accounts are still being listed the final size is unknown. */
+const MIN_INTERVAL_MS = 100;
 
 /**
  * Turns the engine's `account-audited` (audit) and `action-done` (apply) events into `notifications/progress` for the request, when the
  * client asked for progress (it sent `_meta.progressToken`). Progress only ever increases, as the spec
- * requires. One notification per ~1% of the accounts: while the inventory is still being listed the
- * total is unknown, and the number listed so far sets the step.
+ * requires. One notification per ~1% of the accounts, at most one per 100 ms (while the inventory is
+ * still being listed the total is unknown, and the number listed so far sets the step), and always the last.
  */
 export function progressListener(
   extra: ToolExtra,
@@ -17,13 +19,17 @@ export function progressListener(
   const progressToken = extra._meta?.progressToken;
   if (progressToken === undefined) return undefined;
   let sent = 0;
+  let sentAt = Number.NEGATIVE_INFINITY;
   let done = 0;
   let listed = 0;
   let total: number | null = null;
   const maybeSend = () => {
     const step = Math.max(1, Math.floor((total ?? Math.max(listed, done)) / TARGET_NOTIFICATIONS));
-    if (done <= sent || (done !== total && done - sent < step)) return;
+    const last = done === total;
+    if (done <= sent || (!last && (done - sent < step || performance.now() - sentAt < MIN_INTERVAL_MS)))
+      return;
     sent = done;
+    sentAt = performance.now();
     extra
       .sendNotification({
         method: 'notifications/progress',

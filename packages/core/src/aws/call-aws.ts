@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { CoreError } from '../errors.js';
 import { isThrottle, isTransient, mapAwsError } from './map-aws-error.js';
 import type { Pacer } from './pacer.js';
 
@@ -40,6 +41,16 @@ export async function callAws<T>(call: () => Promise<T>, options: CallOptions): 
       },
     });
   } catch (error) {
+    // Once the caller has cancelled, whatever surfaces (the SDK's abort error, p-retry's rethrown
+    // reason, a string reason) means one thing.
+    if (options.signal?.aborted) {
+      throw new CoreError('ABORTED', `${options.operation} was cancelled.`, {
+        details: {
+          operation: options.operation,
+          ...(options.accountId ? { accountId: options.accountId } : {}),
+        },
+      });
+    }
     throw mapAwsError(error, options);
   }
 }

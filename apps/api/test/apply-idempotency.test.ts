@@ -1,30 +1,52 @@
-import { CoreError, type Engine } from '@rootwarden/core';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import type { Sandbox } from '@rootwarden/aws-sandbox';
+import { ApplyResultSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Fixture, startFixture, temporaryDirectory } from './helpers.js';
-import { STUB_PLAN, withStubPlans } from './stub-plans.js';
+import {
+  BLOG_DELETES,
+  countPlanCalls,
+  createPlanThrough,
+  type Fixture,
+  mutations,
+  noPlanCalls,
+  type PlanCalls,
+  startFixture,
+  temporaryDirectory,
+} from './helpers.js';
 
 // The API's own guarantee around `engine.applyPlan`: one Idempotency-Key, one apply, whatever the
-// retries, concurrency or restarts. The engine's plan methods are canned here (see plans.test.ts for the
-// real workflow end to end).
+// retries, concurrency or restarts. Real plans, made through the API against the sandbox; "applied" is
+// counted twice: calls that reached the real engine, and the mutating calls in the sandbox's call log.
+
+const BLOG = '111111111111';
 
 const fixtures: Fixture[] = [];
+const homes: string[] = [];
 afterEach(async () => {
   for (const fixture of fixtures.splice(0)) await fixture.close();
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
 });
 
-async function start(
-  counters: { applied: number },
-  options: { home?: string; wrap?: (engine: Engine) => Engine } = {},
-) {
+async function start(calls: PlanCalls, options: { home?: string; sandbox?: Sandbox } = {}) {
   const fixture = await startFixture({
     ...(options.home ? { home: options.home } : {}),
-    wrapEngine: (engine) => (options.wrap ?? ((e: Engine) => e))(withStubPlans(engine, counters)),
+    ...(options.sandbox ? { reuseSandbox: options.sandbox } : {}),
+    wrapEngine: (engine) => countPlanCalls(engine, calls),
   });
   fixtures.push(fixture);
   return fixture;
 }
 
-const apply = (fixture: Fixture, key: string, planId = STUB_PLAN.planId) =>
+async function stop(fixture: Fixture) {
+  fixtures.splice(fixtures.indexOf(fixture), 1);
+  await fixture.close();
+}
+
+const planDeletes = (fixture: Fixture, account = BLOG) =>
+  createPlanThrough(fixture.request, { task: 'delete-root-credentials', accounts: [account] });
+
+const apply = (fixture: Fixture, planId: string, key: string) =>
   fixture.request(`/v1/plans/${planId}/apply`, {
     method: 'POST',
     as: 'remediate',
@@ -33,80 +55,143 @@ const apply = (fixture: Fixture, key: string, planId = STUB_PLAN.planId) =>
 
 describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
   it('the same key twice applies once and replays the first answer', async () => {
-    const counters = { applied: 0 };
-    const fixture = await start(counters);
-    const first = await apply(fixture, 'key-1');
-    expect(first.status).toBe(200);
+    const calls = noPlanCalls();
+    const fixture = await start(calls);
+    const plan = await planDeletes(fixture);
+    expect(plan.actions).toHaveLength(BLOG_DELETES.length);
+
+    const first = await apply(fixture, plan.planId, 'key-1');
+    expect(first.status, await first.clone().text()).toBe(200);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const second = await apply(fixture, 'key-1');
+    const result = ApplyResultSchema.parse(await first.json());
+    expect(result.status).toBe('applied');
+    expect(result.actions.every((action) => action.outcome === 'done' && action.verified)).toBe(true);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
+
+    const second = await apply(fixture, plan.planId, 'key-1');
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
-    expect(await second.json()).toEqual(await first.json());
-    expect(counters.applied).toBe(1);
-    // Another key is another apply (the engine decides what an applied plan does then).
-    expect((await apply(fixture, 'key-2')).status).toBe(200);
-    expect(counters.applied).toBe(2);
+    expect(await second.json()).toEqual(result);
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
+
+    // Another key is another call to the engine, which runs no action of an applied plan again.
+    const other = await apply(fixture, plan.planId, 'key-2');
+    expect(other.status).toBe(200);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(ApplyResultSchema.parse(await other.json()).status).toBe('applied');
+    expect(calls.applyPlan).toBe(2);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
   });
 
   it('concurrent requests with one key share one apply', async () => {
-    const counters = { applied: 0 };
-    const fixture = await start(counters);
-    const answers = await Promise.all(Array.from({ length: 8 }, () => apply(fixture, 'key-concurrent')));
+    const calls = noPlanCalls();
+    const fixture = await start(calls);
+    const plan = await planDeletes(fixture);
+    // The apply lasts long enough for every repeat to arrive while it runs.
+    fixture.sandbox.admin.setLatency({
+      perOperation: { 'iam:DeleteLoginProfile': { fixedMs: 300, jitterMs: 0 } },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => apply(fixture, plan.planId, 'key-concurrent')),
+    );
     expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
     expect(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
-    expect(counters.applied).toBe(1);
+    const bodies = await Promise.all(answers.map((answer) => answer.json()));
+    expect(ApplyResultSchema.parse(bodies[0]).status).toBe('applied');
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
   });
 
   it('a key is scoped to its plan', async () => {
-    const counters = { applied: 0 };
-    const fixture = await start(counters);
-    expect((await apply(fixture, 'shared-key', 'aaaaaaaa-1b2c-4d5e-8f90-0123456789ab')).status).toBe(200);
-    expect((await apply(fixture, 'shared-key', 'bbbbbbbb-1b2c-4d5e-8f90-0123456789ab')).status).toBe(200);
-    expect(counters.applied).toBe(2);
+    const calls = noPlanCalls();
+    const fixture = await start(calls);
+    const deletes = await planDeletes(fixture);
+    const recovery = await createPlanThrough(fixture.request, {
+      task: 'allow-password-recovery',
+      account: '666666666666',
+    });
+    expect(recovery.actions.map((action) => action.kind)).toEqual(['create-login-profile']);
+
+    const first = await apply(fixture, deletes.planId, 'shared-key');
+    const second = await apply(fixture, recovery.planId, 'shared-key');
+    for (const [response, plan] of [
+      [first, deletes],
+      [second, recovery],
+    ] as const) {
+      expect(response.status, await response.clone().text()).toBe(200);
+      expect(response.headers.get('idempotent-replayed')).toBeNull();
+      expect(ApplyResultSchema.parse(await response.json())).toMatchObject({
+        planId: plan.planId,
+        status: 'applied',
+      });
+    }
+    expect(calls.applyPlan).toBe(2);
+    expect(mutations(fixture.sandbox)).toEqual([...BLOG_DELETES, 'CreateLoginProfile@666666666666']);
   });
 
   it('a failed apply is replayed as the same error, without applying again', async () => {
-    const counters = { applied: 0 };
-    const fixture = await start(counters, {
-      wrap: (engine) => ({
-        ...engine,
-        async applyPlan() {
-          counters.applied += 1;
-          throw new CoreError('PLAN_STALE', 'Account 111111111111 changed since the plan was made.', {
-            fix: 'Plan again.',
-          });
-        },
-      }),
-    });
-    const first = await apply(fixture, 'key-stale');
-    expect(first.status).toBe(409);
-    const second = await apply(fixture, 'key-stale');
+    const calls = noPlanCalls();
+    const fixture = await start(calls);
+    const { admin } = fixture.sandbox;
+    const plan = await planDeletes(fixture);
+    // Someone adds a root access key after the plan was made: applying the plan is refused as stale.
+    admin.addAccessKey(BLOG, { accessKeyId: 'AKIASTALEPLANKEY0001' });
+
+    const first = await apply(fixture, plan.planId, 'key-stale');
+    expect(first.status, await first.clone().text()).toBe(409);
+    const second = await apply(fixture, plan.planId, 'key-stale');
     expect(second.status).toBe(409);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     const [a, b] = [(await first.json()) as { error: object }, (await second.json()) as { error: object }];
+    expect(a.error).toMatchObject({ code: 'PLAN_STALE' });
     expect({ ...a.error, requestId: 'x' }).toEqual({ ...b.error, requestId: 'x' });
-    expect(counters.applied).toBe(1);
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual([]);
+
+    // Once the key is gone the plan could be applied again, but the key still answers what it answered.
+    admin.removeAccessKey(BLOG, 'AKIASTALEPLANKEY0001');
+    const third = await apply(fixture, plan.planId, 'key-stale');
+    expect(third.status).toBe(409);
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual([]);
+    const fresh = await apply(fixture, plan.planId, 'key-fresh');
+    expect(fresh.status, await fresh.clone().text()).toBe(200);
+    expect(calls.applyPlan).toBe(2);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
   });
 
   it('the key survives a restart: the replay comes from the store, and an interrupted apply is never re-run', async () => {
     const home = temporaryDirectory();
-    const counters = { applied: 0 };
-    const before = await start(counters, { home });
-    const answer = await (await apply(before, 'key-restart')).json();
-    await before.close();
-    fixtures.splice(fixtures.indexOf(before), 1);
+    homes.push(home);
+    const calls = noPlanCalls();
+    const before = await start(calls, { home });
+    const { sandbox } = before;
+    const plan = await planDeletes(before);
+    const first = await apply(before, plan.planId, 'key-restart');
+    expect(first.status, await first.clone().text()).toBe(200);
+    const answer = await first.json();
+    expect(mutations(sandbox)).toEqual(BLOG_DELETES);
+    await stop(before);
 
-    const after = await start(counters, { home });
-    const replay = await apply(after, 'key-restart');
+    // The API restarts (new engine, new app, same history database) in front of the same AWS.
+    const after = await start(calls, { home, sandbox });
+    const replay = await apply(after, plan.planId, 'key-restart');
+    expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.json()).toEqual(answer);
-    expect(counters.applied).toBe(1);
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(sandbox)).toEqual(BLOG_DELETES);
 
     // A process that died mid-apply left its job running; the next process marks it interrupted and refuses
-    // to run it again under the same key.
+    // to run it again under the same key. The plan is real and has work left, so a re-run would show.
+    sandbox.admin.reset();
+    const pending = await planDeletes(after);
+    expect(pending.actions).toHaveLength(BLOG_DELETES.length);
     const jobs = await after.engine.jobs();
-    const { createHash } = await import('node:crypto');
-    const id = `apply-${createHash('sha256').update(`${STUB_PLAN.planId}\nkey-crashed`).digest('hex').slice(0, 40)}`;
+    const id = `apply-${createHash('sha256').update(`${pending.planId}\nkey-crashed`).digest('hex').slice(0, 40)}`;
     const at = new Date().toISOString();
     await jobs.createJob({
       id,
@@ -114,18 +199,25 @@ describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
       status: 'running',
       createdAt: at,
       updatedAt: at,
-      input: {},
+      input: { planId: pending.planId },
       auditId: null,
       error: null,
     });
-    await after.close();
-    fixtures.splice(fixtures.indexOf(after), 1);
-    const third = await start(counters, { home });
-    const refused = await apply(third, 'key-crashed');
+    await stop(after);
+    const third = await start(calls, { home, sandbox });
+    const refused = await apply(third, pending.planId, 'key-crashed');
     expect(refused.status).toBe(409);
     const body = (await refused.json()) as { error: { code: string; field: string; fix: string } };
     expect(body.error).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE', field: 'Idempotency-Key' });
     expect(body.error.fix).toContain('new Idempotency-Key');
-    expect(counters.applied).toBe(1);
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(sandbox)).toEqual([]);
+
+    // As the error says: a new key applies the plan.
+    const resumed = await apply(third, pending.planId, 'key-after-crash');
+    expect(resumed.status, await resumed.clone().text()).toBe(200);
+    expect(ApplyResultSchema.parse(await resumed.json()).status).toBe('applied');
+    expect(calls.applyPlan).toBe(2);
+    expect(mutations(sandbox)).toEqual(BLOG_DELETES);
   });
 });

@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, hashToken, SCOPES, type Scope } from '../src/auth.js';
 import {
+  BLOG_DELETES,
   type Client,
   clientFor,
+  countPlanCalls,
+  createPlanThrough,
   type Fixture,
+  mutations,
+  noPlanCalls,
+  type PlanCalls,
   startFixture,
   TOKENS,
   TRANSPORTS,
   WRONG_TOKEN,
   waitForAudit,
 } from './helpers.js';
-import { withStubPlans } from './stub-plans.js';
 
 interface Operation {
   method: string;
@@ -18,17 +23,24 @@ interface Operation {
   scope: Scope | null;
 }
 
-/** A request per route that succeeds with the right scope (plans use canned engine answers here). */
+/** The engine's plan method each plan route calls. */
+const PLAN_METHOD: Record<string, keyof PlanCalls> = {
+  'post /v1/plans': 'createPlan',
+  'get /v1/plans/{id}': 'getPlan',
+  'post /v1/plans/{id}/apply': 'applyPlan',
+};
+
+/**
+ * A request per route that succeeds with the right scope. Plan routes name a real plan that deletes every
+ * root credential of 111111111111: a refused request that reached it anyway would show in the call log.
+ */
 function sampleRequest(
   operation: Operation,
-  auditId: string,
+  ids: { auditId: string; planId: string },
 ): { path: string; init: RequestInit; ok: number } {
   const path = operation.path
-    .replace(
-      '{id}',
-      operation.path.startsWith('/v1/plans') ? '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab' : auditId,
-    )
-    .replace('{otherId}', auditId);
+    .replace('{id}', operation.path.startsWith('/v1/plans') ? ids.planId : ids.auditId)
+    .replace('{otherId}', ids.auditId);
   const json = (body: unknown, headers: Record<string, string> = {}) => ({
     method: operation.method.toUpperCase(),
     body: JSON.stringify(body),
@@ -56,11 +68,14 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
   let fixture: Fixture;
   let client: { request: Client; close(): Promise<void> };
   let operations: Operation[];
-  let auditId: string;
+  let ids: { auditId: string; planId: string };
+  const calls = noPlanCalls();
   const request: Client = (path, init) => client.request(path, init);
+  /** What the engine's plan methods and AWS saw so far. */
+  const seen = () => ({ calls: { ...calls }, mutations: mutations(fixture.sandbox) });
 
   beforeAll(async () => {
-    fixture = await startFixture({ wrapEngine: (engine) => withStubPlans(engine) });
+    fixture = await startFixture({ wrapEngine: (engine) => countPlanCalls(engine, calls) });
     client = await clientFor(fixture, transport);
     const document = (await (await fixture.api.app.request('/openapi.json')).json()) as {
       paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
@@ -73,8 +88,14 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       })),
     );
     const started = await fixture.request('/v1/audits', { method: 'POST', as: 'audit' });
-    auditId = ((await started.json()) as { id: string }).id;
+    const auditId = ((await started.json()) as { id: string }).id;
     await waitForAudit((path) => fixture.request(path, { as: 'read' }), auditId);
+    const plan = await createPlanThrough(fixture.request, {
+      task: 'delete-root-credentials',
+      accounts: ['111111111111'],
+    });
+    expect(plan.actions).toHaveLength(BLOG_DELETES.length);
+    ids = { auditId, planId: plan.planId };
   });
   afterAll(async () => {
     await client.close();
@@ -111,8 +132,9 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
   });
 
   it('no token → 401 with a Bearer challenge; a wrong or malformed token → 401 invalid_token', async () => {
+    const before = seen();
     for (const operation of operations.filter((item) => item.scope !== null)) {
-      const { path, init } = sampleRequest(operation, auditId);
+      const { path, init } = sampleRequest(operation, ids);
       const label = `${operation.method} ${operation.path}`;
       const none = await request(path, { ...init, as: null });
       expect(none.status, label).toBe(401);
@@ -127,6 +149,8 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       });
       expect(basic.status, label).toBe(401);
       expect(basic.headers.get('www-authenticate'), label).toContain('error="invalid_request"');
+      // Refused before the engine: nothing was planned, read or applied.
+      expect(seen(), label).toEqual(before);
     }
   });
 
@@ -134,10 +158,13 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
     for (const operation of operations.filter((item) => item.scope !== null)) {
       const needed = operation.scope as Scope;
       const label = `${operation.method} ${operation.path}`;
+      const method = PLAN_METHOD[`${operation.method} ${operation.path}`];
       for (const held of SCOPES) {
-        const { path, init, ok } = sampleRequest(operation, auditId);
+        const { path, init, ok } = sampleRequest(operation, ids);
+        const before = seen();
         const response = await request(path, { ...init, as: held });
         if (SCOPES.indexOf(held) < SCOPES.indexOf(needed)) {
+          expect(seen(), `${label} as ${held}`).toEqual(before);
           expect(response.status, `${label} as ${held}`).toBe(403);
           expect(response.headers.get('www-authenticate')).toBe(
             `Bearer realm="rootwarden-api", error="insufficient_scope", scope="${needed}"`,
@@ -148,9 +175,13 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
         } else {
           expect(response.status, `${label} as ${held}: ${await response.clone().text()}`).toBe(ok);
           await response.arrayBuffer();
+          if (method) expect(calls[method], `${label} as ${held}`).toBe(before.calls[method] + 1);
         }
       }
     }
+    // The one apply allowed (remediate) really ran, once.
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
   });
 
   it('accepts the scheme case-insensitively and rejects tokens with spaces or control characters', async () => {

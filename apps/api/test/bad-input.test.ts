@@ -1,18 +1,45 @@
 import { request as httpRequest } from 'node:http';
-import type { Engine } from '@rootwarden/core';
+import { CreatePlanInputSchema, type Engine, isCoreError, type Plan } from '@rootwarden/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, serveFixture, startFixture, TOKENS } from './helpers.js';
-import { withStubPlans } from './stub-plans.js';
+import { CORE_ERROR_STATUS } from '../src/errors.js';
+import {
+  countPlanCalls,
+  createPlanThrough,
+  type Fixture,
+  mutations,
+  noPlanCalls,
+  serveFixture,
+  startFixture,
+  TOKENS,
+} from './helpers.js';
 
 interface ErrorBody {
   error: { code: string; message: string; requestId: string; field?: string; location?: string };
 }
 
-/** Audits never run here (they wait until shutdown): this file is about what the routes accept. */
+/** How often the app reached the engine's plan methods (all real), and what `createPlan` answered each time. */
+const calls = noPlanCalls();
+const planned: Array<{ plan: Plan } | { error: unknown }> = [];
+
+/**
+ * Audits never run here (they wait until shutdown): this file is about what the routes accept. Plans are
+ * the engine's own, observed by a spy that delegates to it.
+ */
 function parkedAudits(engine: Engine): Engine {
+  const counted = countPlanCalls(engine, calls);
   return {
-    ...withStubPlans(engine),
+    ...counted,
+    async createPlan(input, options) {
+      try {
+        const plan = await counted.createPlan(input, options);
+        planned.push({ plan });
+        return plan;
+      } catch (error) {
+        planned.push({ error });
+        throw error;
+      }
+    },
     audit: (_input, options) =>
       new Promise((_resolve, reject) => {
         options?.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
@@ -21,13 +48,24 @@ function parkedAudits(engine: Engine): Engine {
 }
 
 let fixture: Fixture;
+/** A real plan (delete every root credential of 111111111111), never applied here. */
+let planId: string;
 beforeAll(async () => {
   fixture = await startFixture({
     wrapEngine: parkedAudits,
     app: { maxQueuedAudits: 100_000, rateLimit: { perMinute: 0 } },
   });
+  planId = (
+    await createPlanThrough(fixture.request, { task: 'delete-root-credentials', accounts: ['111111111111'] })
+  ).planId;
 });
 afterAll(() => fixture.close());
+
+/** Bad input to the plan routes reaches no plan method of the engine, and AWS sees no change. */
+function expectEngineUntouched(): void {
+  expect(calls).toEqual({ createPlan: 1, getPlan: 0, applyPlan: 0 });
+  expect(mutations(fixture.sandbox)).toEqual([]);
+}
 
 const post = (
   path: string,
@@ -55,6 +93,7 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
     const body = await expectInvalid(await post('/v1/audits', '{"accounts": ['), 'body', 'body');
     expect(body.error.code).toBe('INVALID_INPUT');
     await expectInvalid(await post('/v1/plans', 'not json'), 'body', 'body');
+    expectEngineUntouched();
   });
 
   it('wrong types, bad values, unknown fields, a body that is not an object', async () => {
@@ -73,6 +112,7 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       'bucket',
     );
     await expectInvalid(await post('/v1/plans', ''), 'body');
+    expectEngineUntouched();
   });
 
   it('bodies over the limit (413), with Content-Length or streamed', async () => {
@@ -127,7 +167,9 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       ['GET', '/v2/audits'],
       ['GET', '/v1/audit'],
       ['DELETE', '/v1/audits'],
-      ['PUT', '/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab'],
+      ['PUT', `/v1/plans/${planId}`],
+      ['DELETE', `/v1/plans/${planId}`],
+      ['GET', `/v1/plans/${planId}/apply`],
       ['GET', '/v1/audits/3f2a9c4e/nope'],
     ] as const) {
       const response = await fixture.request(path, { method });
@@ -136,6 +178,7 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       expect(body.error.code).toBe('NOT_FOUND');
       expect(body.error.message).toContain(path);
     }
+    expectEngineUntouched();
   });
 
   it('invalid ids in the path, bad query parameters, a missing header', async () => {
@@ -173,18 +216,27 @@ describe('bad input gets a 4xx JSON error naming the field', () => {
       'query',
     );
     await expectInvalid(
-      await fixture.request('/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab/apply', { method: 'POST' }),
+      await fixture.request(`/v1/plans/${planId}/apply`, { method: 'POST' }),
       'Idempotency-Key',
       'header',
     );
     await expectInvalid(
-      await fixture.request('/v1/plans/3f2a9c4e-1b2c-4d5e-8f90-0123456789ab/apply', {
+      await fixture.request(`/v1/plans/${planId}/apply`, {
         method: 'POST',
         headers: { 'idempotency-key': 'x'.repeat(300) },
       }),
       'Idempotency-Key',
       'header',
     );
+    await expectInvalid(
+      await fixture.request(`/v1/plans/${planId.toUpperCase()}/apply`, {
+        method: 'POST',
+        headers: { 'idempotency-key': 'upper-case-id' },
+      }),
+      'id',
+      'path',
+    );
+    expectEngineUntouched();
   });
 });
 
@@ -256,13 +308,65 @@ describe('fuzzing the request schemas (fast-check)', () => {
     );
   });
 
-  it('POST /v1/plans: any JSON body is 201 or a 400 naming a field', async () => {
+  /**
+   * `POST /v1/plans` with a body: one the schema refuses is a 400 naming a field and never reaches the engine;
+   * any other reaches the real engine once, and the answer is what it decided (201 with its plan, or its
+   * error's status and code), never a 5xx.
+   */
+  const checkPlanAnswer = async (body: unknown) => {
+    const json = JSON.stringify(body);
+    const before = planned.length;
+    const response = await post('/v1/plans', json);
+    const text = await response.text();
+    const reached = planned.slice(before);
+    if (!CreatePlanInputSchema.safeParse(JSON.parse(json)).success) {
+      expect(reached, text).toEqual([]);
+      expect(response.status, text).toBe(400);
+      const error = (JSON.parse(text) as ErrorBody).error;
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.field, text).toMatch(/\S/);
+      expect(error.message, text).toContain(error.field as string);
+      return response.status;
+    }
+    expect(reached, `${json} → ${text}`).toHaveLength(1);
+    const [outcome] = reached;
+    if (outcome && 'plan' in outcome) {
+      expect(response.status, text).toBe(201);
+      expect(JSON.parse(text)).toEqual(outcome.plan);
+      expect(response.headers.get('location')).toBe(`/v1/plans/${outcome.plan.planId}`);
+    } else {
+      const thrown = outcome?.error;
+      if (!isCoreError(thrown))
+        throw new Error(`createPlan threw a non-CoreError for ${json}: ${String(thrown)}`);
+      expect(response.status, text).toBe(CORE_ERROR_STATUS[thrown.code]);
+      expect(response.status, text).toBeLessThan(500);
+      expect((JSON.parse(text) as ErrorBody).error.code).toBe(thrown.code);
+    }
+    return response.status;
+  };
+
+  it('POST /v1/plans: any JSON body is a 400 naming a field, or what the real engine decided', async () => {
     await fc.assert(
       fc.asyncProperty(planBody, async (body) => {
-        await checkAnswer(await post('/v1/plans', JSON.stringify(body)), 201);
+        await checkPlanAnswer(body);
       }),
       { numRuns: 300 },
     );
+    // Planning reads only.
+    expect(mutations(fixture.sandbox)).toEqual([]);
+  });
+
+  it('POST /v1/plans: well-formed bodies reach the real engine once, and its answer is the API answer', async () => {
+    const bodies: Array<[body: unknown, status: number]> = [
+      [{ task: 'allow-password-recovery', account: '111111111111' }, 201],
+      // The schema allows an empty list; the engine refuses it (nothing to clean), before any AWS call.
+      [{ task: 'delete-root-credentials', accounts: [] }, 400],
+      [{ task: 'allow-password-recovery', account: '999999999999' }, 422],
+      [{ task: 'unlock-s3-bucket-policy', account: '555555555555', bucket: 'account5-locked-bucket' }, 409],
+    ];
+    for (const [body, status] of bodies)
+      expect(await checkPlanAnswer(body), JSON.stringify(body)).toBe(status);
+    expect(mutations(fixture.sandbox)).toEqual([]);
   });
 
   it('path ids and query strings: any text is answered with a 2xx/404 or a 400 naming the field', async () => {

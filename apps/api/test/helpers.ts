@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createSandbox, type Sandbox, type SandboxOptions } from '@rootwarden/aws-sandbox';
-import { createEngine, type Engine, type EngineOptions } from '@rootwarden/core';
+import { createEngine, type Engine, type EngineOptions, type Plan, PlanSchema } from '@rootwarden/core';
 import { type CreateAppOptions, createApp, type RootwardenApi } from '../src/app.js';
 import { hashToken, type Scope, type TokenConfig } from '../src/auth.js';
 import { createLogger } from '../src/logger.js';
@@ -53,6 +53,8 @@ export interface Fixture {
 
 export interface FixtureOptions {
   sandbox?: SandboxOptions;
+  /** A sandbox another fixture used: a restarted API (new engine and app, same home) sees the same AWS. */
+  reuseSandbox?: Sandbox;
   app?: Partial<CreateAppOptions>;
   engine?: Partial<EngineOptions>;
   /** Change the engine the app holds (wrap a method to count calls or throw a given error). */
@@ -65,7 +67,7 @@ export interface FixtureOptions {
  * in a temp home), and the app built on it. Nothing listens for the app: use `request` or `serve`.
  */
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
-  const sandbox = createSandbox(options.sandbox ?? {});
+  const sandbox = options.reuseSandbox ?? createSandbox(options.sandbox ?? {});
   const server = await sandbox.listen({ port: 0 });
   const principal = sandbox.managementPrincipal();
   const home = options.home ?? temporaryDirectory();
@@ -177,4 +179,69 @@ export function parseSse(text: string): { id?: string; event?: string; data: unk
 /** Every secret the sandbox issued (session keys and tokens, static secrets), for leak checks. */
 export function issuedSecrets(sandbox: Sandbox): string[] {
   return sandbox.admin.secrets().map((secret) => secret.value);
+}
+
+/** How many times the app called each plan method of the engine. */
+export interface PlanCalls {
+  createPlan: number;
+  getPlan: number;
+  applyPlan: number;
+}
+
+export const noPlanCalls = (): PlanCalls => ({ createPlan: 0, getPlan: 0, applyPlan: 0 });
+
+/**
+ * The engine with a counter on its plan methods. Every call goes through to the real engine (no canned
+ * answer), so a test can say how often the API reached it: one Idempotency-Key, one apply.
+ */
+export function countPlanCalls(engine: Engine, calls: PlanCalls): Engine {
+  return {
+    ...engine,
+    createPlan(input, options) {
+      calls.createPlan += 1;
+      return engine.createPlan(input, options);
+    },
+    getPlan(planId) {
+      calls.getPlan += 1;
+      return engine.getPlan(planId);
+    },
+    applyPlan(planId, options) {
+      calls.applyPlan += 1;
+      return engine.applyPlan(planId, options);
+    },
+  };
+}
+
+const MUTATING_OPERATION = /^(Create|Delete|Deactivate|Put|Set|Update|Enable|Disable|Upload|Register)/;
+
+/**
+ * The AWS calls that changed something (answered OK), oldest first, as `Operation@account`: what applies
+ * really did, from the sandbox's call log (an apply makes one per action it runs).
+ */
+export function mutations(sandbox: Sandbox): string[] {
+  return sandbox.admin
+    .calls()
+    .filter((call) => call.outcome === 'OK' && MUTATING_OPERATION.test(call.operation))
+    .map((call) => `${call.operation}@${call.targetAccountId ?? '?'}`);
+}
+
+/** What deleting all root credentials of blog's exposed account 111111111111 does, in the order apply runs it. */
+export const BLOG_DELETES = [
+  'DeleteAccessKey@111111111111',
+  'DeleteSigningCertificate@111111111111',
+  'DeleteLoginProfile@111111111111',
+  'DeactivateMFADevice@111111111111',
+];
+
+/** A real plan through `POST /v1/plans` (with an `audit` token); throws unless the answer is 201. */
+export async function createPlanThrough(request: Client, body: unknown): Promise<Plan> {
+  const response = await request('/v1/plans', {
+    method: 'POST',
+    as: 'audit',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /v1/plans: ${response.status} ${text}`);
+  return PlanSchema.parse(JSON.parse(text));
 }

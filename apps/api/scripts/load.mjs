@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  // `pnpm … load -- --rounds 5` passes the `--` through.
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     url: { type: 'string' },
     token: { type: 'string' },

@@ -236,6 +236,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   const runtime = async () => (await ready()).runtime;
 
+  /** What apply and restore-policy run with: the store, AWS, the clock, the caller's signal and events. */
+  const applyContext = async (run: RunOptions, concurrency: number) => ({
+    store: await store(),
+    runtime: await runtime(),
+    now,
+    signal: run.signal,
+    onEvent: run.onEvent,
+    sessionDurationSeconds: options.sessionDurationSeconds,
+    concurrency,
+  });
+
   return {
     async connection() {
       const { runtime: aws, sandbox } = await ready();
@@ -340,28 +351,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return (await loadPlan(await store(), planId)).plan;
     },
     async applyPlan(planId, run = {}) {
-      const history = await store();
-      return applyPlan(planId, {
-        store: history,
-        runtime: await runtime(),
-        now,
-        signal: run.signal,
-        onEvent: run.onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        concurrency: run.concurrency ?? DEFAULT_APPLY_CONCURRENCY,
-      });
+      return applyPlan(planId, await applyContext(run, run.concurrency ?? DEFAULT_APPLY_CONCURRENCY));
     },
     async restorePolicy(input, run = {}) {
-      const history = await store();
-      return restorePolicies(input, {
-        store: history,
-        runtime: await runtime(),
-        now,
-        signal: run.signal,
-        onEvent: run.onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        concurrency: 1,
-      });
+      return restorePolicies(input, await applyContext(run, 1));
     },
     async openRootSession(input, run = {}) {
       const request = parseInput(OpenSessionInputSchema, input);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '@oclif/test';
+import type { Sandbox } from '@rootwarden/aws-sandbox';
 
 export const CLI_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(CLI_ROOT, 'bin', 'run.js');
@@ -82,4 +83,21 @@ export function rootwardenProcessAsync(
       },
     );
   });
+}
+
+/**
+ * The environment of a user who eval'd a running sandbox's export lines: its management principal's
+ * keys and URL, nothing left from the developer's own AWS setup, and a fresh ROOTWARDEN_HOME.
+ */
+export function sandboxUserEnvironment(sandbox: Sandbox, url: string): Record<string, string | undefined> {
+  const who = sandbox.managementPrincipal();
+  return {
+    AWS_ACCESS_KEY_ID: who.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: url,
+    AWS_PROFILE: undefined,
+    AWS_SESSION_TOKEN: undefined,
+    ROOTWARDEN_HOME: temporaryDirectory(),
+  };
 }

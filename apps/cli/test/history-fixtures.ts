@@ -2,9 +2,10 @@ import {
   type AccountAuditResult,
   type AuditReport,
   evaluateFindings,
-  hasRootCredentials,
   openSqliteStore,
   type RootCredentials,
+  statusOf,
+  summarizeResults,
 } from '@rootwarden/core';
 
 export const ORG = 'o-a1b2c3d4e5';
@@ -52,7 +53,7 @@ function account(
     state: 'ACTIVE',
     ouPath: [{ id: 'r-ab12', name: 'Root' }],
     ouPathText: 'Root',
-    status: hasRootCredentials(credentials) ? 'exposed' : 'clean',
+    status: statusOf(credentials),
     rootCredentials: credentials,
     findings: evaluateFindings(credentials, { now: new Date(at), recentDays: 90 }),
     auditedAt: at,
@@ -65,18 +66,6 @@ function report(
   accounts: AccountAuditResult[],
   organizationId = ORG,
 ): AuditReport {
-  const summary = {
-    accounts: accounts.length,
-    clean: 0,
-    exposed: 0,
-    unknown: 0,
-    skipped: 0,
-    findings: { critical: 0, high: 0, medium: 0, low: 0 },
-  };
-  for (const result of accounts) {
-    summary[result.status] += 1;
-    for (const finding of result.findings) summary.findings[finding.severity] += 1;
-  }
   return {
     schemaVersion: 1,
     auditId,
@@ -88,7 +77,7 @@ function report(
     complete: true,
     selection: { accounts: [], ous: [], exclude: [] },
     settings: { recentDays: 90 },
-    summary,
+    summary: summarizeResults(accounts),
     accounts,
   };
 }

@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { describe, expect, it } from 'vitest';
-import { BIN, rootwardenProcessAsync, STACK_TRACE, temporaryDirectory } from './helpers.js';
+import {
+  BIN,
+  rootwardenProcessAsync,
+  STACK_TRACE,
+  sandboxUserEnvironment,
+  temporaryDirectory,
+} from './helpers.js';
 
 describe('seed feature errors in the CLI', () => {
   it('root access management off: the seed message, its code and the fix, exit 1', async () => {
@@ -9,15 +15,7 @@ describe('seed feature errors in the CLI', () => {
     sandbox.admin.setOrganization({ rootFeatures: [] });
     const server = await sandbox.listen({ port: 0 });
     try {
-      const who = sandbox.managementPrincipal();
-      const result = await rootwardenProcessAsync(['audit'], {
-        AWS_ACCESS_KEY_ID: who.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
-        AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL: server.url,
-        AWS_PROFILE: undefined,
-        ROOTWARDEN_HOME: temporaryDirectory(),
-      });
+      const result = await rootwardenProcessAsync(['audit'], sandboxUserEnvironment(sandbox, server.url));
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('Service not enabled for AWS Organizations.');
       expect(result.stderr).toContain('[ROOT_ACCESS_NOT_ENABLED]');

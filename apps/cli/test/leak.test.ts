@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rootwardenProcessAsync, temporaryDirectory } from './helpers.js';
+import { rootwardenProcessAsync, sandboxUserEnvironment, temporaryDirectory } from './helpers.js';
 
 function filesUnder(directory: string): string[] {
   return readdirSync(directory).flatMap((name) => {
@@ -29,16 +29,7 @@ describe('leak test', () => {
   beforeAll(async () => {
     server = await sandbox.listen({ port: 0 });
     close = server.close;
-    const who = sandbox.managementPrincipal();
-    const env = {
-      AWS_ACCESS_KEY_ID: who.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: server.url,
-      ROOTWARDEN_HOME: home,
-      AWS_PROFILE: undefined,
-      AWS_SESSION_TOKEN: undefined,
-    };
+    const env = { ...sandboxUserEnvironment(sandbox, server.url), ROOTWARDEN_HOME: home };
     const commands: string[][] = [
       ['org', 'status'],
       ['org', 'status', '--json'],

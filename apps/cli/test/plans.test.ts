@@ -8,6 +8,7 @@ import {
   rootwardenProcess,
   rootwardenProcessAsync,
   STACK_TRACE,
+  sandboxUserEnvironment,
   temporaryDirectory,
 } from './helpers.js';
 
@@ -33,17 +34,7 @@ describe('rootwarden plan / apply / restore-policy', () => {
   afterAll(() => close());
   beforeEach(() => {
     sandbox.admin.reset();
-    const who = sandbox.managementPrincipal();
-    env = {
-      AWS_ACCESS_KEY_ID: who.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: url,
-      AWS_PROFILE: undefined,
-      AWS_SESSION_TOKEN: undefined,
-      ROOTWARDEN_HOME: temporaryDirectory(),
-      NO_COLOR: '1',
-    };
+    env = { ...sandboxUserEnvironment(sandbox, url), NO_COLOR: '1' };
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   });
   const queueUrl = () => `${url}/${LOCKED}/locked-events`;

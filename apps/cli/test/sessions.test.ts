@@ -3,7 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, rootwardenProcessAsync, STACK_TRACE, temporaryDirectory } from './helpers.js';
+import {
+  BIN,
+  rootwardenProcessAsync,
+  STACK_TRACE,
+  sandboxUserEnvironment,
+  temporaryDirectory,
+} from './helpers.js';
 
 const PAYMENTS = '300000000003';
 
@@ -39,19 +45,12 @@ describe('scoped root sessions: exec and credential-process', () => {
     const server = await sandbox.listen({ port: 0 });
     url = server.url;
     close = server.close;
-    const who = sandbox.managementPrincipal();
     env = {
       ...process.env,
-      AWS_ACCESS_KEY_ID: who.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
-      AWS_REGION: 'us-east-1',
+      ...sandboxUserEnvironment(sandbox, url),
       AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: url,
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
       AWS_CONFIG_FILE: join(temporaryDirectory(), 'none'),
       AWS_SHARED_CREDENTIALS_FILE: join(temporaryDirectory(), 'none'),
-      ROOTWARDEN_HOME: temporaryDirectory(),
       NO_COLOR: '1',
     };
   });

@@ -148,8 +148,9 @@ export {
 } from './report/render-report.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
-export { evaluateFindings, hasRootCredentials } from './rules/evaluate-findings.js';
+export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
   isSandboxScenario,

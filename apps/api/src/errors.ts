@@ -38,6 +38,9 @@ export const CORE_ERROR_STATUS: Record<CoreErrorCode, ContentfulStatusCode> = {
   CREDENTIALS_EXPIRED: 503,
   CREDENTIALS_INVALID: 503,
   GLOBAL_STS_ENDPOINT: 503,
+  STS_REGION_DISABLED: 503,
+  // The server's credentials are in a partition without centralized root access: no retry helps.
+  PARTITION_NOT_SUPPORTED: 502,
   ABORTED: 503,
   STORE_CORRUPT: 500,
   INTERNAL: 500,

@@ -29,6 +29,7 @@ describe('the CoreError code → HTTP status table', () => {
         "NOT_AUTHORIZED_CALLER": 502,
         "ORGANIZATION_NOT_FOUND": 502,
         "OU_NOT_FOUND": 422,
+        "PARTITION_NOT_SUPPORTED": 502,
         "PLAN_BUSY": 409,
         "PLAN_EXPIRED": 409,
         "PLAN_NOT_FOUND": 404,
@@ -39,6 +40,7 @@ describe('the CoreError code → HTTP status table', () => {
         "STORE_BUSY": 503,
         "STORE_CORRUPT": 500,
         "STORE_UNAVAILABLE": 503,
+        "STS_REGION_DISABLED": 503,
         "THROTTLED": 503,
         "TRUSTED_ACCESS_NOT_ENABLED": 409,
       }

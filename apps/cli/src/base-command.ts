@@ -7,6 +7,7 @@ import {
   type EngineOptions,
   isCoreError,
   normalizeSandboxArgument,
+  type ReportWarning,
   SANDBOX_SCENARIOS,
 } from '@rootwarden/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -39,6 +40,14 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
     this.argvRest = argv as string[];
+  }
+
+  /**
+   * Something that degraded the result without stopping it, on stderr so stdout stays the result
+   * (also with --json, whose document carries the same warnings).
+   */
+  protected warnUser(warning: ReportWarning): void {
+    this.logToStderr(`Warning: ${warning.message} Fix: ${warning.fix} [${warning.code}]`);
   }
 
   /** How this command's flags configure the engine. */

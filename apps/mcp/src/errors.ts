@@ -31,6 +31,8 @@ export const ERROR_KINDS: Record<
   CREDENTIALS_EXPIRED: 'setup',
   CREDENTIALS_INVALID: 'setup',
   GLOBAL_STS_ENDPOINT: 'setup',
+  STS_REGION_DISABLED: 'setup',
+  PARTITION_NOT_SUPPORTED: 'setup',
   PLAN_STALE: 'conflict',
   PLAN_EXPIRED: 'conflict',
   PLAN_NOT_FOUND: 'not-found',

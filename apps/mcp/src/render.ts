@@ -9,6 +9,7 @@ import {
   type Inventory,
   type OrgStatus,
   type Plan,
+  type ReportWarning,
   SEVERITIES,
 } from '@rootwarden/core';
 
@@ -50,7 +51,18 @@ export function renderOrgStatus(status: OrgStatus): string {
     for (const problem of status.problems)
       lines.push(`- ${problem.code}: ${problem.message} Fix: ${problem.fix}`);
   }
+  if (status.missingPermissions.length > 0) {
+    lines.push(`Optional permissions this caller lacks (${status.missingPermissions.length}):`);
+    for (const missing of status.missingPermissions) lines.push(`- ${missing.permission}: ${missing.adds}`);
+  }
   return lines.join('\n');
+}
+
+/** Warnings of a report or listing: what degraded it, and the fix. */
+export function renderWarnings(warnings: ReportWarning[] | undefined): string[] {
+  return (warnings ?? []).map(
+    (warning) => `Warning (${warning.code}): ${warning.message} Fix: ${warning.fix}`,
+  );
 }
 
 export function renderInventory(inventory: Inventory): string {
@@ -66,6 +78,7 @@ export function renderInventory(inventory: Inventory): string {
     );
   }
   lines.push(...more(inventory.accounts.length, shown.length));
+  lines.push(...renderWarnings(inventory.warnings));
   return lines.join('\n');
 }
 
@@ -81,6 +94,7 @@ export function renderAudit(report: AuditReport, included: boolean): string {
   const lines = [
     `Audit ${report.auditId} of ${report.organizationId}${report.complete ? '' : ' (INTERRUPTED: incomplete)'}: ${s.accounts} account(s) · ${s.clean} clean, ${s.exposed} exposed, ${s.unknown} unknown, ${s.skipped} skipped.`,
     `Findings: ${f.critical} critical, ${f.high} high, ${f.medium} medium, ${f.low} low.`,
+    ...renderWarnings(report.warnings),
   ];
   const exposed = report.accounts
     .filter((result) => result.status === 'exposed')

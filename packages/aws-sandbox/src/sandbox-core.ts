@@ -54,7 +54,11 @@ export class SandboxCore {
   private build(scenario: Scenario): World {
     const world = buildWorld(scenario, this.clock.now());
     this.credentials.clearSessions();
-    this.credentials.loadPrincipals(scenario.principals, scenario.organization.managementAccountId);
+    this.credentials.loadPrincipals(
+      scenario.principals,
+      scenario.organization.managementAccountId,
+      scenario.partition,
+    );
     for (const principal of this.credentials.principals) {
       if (principal.type !== 'user' || !principal.userName) continue;
       const account = world.accounts.get(principal.accountId);

@@ -11,7 +11,7 @@ import { resolveScenario } from './scenarios/load.js';
 import type { Scenario, ScenarioInput } from './scenarios/schema.js';
 
 export interface SandboxOptions {
-  /** `blog` (default), `clean`, `exposed`, `generated:N[:SEED]`, a JSON file path, JSON text, or a scenario object. */
+  /** `blog` (default), `clean`, `exposed`, `real-world`, `generated:N[:SEED]`, a JSON file path, JSON text, or a scenario object. */
   scenario?: string | ScenarioInput | Scenario;
   /** Added to every answer (default 0). */
   latencyMs?: number;

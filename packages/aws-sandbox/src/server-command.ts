@@ -10,7 +10,7 @@ Serves the offline AWS sandbox (STS, IAM, Organizations, S3, SQS) on 127.0.0.1 a
 export lines for the scenario's management principal:  eval "$(rootwarden-sandbox ... &)" style.
 
 Options:
-  --scenario NAME|FILE    blog (default), clean, exposed, generated:N[:SEED], or a scenario JSON file
+  --scenario NAME|FILE    blog (default), clean, exposed, real-world, generated:N[:SEED], or a scenario JSON file
   --port N                port (default 4577; 0 = ephemeral)
   --host HOST             bind address (default 127.0.0.1)
   --region REGION         region to export (default: the scenario's)

@@ -3,7 +3,10 @@ import type { TaskPolicyName } from './state/credentials.js';
 /**
  * The five AWS-managed root-task policies (aws-facts.md §2). Each is a Deny/NotAction fence: only the
  * listed actions stay open, and for the IAM ones only on the root user itself (NotResource
- * arn:aws:iam::*:root), which is why e.g. DeleteVirtualMFADevice (resource `mfa/...`) is denied.
+ * arn:aws:iam::*:root). IAMDeleteRootUserCredentials no longer leaves iam:DeleteVirtualMFADevice open
+ * (IAM User Guide, "AWS managed policies for IAM", change log entry of 2025-01-07:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/security-iam-awsmanpol.html#security-iam-awsmanpol-updates):
+ * the task can only deactivate MFA devices.
  */
 export const TASK_POLICY_PREFIX = 'arn:aws:iam::aws:policy/root-task/';
 
@@ -11,7 +14,10 @@ interface TaskPolicy {
   actions: ReadonlySet<string>;
   /** Actions the second statement restricts to the root user resource. */
   rootResourceOnly: ReadonlySet<string>;
-  /** RootCredentialsManagement gates the IAM tasks; RootSessions the S3/SQS unlocks (seed section 3). */
+  /**
+   * RootCredentialsManagement gates the IAM tasks; RootSessions the S3/SQS unlocks (seed section 3).
+   * IAMCreateRootUserPassword's gate is a scenario option (`organization.passwordRecoveryFeature`).
+   */
   feature: 'RootCredentialsManagement' | 'RootSessions';
 }
 
@@ -29,7 +35,6 @@ const del = iam([
   'DeleteSigningCertificate',
   'DeleteLoginProfile',
   'DeactivateMFADevice',
-  'DeleteVirtualMFADevice',
   'ListAccessKeys',
   'ListSigningCertificates',
   'GetLoginProfile',
@@ -78,14 +83,16 @@ export const TASK_POLICIES: Readonly<Record<TaskPolicyName, TaskPolicy>> = {
 
 export const TASK_POLICY_NAMES = Object.keys(TASK_POLICIES) as TaskPolicyName[];
 
-export function taskPolicyFromArn(arn: string): TaskPolicyName | undefined {
-  if (!arn.startsWith(TASK_POLICY_PREFIX)) return undefined;
-  const name = arn.slice(TASK_POLICY_PREFIX.length);
+/** The task policy an ARN names; AWS managed policies live in the caller's partition (`arn:PARTITION:iam::aws:policy/…`). */
+export function taskPolicyFromArn(arn: string, partition = 'aws'): TaskPolicyName | undefined {
+  const prefix = TASK_POLICY_PREFIX.replace('arn:aws:', `arn:${partition}:`);
+  if (!arn.startsWith(prefix)) return undefined;
+  const name = arn.slice(prefix.length);
   return name in TASK_POLICIES ? (name as TaskPolicyName) : undefined;
 }
 
-const ROOT_ARN = /^arn:aws:iam::\d{12}:root$/;
-const SQS_ARN = /^arn:aws:sqs:[^:]*:(\d{12}):/;
+const ROOT_ARN = /^arn:aws[a-z-]*:iam::\d{12}:root$/;
+const SQS_ARN = /^arn:aws[a-z-]*:sqs:[^:]*:(\d{12}):/;
 
 /** Whether the task policy leaves `action` on `resource` open for a root session of `accountId`. */
 export function taskPolicyAllows(

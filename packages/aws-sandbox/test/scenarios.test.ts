@@ -23,7 +23,7 @@ function problems(input: unknown): string[] {
 
 describe('built-in scenarios', () => {
   it('all validate against the schema', () => {
-    for (const name of ['blog', 'clean', 'exposed']) {
+    for (const name of ['blog', 'clean', 'exposed', 'real-world']) {
       const scenario = loadScenario(name);
       expect(scenario.name).toBe(name);
       expect(ScenarioSchema.safeParse(scenario).success).toBe(true);

@@ -179,7 +179,12 @@ async function connect(options: EngineOptions): Promise<Connected> {
     ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
     endpoint: server.url,
     region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
+    // The scenario's default principal may be a role session (ASIA key + session token).
+    credentials: {
+      accessKeyId: principal.accessKeyId,
+      secretAccessKey: principal.secretAccessKey,
+      ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}),
+    },
   });
   return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }

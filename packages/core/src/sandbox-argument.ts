@@ -1,5 +1,5 @@
 /** The sandbox's built-in scenarios (kept equal to `builtInScenarioNames` of @rootwarden/aws-sandbox by a test). */
-export const SANDBOX_SCENARIOS = ['blog', 'clean', 'exposed'] as const;
+export const SANDBOX_SCENARIOS = ['blog', 'clean', 'exposed', 'real-world'] as const;
 
 /** The scenario `--sandbox` alone stands for. */
 export const DEFAULT_SANDBOX_SCENARIO = 'blog';

@@ -26,7 +26,7 @@ describe.each(TRANSPORTS)('org status and enable (%s)', (transport) => {
     expect(status.rootSessions).toBe(false);
     expect(status.delegatedAdministrators).toEqual([{ accountId: '222222222222', name: 'Account2' }]);
     expect(status.problems.map((problem) => problem.code)).toEqual(['ROOT_SESSIONS_NOT_ENABLED']);
-    expect(status.problems[0]?.fix).toBe('rootwarden org enable --root-sessions');
+    expect(status.problems[0]?.fix).toBe('rootwarden org enable');
     expect(status.capabilities).toMatchObject({ audit: true, unlockResourcePolicies: false, enable: true });
   });
 

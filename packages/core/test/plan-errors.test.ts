@@ -148,7 +148,7 @@ describe('bad input gets its own code and a clear message', () => {
       }),
       code: 'ROOT_SESSIONS_NOT_ENABLED',
       message: /Root sessions .* are not enabled/,
-      fix: /rootwarden org enable --root-sessions/,
+      fix: /rootwarden org enable/,
     },
     {
       name: 'an SQS unlock where the organization has no root sessions',

@@ -117,6 +117,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     } else {
       await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
     }
+    for (const warning of report.warnings ?? []) this.warnUser(warning);
     if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
     if (flags.save && (format === 'table' || outputFile))
       this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);

@@ -13,7 +13,7 @@ export default class SandboxCommand extends Command {
   // Flags are declared for help and validation; the sandbox's own parser reads them (same as `rootwarden-sandbox`).
   static override flags = {
     scenario: Flags.string({
-      description: 'blog (default), clean, exposed, generated:N[:SEED], or a scenario JSON file.',
+      description: 'blog (default), clean, exposed, real-world, generated:N[:SEED], or a scenario JSON file.',
     }),
     port: Flags.integer({
       description: 'Port (default 4577; 0 = ephemeral, the real URL is printed).',

@@ -44,6 +44,11 @@ export function renderOrgStatus(status: OrgStatus): string {
       lines.push(`  ${colors.red('✗')} ${problem.message} [${problem.code}]`, `    fix: ${problem.fix}`);
     }
   }
+  if (status.missingPermissions.length > 0) {
+    lines.push('', 'Optional permissions you lack (none stops an audit):');
+    for (const missing of status.missingPermissions)
+      lines.push(`  ${colors.yellow('•')} ${missing.permission}: ${missing.adds}`);
+  }
   return lines.join('\n');
 }
 

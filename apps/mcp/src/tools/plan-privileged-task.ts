@@ -26,7 +26,8 @@ function flattenPlanInput() {
     account: 'The 12-digit id of the member account.',
     bucket: 'The S3 bucket whose policy locks everyone out.',
     queueUrl: 'The URL of the SQS queue whose policy locks everyone out.',
-    rootSessions: 'Also enable RootSessions (needed for the S3/SQS unlock tasks).',
+    rootSessions:
+      'Also enable RootSessions (needed for the S3/SQS unlock tasks and, per the IAM User Guide, password recovery). Default true.',
   };
   const shape: Record<string, z.ZodType> = {
     task: z

@@ -60,11 +60,15 @@ export function renderS3Error(error: AwsError, requestId: string): WireResponse 
       message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
     };
   let members = '';
-  for (const [k, v] of Object.entries(error.extra))
-    if (k !== 'content-sha256-mismatch') members += `<${k}>${escapeXml(v)}</${k}>`;
+  const extraHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(error.extra)) {
+    if (k.startsWith('header:')) extraHeaders[k.slice('header:'.length)] = v;
+    else if (k !== 'content-sha256-mismatch') members += `<${k}>${escapeXml(v)}</${k}>`;
+  }
   return {
     status: wire.status,
     headers: {
+      ...extraHeaders,
       'content-type': 'application/xml',
       'x-amz-request-id': requestId,
       'x-amz-id-2': Buffer.from(requestId).toString('base64'),

@@ -369,8 +369,133 @@ export function exposedScenario(): ScenarioInput {
   };
 }
 
+/**
+ * What a real organization hits first (issue 9): a least-privilege role in the IAM delegated-admin
+ * account (`least-privilege`: sts:AssumeRoot, iam:ListOrganizationsFeatures,
+ * organizations:DescribeOrganization and organizations:ListAccounts only, as unicrons/aws-root-manager
+ * audits), an account AssumeRoot alone refuses with "Service not enabled for AWS Organizations.",
+ * a root user with 8 MFA devices of every kind, a bucket in another region than the scenario's, a
+ * locked queue, and STS deactivated in ap-east-1 for the management and delegated-admin accounts.
+ */
+export function realWorldScenario(): ScenarioInput {
+  const management = '400000000000';
+  const delegatedAdmin = '400000000001';
+  const id = (n: number) => `4000000000${String(n).padStart(2, '0')}`;
+  const ou = 'ou-rw01-workload1';
+  const mfa = (n: number) => `now-${10 + n}d`;
+  return {
+    name: 'real-world',
+    description:
+      'A least-privilege delegated-admin role, a per-account AssumeRoot refusal, 8 mixed MFA devices, a bucket in another region, STS off in ap-east-1.',
+    region: 'us-east-1',
+    organization: {
+      id: 'o-realworld1',
+      managementAccountId: management,
+      rootId: 'r-rw01',
+      trustedAccess: [{ servicePrincipal: 'iam.amazonaws.com', dateEnabled: 'now-100d' }],
+      delegatedAdministrators: [
+        {
+          accountId: delegatedAdmin,
+          servicePrincipal: 'iam.amazonaws.com',
+          delegationEnabledDate: 'now-99d',
+        },
+      ],
+      rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      organizationalUnits: [{ id: ou, name: 'Workloads', parentId: 'r-rw01' }],
+    },
+    accounts: [
+      {
+        id: management,
+        name: 'Management',
+        email: 'aws@realworld.example.com',
+        joinedTimestamp: 'now-1000d',
+        stsDisabledRegions: ['ap-east-1'],
+      },
+      {
+        id: delegatedAdmin,
+        name: 'Security',
+        email: 'aws+security@realworld.example.com',
+        joinedTimestamp: 'now-900d',
+        stsDisabledRegions: ['ap-east-1'],
+      },
+      {
+        id: id(2),
+        name: 'Refused',
+        email: 'aws+refused@realworld.example.com',
+        joinedTimestamp: 'now-20d',
+        parentId: ou,
+        assumeRootServiceNotEnabled: true,
+        rootUser: { loginProfile: { createDate: 'now-20d' } },
+      },
+      {
+        id: id(3),
+        name: 'ManyMfa',
+        email: 'aws+mfa@realworld.example.com',
+        joinedTimestamp: 'now-800d',
+        parentId: ou,
+        rootUser: {
+          loginProfile: { createDate: 'now-700d' },
+          // Up to 8 MFA devices of mixed kinds per root user
+          // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html).
+          mfaDevices: [
+            { serialNumber: `arn:aws:iam::${id(3)}:u2f/root/passkey-laptop-A1B2C3`, enableDate: mfa(1) },
+            { serialNumber: `arn:aws:iam::${id(3)}:u2f/root/yubikey-5-D4E5F6`, enableDate: mfa(2) },
+            { serialNumber: 'GAHT12345678', enableDate: mfa(3) },
+            { serialNumber: 'GAKT87654321', enableDate: mfa(4) },
+            { serialNumber: `arn:aws:iam::${id(3)}:mfa/root-account-mfa-device`, enableDate: mfa(5) },
+            { serialNumber: `arn:aws:iam::${id(3)}:mfa/authenticator-phone`, enableDate: mfa(6) },
+            { serialNumber: `arn:aws:iam::${id(3)}:u2f/root/passkey-phone-G7H8I9`, enableDate: mfa(7) },
+            { serialNumber: `arn:aws:iam::${id(3)}:mfa/backup-tablet`, enableDate: mfa(8) },
+          ],
+        },
+      },
+      {
+        id: id(4),
+        name: 'Data',
+        email: 'aws+data@realworld.example.com',
+        joinedTimestamp: 'now-600d',
+        parentId: ou,
+        rootUser: {
+          accessKeys: [{ accessKeyId: 'AKIAREALWORLD0000004', status: 'Inactive', createDate: 'now-500d' }],
+        },
+        buckets: [
+          {
+            name: 'realworld-eu-data',
+            region: 'eu-west-1',
+            policy: denyAllBucketPolicy('realworld-eu-data'),
+          },
+        ],
+        queues: [
+          { name: 'realworld-jobs', policy: denyAllQueuePolicy('us-east-1', id(4), 'realworld-jobs') },
+        ],
+      },
+      { id: id(5), name: 'Clean', email: 'aws+clean@realworld.example.com', joinedTimestamp: 'now-30d' },
+    ],
+    principals: [
+      ...standardPrincipals('REAL', { management, delegatedAdmin, member: id(5) }),
+      {
+        name: 'least-privilege',
+        accountId: delegatedAdmin,
+        type: 'role',
+        userName: 'RootAuditor',
+        roleSessionName: 'auditor',
+        accessKeyId: 'ASIAEXAMPLEREALLEAST',
+        secretAccessKey: 'sandbox/real/least-privilege/NOT-A-REAL-SECRET',
+        sessionToken: 'sandbox-static-role-session-token/real/least-privilege/NOT-A-REAL-TOKEN',
+        allow: [
+          'sts:AssumeRoot',
+          'iam:ListOrganizationsFeatures',
+          'organizations:DescribeOrganization',
+          'organizations:ListAccounts',
+        ],
+      },
+    ],
+  };
+}
+
 export const builtInScenarios = {
   blog: blogScenario,
   clean: cleanScenario,
   exposed: exposedScenario,
+  'real-world': realWorldScenario,
 } as const;

@@ -119,6 +119,8 @@ export function generateScenario(options: GenerateOptions): Scenario {
       joinedMethod: n > 0 && random.chance(0.2) ? 'INVITED' : 'CREATED',
       joinedTimestamp: `now-${joinedDays}d`,
       scpDeniesRootSession: n > 1 && random.chance(0.01),
+      assumeRootServiceNotEnabled: false,
+      stsDisabledRegions: [],
       rootUser,
       buckets: [],
       queues: [],
@@ -151,6 +153,7 @@ export function generateScenario(options: GenerateOptions): Scenario {
     name: `generated:${count}:${seed}`,
     description: `A generated organization of ${count} accounts (seed ${seed}).`,
     region: 'us-east-1',
+    partition: 'aws',
     organization: {
       id: `o-gen${orgSuffix}0`.slice(0, 12).padEnd(12, '0'),
       managementAccountId: management,
@@ -167,6 +170,7 @@ export function generateScenario(options: GenerateOptions): Scenario {
           ]
         : [],
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      passwordRecoveryFeature: 'RootCredentialsManagement',
       organizationalUnits: ous,
       emptyPageEvery: 5,
     },

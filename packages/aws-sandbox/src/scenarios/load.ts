@@ -4,7 +4,14 @@ import { generateScenario } from './generated.js';
 import { parseScenario, type Scenario, ScenarioError, type ScenarioInput } from './schema.js';
 
 /** Names accepted by `loadScenario` besides file paths and JSON text (`generated:N[:SEED]` too). */
-export const builtInScenarioNames = ['blog', 'clean', 'exposed', 'generated:N', 'generated:N:SEED'] as const;
+export const builtInScenarioNames = [
+  'blog',
+  'clean',
+  'exposed',
+  'real-world',
+  'generated:N',
+  'generated:N:SEED',
+] as const;
 
 const GENERATED = /^generated:(\d+)(?::(\d+))?$/;
 
@@ -28,7 +35,7 @@ export function loadScenario(nameOrPathOrJson: string): Scenario {
   if (value.startsWith('{')) return parseScenario(parseJson(value, 'scenario JSON'));
   if (existsSync(value)) return parseScenario(parseJson(readFileSync(value, 'utf8'), value));
   throw new ScenarioError([
-    `scenario: unknown scenario "${value}" (use blog, clean, exposed, generated:N[:SEED], a JSON file path or JSON text)`,
+    `scenario: unknown scenario "${value}" (use blog, clean, exposed, real-world, generated:N[:SEED], a JSON file path or JSON text)`,
   ]);
 }
 

@@ -82,6 +82,17 @@ export const AccountSchema = z.object({
   parentId: z.string().optional(),
   /** Models a member-account SCP that denies the root principal without an `aws:AssumedRoot` carve-out. */
   scpDeniesRootSession: z.boolean().default(false),
+  /**
+   * AssumeRoot targeting this account alone answers AccessDenied "Service not enabled for AWS
+   * Organizations." although the organization's features are on (seen per account by users; the
+   * cause is not documented by AWS).
+   */
+  assumeRootServiceNotEnabled: z.boolean().default(false),
+  /**
+   * Regions where this account has deactivated STS (opt-in regions can be): AssumeRoot called by a
+   * principal of this account there answers RegionDisabledException (HTTP 403).
+   */
+  stsDisabledRegions: z.array(z.string()).default([]),
   rootUser: RootUserSchema.default({ accessKeys: [], signingCertificates: [], mfaDevices: [] }),
   buckets: z.array(BucketSchema).default([]),
   queues: z.array(QueueSchema).default([]),
@@ -131,6 +142,14 @@ export const OrganizationSchema = z.object({
   delegatedAdministrators: z.array(DelegatedAdminSchema).default([]),
   /** IAM's organization features (ListOrganizationsFeatures). */
   rootFeatures: z.array(z.enum(['RootCredentialsManagement', 'RootSessions'])).default([]),
+  /**
+   * The feature AssumeRoot requires for IAMCreateRootUserPassword (password recovery). AWS's docs
+   * disagree: the IAM User Guide says RootSessions, the launch blog lists it under
+   * RootCredentialsManagement; the sandbox offers both.
+   */
+  passwordRecoveryFeature: z
+    .enum(['RootCredentialsManagement', 'RootSessions'])
+    .default('RootCredentialsManagement'),
   organizationalUnits: z.array(OrganizationalUnitSchema).default([]),
   /**
    * Organizations may answer an empty page that still carries a NextToken (aws-facts.md §6): after
@@ -144,6 +163,11 @@ const ScenarioObjectSchema = z.object({
   description: z.string().optional(),
   /** Default region of buckets and queues, and the region the server command exports. */
   region: z.string().default('us-east-1'),
+  /**
+   * The partition of every ARN the sandbox prints. Centralized root access exists only in `aws`: in
+   * `aws-cn` and `aws-us-gov` AssumeRoot is refused.
+   */
+  partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws'),
   organization: OrganizationSchema,
   accounts: z.array(AccountSchema).min(1),
   principals: z.array(PrincipalSchema).min(1),

@@ -83,18 +83,22 @@ function stableId(prefix: string, seed: string): string {
   return out;
 }
 
-export function principalFromScenario(p: PrincipalScenario, isDefault: boolean): PrincipalState {
+export function principalFromScenario(
+  p: PrincipalScenario,
+  isDefault: boolean,
+  partition = 'aws',
+): PrincipalState {
   let arn: string;
   let userId: string;
   if (p.type === 'root') {
-    arn = `arn:aws:iam::${p.accountId}:root`;
+    arn = `arn:${partition}:iam::${p.accountId}:root`;
     userId = p.accountId;
   } else if (p.type === 'role') {
     const session = p.roleSessionName ?? p.name;
-    arn = `arn:aws:sts::${p.accountId}:assumed-role/${p.userName}/${session}`;
+    arn = `arn:${partition}:sts::${p.accountId}:assumed-role/${p.userName}/${session}`;
     userId = `${stableId('AROA', `${p.accountId}/${p.userName}`)}:${session}`;
   } else {
-    arn = `arn:aws:iam::${p.accountId}:user/${p.userName}`;
+    arn = `arn:${partition}:iam::${p.accountId}:user/${p.userName}`;
     userId = stableId('AIDA', `${p.accountId}/${p.userName}`);
   }
   return {
@@ -121,7 +125,11 @@ export class CredentialStore {
   readonly issued: IssuedSecret[] = [];
   private readonly issuedValues = new Set<string>();
 
-  loadPrincipals(principals: readonly PrincipalScenario[], managementAccountId: string): void {
+  loadPrincipals(
+    principals: readonly PrincipalScenario[],
+    managementAccountId: string,
+    partition = 'aws',
+  ): void {
     this.byAccessKey.clear();
     this.principalsByName.clear();
     const explicitDefault = principals.find((p) => p.default);
@@ -129,7 +137,7 @@ export class CredentialStore {
       principals.find((p) => p.accountId === managementAccountId && p.type !== 'root') ??
       principals.find((p) => p.accountId === managementAccountId);
     const defaultPrincipal = explicitDefault ?? fallbackDefault ?? principals[0];
-    this.principals = principals.map((p) => principalFromScenario(p, p === defaultPrincipal));
+    this.principals = principals.map((p) => principalFromScenario(p, p === defaultPrincipal, partition));
     for (const principal of this.principals) {
       this.byAccessKey.set(principal.accessKeyId, { kind: 'principal', principal });
       this.principalsByName.set(principal.name, principal);

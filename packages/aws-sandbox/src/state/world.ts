@@ -53,6 +53,8 @@ export interface AccountState {
   parentId: string;
   paths: string[];
   scpDeniesRootSession: boolean;
+  assumeRootServiceNotEnabled: boolean;
+  stsDisabledRegions: string[];
   rootUser: RootUserState;
   iamUsers: Map<string, IamUserState>;
 }
@@ -94,6 +96,7 @@ export interface OrganizationState {
   /** accountId → servicePrincipal → delegation date. */
   delegatedAdministrators: Map<string, Map<string, number>>;
   rootFeatures: Set<RootFeature>;
+  passwordRecoveryFeature: RootFeature;
   organizationalUnits: Map<string, OuState>;
   /** Precomputed children per parent id, in scenario order, so list calls page by slicing. */
   childAccounts: Map<string, AccountState[]>;
@@ -137,6 +140,7 @@ export function buildWorld(scenario: Scenario, now: number): World {
     trustedAccess: new Map(o.trustedAccess.map((t) => [t.servicePrincipal, date(t.dateEnabled)])),
     delegatedAdministrators: new Map(),
     rootFeatures: new Set(o.rootFeatures),
+    passwordRecoveryFeature: o.passwordRecoveryFeature,
     organizationalUnits: new Map(),
     childAccounts: new Map([[o.rootId, []]]),
     childOus: new Map([[o.rootId, []]]),
@@ -186,6 +190,8 @@ export function buildWorld(scenario: Scenario, now: number): World {
       parentId,
       paths: [`${pathOf.get(parentId) ?? ''}${a.id}/`],
       scpDeniesRootSession: a.scpDeniesRootSession,
+      assumeRootServiceNotEnabled: a.assumeRootServiceNotEnabled,
+      stsDisabledRegions: [...a.stsDisabledRegions],
       rootUser: {
         createDate: r.createDate === undefined ? Math.floor(joined / 1000) * 1000 : date(r.createDate),
         passwordLastUsed: r.passwordLastUsed === undefined ? undefined : date(r.passwordLastUsed),

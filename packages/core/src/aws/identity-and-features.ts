@@ -4,6 +4,7 @@ import {
   ListOrganizationsFeaturesCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { partitionOfArn } from '../rules/partition.js';
 import { abortable, callAws } from './call-aws.js';
 import type { CallHooks } from './organizations.js';
 import type { AwsRuntime } from './runtime.js';
@@ -22,7 +23,9 @@ export async function getCallerIdentity(runtime: AwsRuntime, hooks: CallHooks = 
       ...hooks,
     },
   );
-  return { accountId: output.Account ?? '', arn: output.Arn ?? '', userId: output.UserId ?? '' };
+  const arn = output.Arn ?? '';
+  runtime.partition = partitionOfArn(arn) ?? runtime.partition;
+  return { accountId: output.Account ?? '', arn, userId: output.UserId ?? '' };
 }
 
 export type RootFeature = 'RootCredentialsManagement' | 'RootSessions';

@@ -53,15 +53,23 @@ const BY_AWS_CODE: Record<string, CoreErrorCode> = {
   AccessDenied: 'AWS_ACCESS_DENIED',
   AccessDeniedException: 'AWS_ACCESS_DENIED',
   UnauthorizedOperation: 'AWS_ACCESS_DENIED',
-  // The global STS endpoint (boto/boto3#4461).
-  InvalidAction: 'GLOBAL_STS_ENDPOINT',
+  // STS deactivated in the caller's (opt-in) region: the STS model declares RegionDisabledException
+  // (HTTP 403) for AssumeRoot (boto/botocore botocore/data/sts/2011-06-15/service-2.json;
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html).
+  RegionDisabledException: 'STS_REGION_DISABLED',
 };
+
+/**
+ * `InvalidAction` ("Unknown Operation") means the global STS endpoint only when it answers
+ * AssumeRoot (boto/boto3#4461; "The STS global endpoint is not supported for AssumeRoot",
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html). From any other operation
+ * it is just an action that endpoint does not know.
+ */
+const GLOBAL_ENDPOINT_OPERATIONS: ReadonlySet<string> = new Set(['AssumeRoot']);
 
 const FIXES: Partial<Record<CoreErrorCode, string>> = {
   ROOT_ACCESS_NOT_ENABLED:
     'Enable centralized root access: `rootwarden org enable` from the management account (trusted access for IAM, then RootCredentialsManagement).',
-  ROOT_SESSIONS_NOT_ENABLED:
-    'S3 and SQS unlock tasks need root sessions: `rootwarden org enable --root-sessions` from the management account.',
   TRUSTED_ACCESS_NOT_ENABLED:
     'Enable trusted access for IAM: `rootwarden org enable` (or `aws organizations enable-aws-service-access --service-principal iam.amazonaws.com`).',
   NOT_AUTHORIZED_CALLER:
@@ -76,6 +84,10 @@ const FIXES: Partial<Record<CoreErrorCode, string>> = {
   NETWORK: 'Check network access to the AWS endpoint (or --endpoint-url) and run again.',
   GLOBAL_STS_ENDPOINT:
     'Use a regional STS endpoint: pass --region (e.g. us-east-1) and drop any global endpoint override (AWS_ENDPOINT_URL_STS).',
+  STS_REGION_DISABLED:
+    'Activate STS in this region for the calling account (IAM console → Account settings → Security Token Service (STS) → Endpoints), or pass --region with a region where STS is active (e.g. us-east-1).',
+  ROOT_SESSIONS_NOT_ENABLED:
+    'Enable privileged root actions (RootSessions) from the management account: `rootwarden org enable` (it enables RootCredentialsManagement and RootSessions).',
 };
 
 const NETWORK_CODES = new Set([
@@ -171,6 +183,8 @@ export function mapAwsError(error: unknown, context: { operation: string; accoun
   let code: CoreErrorCode | undefined;
   if (awsMessage === ROOT_ACCESS_DISABLED_MESSAGE) code = 'ROOT_ACCESS_NOT_ENABLED';
   else if (awsMessage === ROOT_SESSIONS_DISABLED_MESSAGE) code = 'ROOT_SESSIONS_NOT_ENABLED';
+  else if (awsCode === 'InvalidAction')
+    code = GLOBAL_ENDPOINT_OPERATIONS.has(context.operation) ? 'GLOBAL_STS_ENDPOINT' : undefined;
   else if (awsCode !== undefined) code = BY_AWS_CODE[awsCode];
   if (code === undefined && isNetworkError(error)) code = 'NETWORK';
   if (code === undefined && isThrottle(error)) code = 'THROTTLED';

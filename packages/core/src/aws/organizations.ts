@@ -43,8 +43,10 @@ export interface OrgUnit {
 }
 
 function toRecord(account: AwsAccount): OrgAccountRecord {
-  // `Status` retires on 2026-09-09; `State` is the field to read, `Status` the fallback for old answers.
-  const state = (account.State ?? account.Status ?? 'ACTIVE') as OrgAccountRecord['state'];
+  // `Status` was retired on 2026-09-09: only `State` is read
+  // (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html). Without it the
+  // account is taken as ACTIVE, and AssumeRoot's own answer decides.
+  const state = (account.State ?? 'ACTIVE') as OrgAccountRecord['state'];
   const path = account.Paths?.[0];
   return {
     accountId: account.Id ?? '',

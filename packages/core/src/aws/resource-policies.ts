@@ -85,18 +85,6 @@ export async function putBucketPolicy(
   );
 }
 
-/**
- * The region of a queue URL (`https://sqs.eu-west-1.amazonaws.com/…`, legacy
- * `https://eu-west-1.queue.amazonaws.com/…`); undefined for other hosts (a custom endpoint).
- */
-export function queueRegion(queueUrl: string): string | undefined {
-  const host = new URL(queueUrl).hostname;
-  return (
-    /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1] ??
-    /^([a-z0-9-]+)\.queue\.amazonaws\.com(\.cn)?$/.exec(host)?.[1]
-  );
-}
-
 /** The queue policy exactly as SQS returns it, or null when the queue has none. */
 export async function getQueuePolicy(
   scope: SessionScope,

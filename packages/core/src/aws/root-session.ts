@@ -67,7 +67,7 @@ export async function assumeRootSession(
       runtime.sts.send(
         new AssumeRootCommand({
           TargetPrincipal: accountId,
-          TaskPolicyArn: { arn: taskPolicyArn(task) },
+          TaskPolicyArn: { arn: taskPolicyArn(task, runtime.partition) },
           DurationSeconds: options.durationSeconds ?? MAX_SESSION_SECONDS,
         }),
         abortable(options.signal),

@@ -54,6 +54,11 @@ export class AwsRuntime {
   readonly sts: STSClient;
   readonly organizations: OrganizationsClient;
   readonly iam: IAMClient;
+  /**
+   * The caller's partition, learnt from GetCallerIdentity's ARN (`getCallerIdentity` sets it): the
+   * ARNs the engine builds (task policies) must be in it.
+   */
+  partition = 'aws';
   /** Client-side pacing of Organizations calls to their published quotas. */
   readonly pacer = new Pacer();
   readonly #requestHandler: RequestHandler;
@@ -134,11 +139,15 @@ export class AwsRuntime {
   }
 
   s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
-    // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
+    // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing. A bucket in another
+    // region than the one guessed answers 301 PermanentRedirect with `x-amz-bucket-region`
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRouting.html): the SDK sends the
+    // call again there (followRegionRedirects, @aws-sdk/middleware-sdk-s3 region-redirect middleware).
     return new S3Client({
       ...this.#sessionConfig(credentials),
       region,
       forcePathStyle: this.endpoint !== undefined,
+      followRegionRedirects: true,
     });
   }
 

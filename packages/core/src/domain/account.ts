@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountIdSchema, ParentIdSchema, TimestampSchema } from './common.js';
+import { AccountIdSchema, ParentIdSchema, ReportWarningSchema, TimestampSchema } from './common.js';
 
 export const ACCOUNT_STATES = [
   'PENDING_ACTIVATION',
@@ -43,6 +43,8 @@ export const InventorySchema = z.object({
     auditable: z.number().int(),
     skipped: z.number().int(),
   }),
+  /** What degraded the listing without stopping it; absent when nothing did. */
+  warnings: z.array(ReportWarningSchema).optional(),
 });
 export type Inventory = z.infer<typeof InventorySchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountSchema } from './account.js';
-import { AccountIdSchema, ParentIdSchema, TimestampSchema } from './common.js';
+import { AccountIdSchema, ParentIdSchema, ReportWarningSchema, TimestampSchema } from './common.js';
 import { FindingSchema } from './finding.js';
 import { RootCredentialsSchema } from './root-credentials.js';
 
@@ -66,7 +66,11 @@ export const AuditSummarySchema = z.object({
 });
 export type AuditSummary = z.infer<typeof AuditSummarySchema>;
 
-export const CallerRoleSchema = z.enum(['management', 'delegated-admin', 'other']);
+/**
+ * `unverified`: the caller may read neither the organization's root features nor its delegated
+ * administrators, so only AssumeRoot's own answer tells whether it is authorised.
+ */
+export const CallerRoleSchema = z.enum(['management', 'delegated-admin', 'other', 'unverified']);
 export type CallerRole = z.infer<typeof CallerRoleSchema>;
 
 export const CallerSchema = z.object({
@@ -95,5 +99,7 @@ export const AuditReportSchema = z.object({
   summary: AuditSummarySchema,
   /** One entry per account of the selection, sorted by account id. */
   accounts: z.array(AccountAuditResultSchema),
+  /** What degraded the report without stopping it; absent when nothing did. */
+  warnings: z.array(ReportWarningSchema).optional(),
 });
 export type AuditReport = z.infer<typeof AuditReportSchema>;

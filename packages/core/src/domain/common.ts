@@ -42,6 +42,15 @@ export const RootTaskSchema = z.enum([
 export type RootTask = z.infer<typeof RootTaskSchema>;
 export type RootTaskPolicyName = (typeof ROOT_TASKS)[RootTask];
 
-export function taskPolicyArn(task: RootTask): string {
-  return `arn:aws:iam::aws:policy/root-task/${ROOT_TASKS[task]}`;
+/** The task policy's ARN in the caller's partition (AWS managed policies are `arn:PARTITION:iam::aws:policy/…`). */
+export function taskPolicyArn(task: RootTask, partition = 'aws'): string {
+  return `arn:${partition}:iam::aws:policy/root-task/${ROOT_TASKS[task]}`;
 }
+
+/** Something that degraded a result without stopping it (e.g. OU names shown as ids), with its fix. */
+export const ReportWarningSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  fix: z.string(),
+});
+export type ReportWarning = z.infer<typeof ReportWarningSchema>;

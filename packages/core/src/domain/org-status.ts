@@ -5,6 +5,13 @@ import { AccountIdSchema } from './common.js';
 export const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'] as const;
 export const RootFeatureSchema = z.enum(ROOT_FEATURES);
 
+/** An IAM permission the caller lacks, and what rootwarden would show or do with it. */
+export const MissingPermissionSchema = z.object({
+  permission: z.string(),
+  adds: z.string(),
+});
+export type MissingPermission = z.infer<typeof MissingPermissionSchema>;
+
 /** A problem found by `org status`, with the exact fix. */
 export const OrgProblemSchema = z.object({
   code: z.string(),
@@ -38,10 +45,21 @@ export const OrgStatusSchema = z.object({
     enable: z.boolean(),
   }),
   problems: z.array(OrgProblemSchema),
+  /**
+   * Optional reads AWS refused the caller (AccessDenied), each with what it would add. None stops an
+   * audit: the least privilege is sts:AssumeRoot, iam:ListOrganizationsFeatures,
+   * organizations:DescribeOrganization and organizations:ListAccounts.
+   */
+  missingPermissions: z.array(MissingPermissionSchema),
 });
 export type OrgStatus = z.infer<typeof OrgStatusSchema>;
 
-export const EnableInputSchema = z.object({ rootSessions: z.boolean().default(false) }).strict();
+/**
+ * Both features by default: besides the S3/SQS unlocks, the IAM User Guide says member accounts need
+ * privileged root actions (RootSessions) to recover root credentials
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-enable-root-access.html).
+ */
+export const EnableInputSchema = z.object({ rootSessions: z.boolean().default(true) }).strict();
 export type EnableInput = z.input<typeof EnableInputSchema>;
 
 export const ENABLE_STEPS = ['trusted-access', 'root-credentials-management', 'root-sessions'] as const;

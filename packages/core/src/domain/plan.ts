@@ -66,7 +66,8 @@ export const CreatePlanInputSchema = z.discriminatedUnion('task', [
       queueUrl: QueueUrlSchema,
     })
     .strict(),
-  z.object({ task: z.literal('enable-root-access'), rootSessions: z.boolean().default(false) }).strict(),
+  // Both features by default (see EnableInputSchema): password recovery may need RootSessions too.
+  z.object({ task: z.literal('enable-root-access'), rootSessions: z.boolean().default(true) }).strict(),
 ]);
 export type CreatePlanInput = z.input<typeof CreatePlanInputSchema>;
 export type PlanRequest = z.output<typeof CreatePlanInputSchema>;

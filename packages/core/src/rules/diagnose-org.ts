@@ -1,5 +1,6 @@
 import type { CallerRole } from '../domain/audit.js';
 import type { OrgProblem, OrgStatus } from '../domain/org-status.js';
+import { PARTITIONS_WITHOUT_ROOT_ACCESS, partitionOfArn } from './partition.js';
 
 export interface OrgObservations {
   caller: { accountId: string; arn: string };
@@ -13,6 +14,8 @@ export interface OrgObservations {
   delegatedAdministrators: Array<{ accountId: string; name: string }> | null;
   trustedAccessForIam: boolean | null;
   enabledFeatures: Array<'RootCredentialsManagement' | 'RootSessions'> | null;
+  /** The role decided from what AWS answered (`decideCallerRole`); default: from the delegated-admin list. */
+  role?: CallerRole;
 }
 
 export function callerRole(
@@ -35,11 +38,19 @@ export function diagnoseOrganization(
   observations: OrgObservations,
 ): Pick<OrgStatus, 'problems' | 'capabilities'> & { role: CallerRole } {
   const problems: OrgProblem[] = [];
-  const role = callerRole(observations);
+  const role = observations.role ?? callerRole(observations);
   const { caller, organization } = observations;
   const rcm = observations.enabledFeatures?.includes('RootCredentialsManagement') ?? null;
   const sessions = observations.enabledFeatures?.includes('RootSessions') ?? null;
 
+  const partition = partitionOfArn(caller.arn);
+  if (partition !== undefined && PARTITIONS_WITHOUT_ROOT_ACCESS.has(partition)) {
+    problems.push({
+      code: 'PARTITION_NOT_SUPPORTED',
+      message: `Centralized root access is not available in partition ${partition}: AWS offers it in the commercial partition (aws) only, not in AWS GovCloud (US) or China.`,
+      fix: 'Use credentials of an organization in the aws partition; in this partition manage root credentials in each account.',
+    });
+  }
   if (caller.arn.endsWith(':root')) {
     problems.push({
       code: 'ROOT_USER_CALLER',
@@ -100,16 +111,20 @@ export function diagnoseOrganization(
       problems.push({
         code: 'ROOT_SESSIONS_NOT_ENABLED',
         message:
-          'Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable (audits are not affected).',
+          'Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable, and per the IAM User Guide so is password recovery (audits are not affected).',
         fix:
           role === 'management'
-            ? 'rootwarden org enable --root-sessions'
-            : `From the management account (${organization.managementAccountId}): rootwarden org enable --root-sessions`,
+            ? 'rootwarden org enable'
+            : `From the management account (${organization.managementAccountId}): rootwarden org enable`,
       });
     }
   }
 
-  const canAssume = organization !== null && role !== 'other' && !caller.arn.endsWith(':root');
+  const canAssume =
+    organization !== null &&
+    role !== 'other' &&
+    !caller.arn.endsWith(':root') &&
+    !(partition !== undefined && PARTITIONS_WITHOUT_ROOT_ACCESS.has(partition));
   return {
     role,
     problems,

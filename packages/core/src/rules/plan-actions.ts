@@ -171,12 +171,25 @@ export function passwordRecoveryActions(observation: RootCredentialsObservation)
   ];
 }
 
-export function passwordRecoveryNotes(observation: RootCredentialsObservation): string[] {
+export function passwordRecoveryNotes(
+  observation: RootCredentialsObservation,
+  credentials?: RootCredentials,
+): string[] {
   if (observation.loginProfile)
     return [
       `Account ${observation.accountId}: the root user already has a password (login profile); nothing to do.`,
     ];
+  // The console offers "Allow password recovery" only for a member account without root user
+  // credentials (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html).
+  const held = credentials ? heldCredentialKinds(credentials) : [];
+  const warning =
+    held.length > 0
+      ? [
+          `Warning: account ${observation.accountId}'s root user still has ${held.join(', ')}. AWS's console offers "Allow password recovery" only for accounts without root user credentials; consider \`rootwarden plan delete-root-credentials --account ${observation.accountId}\` first.`,
+        ]
+      : [];
   return [
+    ...warning,
     `Account ${observation.accountId}: after the break-glass work, delete the password again: rootwarden plan delete-root-credentials --account ${observation.accountId} --only password`,
     'A new login profile does not bring back a previous password or MFA device (AWS Security Blog).',
   ];
@@ -255,7 +268,7 @@ export function enableNotes(observation: OrganizationObservation, rootSessions: 
   const notes = on.length > 0 ? [`Already enabled: ${on.join(', ')}.`] : [];
   if (!rootSessions && !observation.rootSessions)
     notes.push(
-      'RootSessions stays off (S3/SQS unlock tasks need it): plan with --root-sessions to enable it.',
+      'RootSessions stays off: the S3/SQS unlock tasks need it, and so may password recovery (IAM User Guide); plan without --no-root-sessions to enable it.',
     );
   return notes;
 }
@@ -436,4 +449,15 @@ function canonical(value: unknown): unknown {
 export function fingerprintOf(observations: readonly Observation[]): string {
   const sorted = [...observations].sort((a, b) => observationScope(a).localeCompare(observationScope(b)));
   return `sha256:${sha256(JSON.stringify(canonical(sorted)))}`;
+}
+
+/** The root credentials an account still has, in words ("2 access keys", "1 MFA device"). */
+export function heldCredentialKinds(credentials: RootCredentials): string[] {
+  const count = (n: number, one: string) => (n === 0 ? [] : [`${n} ${one}${n === 1 ? '' : 's'}`]);
+  return [
+    ...(credentials.loginProfile ? ['a password'] : []),
+    ...count(credentials.accessKeys.length, 'access key'),
+    ...count(credentials.signingCertificates.length, 'signing certificate'),
+    ...count(credentials.mfaDevices.length, 'MFA device'),
+  ];
 }

@@ -166,7 +166,9 @@ async function preflightForPlan(plan: Plan, context: TaskContext): Promise<void>
     const needs =
       plan.task === 'unlock-s3-bucket-policy' || plan.task === 'unlock-sqs-queue-policy'
         ? 'RootSessions'
-        : 'RootCredentialsManagement';
+        : plan.task === 'allow-password-recovery'
+          ? 'password-recovery'
+          : 'RootCredentialsManagement';
     organizationId = (await preflightRootAccess(context.runtime, hooksOf(context), needs)).organization.id;
   }
   if (organizationId !== plan.organizationId) {
@@ -213,7 +215,13 @@ function regionOf(planAction: PlanAction, observations: readonly Observation[]):
 function describeError(error: unknown): { reason: string; awsCode?: string; code: string } {
   if (isCoreError(error)) {
     const awsCode = typeof error.details?.awsCode === 'string' ? error.details.awsCode : undefined;
-    return { reason: `${error.code}: ${error.message}`, code: error.code, ...(awsCode ? { awsCode } : {}) };
+    // The fix travels with the reason: an action AWS refused says what to change before applying again.
+    const fix = error.fix === undefined ? '' : ` Fix: ${error.fix}`;
+    return {
+      reason: `${error.code}: ${error.message}${fix}`,
+      code: error.code,
+      ...(awsCode ? { awsCode } : {}),
+    };
   }
   return { reason: `INTERNAL: ${error instanceof Error ? error.message : String(error)}`, code: 'INTERNAL' };
 }

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { getCallerIdentity, listRootFeatures, type RootFeature } from '../aws/identity-and-features.js';
-import { hasAwsCode } from '../aws/map-aws-error.js';
 import { observeRootCredentials } from '../aws/observe-root.js';
-import {
-  type CallHooks,
-  describeOrganization,
-  listDelegatedAdministrators,
-  type OrgAccountRecord,
-  type OrganizationInfo,
-} from '../aws/organizations.js';
+import type { CallHooks, OrgAccountRecord } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import { SessionScope } from '../aws/session-scope.js';
 import {
@@ -17,17 +9,27 @@ import {
   AUDIT_REPORT_SCHEMA_VERSION,
   type AuditReport,
   type AuditSettings,
-  type Caller,
 } from '../domain/audit.js';
+import type { ReportWarning } from '../domain/common.js';
 import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
+import type { FeaturesAnswer } from '../rules/decide-caller-role.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { summarizeResults } from '../rules/summarize.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
-import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
+import {
+  checkSelection,
+  loadOrgTree,
+  OrgTree,
+  ouNamesWarning,
+  streamSelectedAccounts,
+  toAccount,
+} from './inventory.js';
+import { preflightRootAccess, readFeatures } from './preflight.js';
+
+export { preflightRootAccess } from './preflight.js';
 
 export interface AuditContext {
   now: () => Date;
@@ -41,100 +43,6 @@ export interface AuditContext {
 
 /** Rounds of whole-account retries after the per-call retries gave up on throttling or the network. */
 const ACCOUNT_RETRY_ROUNDS = 2;
-
-interface Preflight {
-  caller: Caller;
-  organization: OrganizationInfo;
-}
-
-/**
- * Checks, before touching any member account, what would make every AssumeRoot fail: a caller that
- * is neither the management account nor the IAM delegated admin, or root credentials management
- * switched off. Those stop the audit with one clear error instead of N unknown accounts.
- */
-export async function preflightRootAccess(
-  runtime: AwsRuntime,
-  hooks: CallHooks,
-  /** The feature the task needs: the IAM credential tasks RootCredentialsManagement, S3/SQS unlock RootSessions. */
-  requiredFeature: RootFeature = 'RootCredentialsManagement',
-): Promise<Preflight> {
-  const identity = await getCallerIdentity(runtime, hooks);
-  let organization: OrganizationInfo;
-  try {
-    organization = await describeOrganization(runtime, hooks);
-  } catch (error) {
-    if (
-      isCoreError(error) &&
-      (error.code === 'ORGANIZATION_NOT_FOUND' || error.code === 'AWS_ACCESS_DENIED')
-    ) {
-      throw new CoreError(
-        'NOT_AUTHORIZED_CALLER',
-        `${identity.arn} cannot read an AWS Organization (${error.message}).`,
-        {
-          fix: 'Use credentials of the management account or of the IAM delegated administrator (`rootwarden org status` explains).',
-          details: { awsCode: error.details?.awsCode },
-        },
-      );
-    }
-    throw error;
-  }
-
-  let role: Caller['role'] = 'management';
-  if (identity.accountId !== organization.managementAccountId) {
-    const admins = await listDelegatedAdministrators(runtime, IAM_SERVICE_PRINCIPAL, hooks).catch(
-      (error: unknown) => {
-        if (
-          isCoreError(error) &&
-          (error.code === 'AWS_ACCESS_DENIED' || error.code === 'NOT_AUTHORIZED_CALLER')
-        )
-          return [];
-        throw error;
-      },
-    );
-    if (!admins.some((admin) => admin.accountId === identity.accountId)) {
-      throw new CoreError(
-        'NOT_AUTHORIZED_CALLER',
-        `Account ${identity.accountId} is neither the management account (${organization.managementAccountId}) nor the IAM delegated administrator, so AssumeRoot will be refused.`,
-        {
-          fix: `Use credentials of account ${organization.managementAccountId}, or register this account as delegated administrator for iam.amazonaws.com.`,
-        },
-      );
-    }
-    role = 'delegated-admin';
-  }
-
-  try {
-    const features = await listRootFeatures(runtime, hooks);
-    if (requiredFeature === 'RootCredentialsManagement' && !features.includes('RootCredentialsManagement')) {
-      throw new CoreError(
-        'ROOT_ACCESS_NOT_ENABLED',
-        'Root credentials management is not enabled for the organization; AssumeRoot answers "Service not enabled for AWS Organizations.".',
-        { fix: 'Run `rootwarden org enable` from the management account.' },
-      );
-    }
-    if (requiredFeature === 'RootSessions' && !features.includes('RootSessions')) {
-      throw new CoreError(
-        'ROOT_SESSIONS_NOT_ENABLED',
-        'Root sessions (privileged root actions) are not enabled for the organization, and the S3 and SQS unlock tasks need them; AssumeRoot answers "Root sessions feature is not enabled for your AWS Organization.".',
-        { fix: 'Run `rootwarden org enable --root-sessions` from the management account.' },
-      );
-    }
-  } catch (error) {
-    if (hasAwsCode(error, 'ServiceAccessNotEnabledException')) {
-      throw new CoreError(
-        'TRUSTED_ACCESS_NOT_ENABLED',
-        'Trusted access for IAM is not enabled in the organization.',
-        {
-          fix: 'Run `rootwarden org enable` from the management account.',
-        },
-      );
-    }
-    // A caller allowed to AssumeRoot but not to list features: let AssumeRoot decide.
-    if (!(isCoreError(error) && error.code === 'AWS_ACCESS_DENIED')) throw error;
-  }
-
-  return { caller: { accountId: identity.accountId, arn: identity.arn, role }, organization };
-}
 
 type Outcome =
   | { kind: 'observed'; credentials: RootCredentials; at: string }
@@ -167,9 +75,11 @@ export async function auditOrganization(
   };
   const hooks: CallHooks = { signal, onThrottle };
 
-  const { caller, organization } = await preflightRootAccess(runtime, hooks);
+  const { caller, organization, features } = await preflightRootAccess(runtime, hooks);
   const tree = loadOrgTree(runtime, hooks);
   tree.catch(() => undefined); // awaited below
+  const warnings: ReportWarning[] = [];
+  const confirmOrganizationWide = createOrgWideConfirmation(runtime, hooks, features);
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
 
   const records = new Map<string, OrgAccountRecord>();
@@ -212,6 +122,7 @@ export async function auditOrganization(
     .catch((error: unknown) => {
       // OU names are a convenience: without them paths show OU ids. Only the caller's own problems stop the audit.
       if (isCoreError(error) && ORGANIZATION_WIDE_CODES.has(error.code)) throw error;
+      if (isCoreError(error) && error.code === 'AWS_ACCESS_DENIED') warnings.push(ouNamesWarning(error));
       return new OrgTree();
     })
     .then((loaded) => {
@@ -241,9 +152,13 @@ export async function auditOrganization(
       } catch (error) {
         const coreError = isCoreError(error) ? error : new CoreError('INTERNAL', String(error));
         if (ORGANIZATION_WIDE_CODES.has(coreError.code)) {
-          fatal ??= coreError;
-          stop.abort();
-          return;
+          if (await confirmOrganizationWide(coreError)) {
+            fatal ??= coreError;
+            stop.abort();
+            return;
+          }
+          outcome = { kind: 'failed', error: accountOnlyRefusal(coreError) };
+          break;
         }
         outcome = { kind: 'failed', error: coreError };
         if (coreError.code !== 'THROTTLED' && coreError.code !== 'NETWORK') break;
@@ -316,7 +231,62 @@ export async function auditOrganization(
     settings: { recentDays: settings.recentDays },
     summary: summarizeResults(accounts),
     accounts,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** Codes an AssumeRoot may answer for one account that would, if true of the organization, stop everything. */
+const FEATURE_CODES: ReadonlySet<string> = new Set([
+  'ROOT_ACCESS_NOT_ENABLED',
+  'ROOT_SESSIONS_NOT_ENABLED',
+  'TRUSTED_ACCESS_NOT_ENABLED',
+  'NOT_AUTHORIZED_CALLER',
+]);
+
+/**
+ * Whether one account's organization-wide-looking answer is true of the whole organization. The
+ * caller's own credentials, endpoint, region and partition are by nature (they fail every account the
+ * same way). A feature refusal ("Service not enabled for AWS Organizations.") is confirmed only by
+ * ListOrganizationsFeatures, read again once: if it reports the feature on, or cannot be read, that
+ * account alone is refused and the audit goes on.
+ */
+function createOrgWideConfirmation(
+  runtime: AwsRuntime,
+  hooks: CallHooks,
+  atStart: FeaturesAnswer,
+): (error: CoreError) => Promise<boolean> {
+  let reread: Promise<FeaturesAnswer> | undefined;
+  return async (error) => {
+    if (!FEATURE_CODES.has(error.code)) return true;
+    // Confirmed at the start already when it said so; otherwise ask AWS again (the state may have changed).
+    reread ??= readFeatures(runtime, hooks).catch(() => atStart);
+    const now = await reread;
+    switch (error.code) {
+      case 'ROOT_ACCESS_NOT_ENABLED':
+        return (
+          now.kind === 'trusted-access-off' ||
+          (now.kind === 'answered' && !now.features.includes('RootCredentialsManagement'))
+        );
+      case 'ROOT_SESSIONS_NOT_ENABLED':
+        return now.kind === 'answered' && !now.features.includes('RootSessions');
+      case 'TRUSTED_ACCESS_NOT_ENABLED':
+        return now.kind === 'trusted-access-off';
+      default:
+        return now.kind === 'not-admin';
+    }
+  };
+}
+
+/** The same refusal, said of one account: the organization's features are on (or unknown). */
+function accountOnlyRefusal(error: CoreError): CoreError {
+  return new CoreError(
+    error.code,
+    `${error.message} ListOrganizationsFeatures does not confirm this for the organization, so only this account is affected.`,
+    {
+      fix: 'Check this account in the AWS Organizations console (its state, and whether it recently joined or moved), then audit it again with --account.',
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
+  );
 }
 
 function buildResult(

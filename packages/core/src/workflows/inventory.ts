@@ -13,6 +13,7 @@ import {
 } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import type { Account, Inventory } from '../domain/account.js';
+import type { ReportWarning } from '../domain/common.js';
 import { CoreError, isCoreError } from '../errors.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 
@@ -79,6 +80,16 @@ export class OrgTree {
   }
 }
 
+/** The warning for OU reads that were denied, naming the permission that was missing. */
+export function ouNamesWarning(error: CoreError): ReportWarning {
+  const operation = typeof error.details?.operation === 'string' ? error.details.operation : 'ListRoots';
+  return {
+    code: 'OU_NAMES_UNAVAILABLE',
+    message: `OU paths show OU ids, not names: organizations:${operation} was denied (AccessDenied).`,
+    fix: 'Grant organizations:ListRoots and organizations:ListOrganizationalUnitsForParent to show OU names.',
+  };
+}
+
 /**
  * Walks roots and OUs breadth-first. ListOrganizationalUnitsForParent allows 5 requests/s (burst 8)
  * per account, so a few calls at once are as fast as it gets.
@@ -136,7 +147,19 @@ export async function* streamSelectedAccounts(
     return;
   }
   if (selection.ous.length > 0) {
-    const orgTree = await tree;
+    const orgTree = await tree.catch((error: unknown) => {
+      if (isCoreError(error) && error.code === 'AWS_ACCESS_DENIED') {
+        throw new CoreError(
+          'AWS_ACCESS_DENIED',
+          `Selecting accounts by OU needs the OU tree, and ${error.message}`,
+          {
+            fix: 'Grant organizations:ListRoots, organizations:ListOrganizationalUnitsForParent and organizations:ListAccountsForParent, or select accounts with --account instead of --ou.',
+            details: { ...error.details, field: 'ous' },
+          },
+        );
+      }
+      throw error;
+    });
     const units = new Map<string, OrgUnit>();
     for (const ouId of selection.ous) {
       if (!orgTree.units.has(ouId)) {
@@ -195,7 +218,12 @@ export async function listOrganizationAccounts(
   for await (const page of streamSelectedAccounts(runtime, selection, tree, organization, hooks)) {
     for (const record of page) records.set(record.accountId, record);
   }
-  const orgTree = await tree;
+  const warnings: ReportWarning[] = [];
+  const orgTree = await tree.catch((error: unknown) => {
+    if (!(isCoreError(error) && error.code === 'AWS_ACCESS_DENIED')) throw error;
+    warnings.push(ouNamesWarning(error));
+    return new OrgTree();
+  });
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(selection.exclude) };
   const accounts = [...records.values()]
     .map((record) => toAccount(record, orgTree, skip))
@@ -211,5 +239,6 @@ export async function listOrganizationAccounts(
     managementAccountId: organization.managementAccountId,
     accounts,
     summary: { total: accounts.length, auditable: accounts.length - skipped, skipped },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

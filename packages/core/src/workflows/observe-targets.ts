@@ -1,6 +1,6 @@
 import { observeRootCredentials } from '../aws/observe-root.js';
 import { type CallHooks, describeAccount, type OrganizationInfo } from '../aws/organizations.js';
-import { findBucket, getBucketPolicy, getQueuePolicy, queueRegion } from '../aws/resource-policies.js';
+import { findBucket, getBucketPolicy, getQueuePolicy } from '../aws/resource-policies.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import { SessionScope } from '../aws/session-scope.js';
 import type { RootTask } from '../domain/common.js';
@@ -13,6 +13,7 @@ import type {
 import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError } from '../errors.js';
 import { credentialsObservation, sha256 } from '../rules/plan-actions.js';
+import { queueRegion } from '../rules/queue-region.js';
 import { getOrgStatus } from './org-status.js';
 
 export interface TaskContext {

@@ -220,7 +220,11 @@ function withAccount(error: unknown, accountId: string): unknown {
 }
 
 async function planPasswordRecovery(accountId: string, context: PlanContext): Promise<Planned> {
-  const { caller, organization } = await preflightRootAccess(context.runtime, hooksOf(context));
+  const { caller, organization, warnings } = await preflightRootAccess(
+    context.runtime,
+    hooksOf(context),
+    'password-recovery',
+  );
   await resolveMemberAccount(context.runtime, accountId, organization, hooksOf(context));
   const pool = new SessionPool(context);
   const credentials = await observeAccountCredentials(pool, accountId, context.signal).catch((error) => {
@@ -233,7 +237,7 @@ async function planPasswordRecovery(accountId: string, context: PlanContext): Pr
     actions: passwordRecoveryActions(observation),
     observations: [observation],
     backups: [],
-    notes: passwordRecoveryNotes(observation),
+    notes: [...warnings, ...passwordRecoveryNotes(observation, credentials)],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { assumeRootSession, type RootSession } from '../aws/root-session.js';
 import type { OpenSessionInputSchema } from '../domain/plan.js';
+import { featureNeedOf } from '../rules/feature-gate.js';
 import { preflightRootAccess } from './audit.js';
 import { resolveMemberAccount, type TaskContext } from './observe-targets.js';
 
@@ -14,9 +15,7 @@ export async function openRootSession(
   context: TaskContext,
 ): Promise<RootSession> {
   const hooks = { signal: context.signal, onThrottle: context.onThrottle };
-  const feature =
-    input.task === 'unlock-s3' || input.task === 'unlock-sqs' ? 'RootSessions' : 'RootCredentialsManagement';
-  const { organization } = await preflightRootAccess(context.runtime, hooks, feature);
+  const { organization } = await preflightRootAccess(context.runtime, hooks, featureNeedOf(input.task));
   await resolveMemberAccount(context.runtime, input.accountId, organization, hooks, 'accountId');
   return assumeRootSession(context.runtime, {
     accountId: input.accountId,

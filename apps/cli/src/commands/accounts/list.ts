@@ -18,6 +18,7 @@ export default class AccountsListCommand extends BaseCommand<typeof AccountsList
   async run(): Promise<Inventory> {
     const inventory = await this.engine.listAccounts({ ous: this.flags.ou ?? [] });
     this.log(renderInventory(inventory));
+    for (const warning of inventory.warnings ?? []) this.warnUser(warning);
     return inventory;
   }
 }

@@ -8,16 +8,19 @@ import { renderEnableSteps, renderOrgStatus } from '../../render/org-status.js';
 export default class OrgEnableCommand extends BaseCommand<typeof OrgEnableCommand> {
   static override summary = 'Enable centralized root access for the organization (idempotent).';
   static override description =
-    'From the management account: enables trusted access for IAM, then RootCredentialsManagement, and with --root-sessions also RootSessions (needed to unlock S3 bucket and SQS queue policies). Steps already done are skipped. Asks for confirmation unless --yes.';
+    'From the management account: enables trusted access for IAM, then RootCredentialsManagement and RootSessions (privileged root actions: needed to unlock S3 bucket and SQS queue policies and, per the IAM User Guide, for members to recover root credentials; --no-root-sessions skips it). Steps already done are skipped. Asks for confirmation unless --yes.';
   static override examples = [
     '<%= config.bin %> org enable',
-    '<%= config.bin %> org enable --root-sessions --yes',
+    '<%= config.bin %> org enable --yes',
+    '<%= config.bin %> org enable --no-root-sessions',
   ];
 
   static override flags = {
     'root-sessions': Flags.boolean({
-      description: 'Also enable privileged root actions (S3/SQS unlock tasks).',
-      default: false,
+      description:
+        'Also enable privileged root actions (S3/SQS unlock tasks; password recovery per the IAM User Guide). On by default: --no-root-sessions enables RootCredentialsManagement only.',
+      default: true,
+      allowNo: true,
     }),
     yes: Flags.boolean({
       char: 'y',

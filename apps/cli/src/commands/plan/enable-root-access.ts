@@ -6,13 +6,18 @@ import { planFormatFlag, printPlan } from '../../plan-output.js';
 export default class PlanEnableRootAccessCommand extends BaseCommand<typeof PlanEnableRootAccessCommand> {
   static override summary = 'Plan the enablement of centralized root access (read-only).';
   static override description =
-    `From the management account: plans the switches still off, in the order AWS requires them — trusted access for IAM, RootCredentialsManagement, and with --root-sessions RootSessions. The reviewed-plan alternative to \`rootwarden org enable\`.`;
-  static override examples = ['<%= config.bin %> plan enable-root-access --root-sessions'];
+    `From the management account: plans the switches still off, in the order AWS requires them — trusted access for IAM, RootCredentialsManagement, and RootSessions (--no-root-sessions skips it). The reviewed-plan alternative to \`rootwarden org enable\`.`;
+  static override examples = [
+    '<%= config.bin %> plan enable-root-access',
+    '<%= config.bin %> plan enable-root-access --no-root-sessions',
+  ];
 
   static override flags = {
     'root-sessions': Flags.boolean({
-      description: 'Also enable privileged root actions (needed by the S3/SQS unlock tasks).',
-      default: false,
+      description:
+        'Also enable privileged root actions (S3/SQS unlock tasks; password recovery per the IAM User Guide). On by default.',
+      default: true,
+      allowNo: true,
     }),
     format: planFormatFlag,
   };

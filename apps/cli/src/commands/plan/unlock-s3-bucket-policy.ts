@@ -8,7 +8,7 @@ export default class PlanUnlockS3BucketPolicyCommand extends BaseCommand<
 > {
   static override summary = 'Plan the removal of a bucket policy that locks everyone out (read-only).';
   static override description =
-    `Reads the bucket's current policy with the account's own S3UnlockBucketPolicy root session (ListBuckets and GetBucketPolicy only: the root user is the one principal a deny-all bucket policy cannot lock out). The plan keeps the policy byte for byte as a backup; \`rootwarden restore-policy PLAN_ID\` puts it back. Needs root sessions enabled (\`rootwarden org enable --root-sessions\`).`;
+    `Reads the bucket's current policy with the account's own S3UnlockBucketPolicy root session (ListBuckets and GetBucketPolicy only: the root user is the one principal a deny-all bucket policy cannot lock out). The plan keeps the policy byte for byte as a backup; \`rootwarden restore-policy PLAN_ID\` puts it back. Needs root sessions enabled (\`rootwarden org enable\`).`;
   static override examples = [
     '<%= config.bin %> plan unlock-s3-bucket-policy --account 111122223333 --bucket my-locked-bucket',
   ];

@@ -8,7 +8,7 @@ export default class PlanUnlockSqsQueuePolicyCommand extends BaseCommand<
 > {
   static override summary = 'Plan the removal of a queue policy that locks everyone out (read-only).';
   static override description =
-    `Reads the queue's current policy with the account's own SQSUnlockQueuePolicy root session (GetQueueAttributes only). Applying sets the Policy attribute to "" (SetQueueAttributes); the plan keeps the policy byte for byte, and \`rootwarden restore-policy PLAN_ID\` puts it back. Needs root sessions enabled (\`rootwarden org enable --root-sessions\`).`;
+    `Reads the queue's current policy with the account's own SQSUnlockQueuePolicy root session (GetQueueAttributes only). Applying sets the Policy attribute to "" (SetQueueAttributes); the plan keeps the policy byte for byte, and \`rootwarden restore-policy PLAN_ID\` puts it back. Needs root sessions enabled (\`rootwarden org enable\`).`;
   static override examples = [
     '<%= config.bin %> plan unlock-sqs-queue-policy --account 111122223333 --queue-url https://sqs.us-east-1.amazonaws.com/111122223333/orders',
   ];

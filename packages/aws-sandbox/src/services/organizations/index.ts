@@ -14,22 +14,18 @@ const reply = (ctx: OperationContext, body: unknown): WireResponse => renderJson
 const invalidInput = (reason: string, message: string) =>
   serviceError('InvalidInputException', message, 400, { Reason: reason });
 
-/** Account has both Status (retiring 2026-09-09) and State (aws-facts.md §6). */
-const LEGACY_STATUS: Record<AccountState['state'], string> = {
-  PENDING_ACTIVATION: 'ACTIVE',
-  ACTIVE: 'ACTIVE',
-  SUSPENDED: 'SUSPENDED',
-  PENDING_CLOSURE: 'PENDING_CLOSURE',
-  CLOSED: 'SUSPENDED',
-};
-
+/**
+ * `Account.Status` was retired on 2026-09-09; `State` (PENDING_ACTIVATION | ACTIVE | SUSPENDED |
+ * PENDING_CLOSURE | CLOSED) replaces it
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html;
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html).
+ */
 export function accountJson(account: AccountState): Record<string, unknown> {
   return {
     Id: account.id,
     Arn: account.arn,
     Email: account.email,
     Name: account.name,
-    Status: LEGACY_STATUS[account.state],
     State: account.state,
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: epochSeconds(account.joinedTimestamp),

@@ -120,6 +120,21 @@ function bucketFor(ctx: OperationContext, action: string): BucketState {
   if (!bucket)
     throw serviceError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
   ctx.log.targetAccountId = bucket.accountId;
+  // A bucket addressed in another region than its own answers 301 PermanentRedirect with its region
+  // in `x-amz-bucket-region`, before any authorization
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRouting.html;
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html, x-amz-bucket-region).
+  if (bucket.region !== ctx.region)
+    throw serviceError(
+      'PermanentRedirect',
+      'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+      301,
+      {
+        Bucket: name,
+        Endpoint: `${name}.s3.${bucket.region}.amazonaws.com`,
+        'header:x-amz-bucket-region': bucket.region,
+      },
+    );
   const resource = `arn:aws:s3:::${name}`;
   if (bucket.accountId !== ctx.caller.accountId)
     throw kindError(

@@ -26,7 +26,7 @@ function getCallerIdentity(ctx: OperationContext): WireResponse {
 function targetAccountId(ctx: OperationContext): string | undefined {
   const target = ctx.query.get('TargetPrincipal');
   if (!target) return undefined;
-  return /^\d{12}$/.test(target) ? target : /^arn:aws:iam::(\d{12}):root$/.exec(target)?.[1];
+  return /^\d{12}$/.test(target) ? target : /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(target)?.[1];
 }
 
 function assumeRoot(ctx: OperationContext): WireResponse {
@@ -58,7 +58,8 @@ function assumeRoot(ctx: OperationContext): WireResponse {
       'validation',
       `Invalid TargetPrincipal '${target}': specify a member account ID or arn:aws:iam::<account-id>:root.`,
     );
-  const task = taskPolicyFromArn(policyArn as string);
+  const partition = ctx.world.scenario.partition;
+  const task = taskPolicyFromArn(policyArn as string, partition);
   if (!task)
     throw kindError(
       'validation',
@@ -66,10 +67,23 @@ function assumeRoot(ctx: OperationContext): WireResponse {
     );
   ctx.log.targetAccountId = targetId;
 
-  authorize(ctx, 'sts:AssumeRoot', `arn:aws:iam::${targetId}:root`);
+  authorize(ctx, 'sts:AssumeRoot', `arn:${partition}:iam::${targetId}:root`);
   const caller = ctx.caller;
+  // STS deactivated in an opt-in region: the STS model declares RegionDisabledException (403) for
+  // AssumeRoot (boto/botocore botocore/data/sts/2011-06-15/service-2.json); activation is per account
+  // and region (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html).
+  if (ctx.world.accounts.get(caller.accountId)?.stsDisabledRegions.includes(ctx.region))
+    throw serviceError(
+      'RegionDisabledException',
+      `STS is not activated in this region for account:${caller.accountId}. Your account administrator can activate STS in this region using the IAM Console.`,
+      403,
+    );
   // "You cannot use root user credentials to make this call." (STS API reference)
   if (caller.isRoot) throw accessDenied('Root credentials cannot be used to call AssumeRoot.');
+  // Centralized root access launched in the commercial regions except AWS GovCloud (US) and China
+  // (aws-facts.md §13); the refusal's wording is the sandbox's assumption.
+  if (partition !== 'aws')
+    throw accessDenied(`Centralized root access is not available in partition ${partition}.`);
 
   const org = ctx.world.organization;
   const callerInOrg = ctx.world.accounts.has(caller.accountId);
@@ -80,7 +94,10 @@ function assumeRoot(ctx: OperationContext): WireResponse {
     throw accessDenied(
       `Account ${caller.accountId} is not the management account or the delegated administrator for centralized root access.`,
     );
-  const feature = TASK_POLICIES[task].feature;
+  // Password recovery's gate is ambiguous in AWS's docs (IAM User Guide id_root-enable-root-access.html
+  // says RootSessions; the 2024-11 launch blog lists it under credentials management): a scenario option.
+  const feature =
+    task === 'IAMCreateRootUserPassword' ? org.passwordRecoveryFeature : TASK_POLICIES[task].feature;
   if (!org.rootFeatures.has(feature))
     throw accessDenied(feature === 'RootSessions' ? ROOT_SESSIONS_NOT_ENABLED : SERVICE_NOT_ENABLED);
 
@@ -90,6 +107,8 @@ function assumeRoot(ctx: OperationContext): WireResponse {
     throw accessDenied('AssumeRoot cannot target the management account; specify a member account.');
   if (account.state !== 'ACTIVE')
     throw accessDenied(`Account ${targetId} is not active (state ${account.state}).`);
+  // One account refused with the organization-wide text while the features are on (issue 9 §3).
+  if (account.assumeRootServiceNotEnabled) throw accessDenied(SERVICE_NOT_ENABLED);
 
   const now = ctx.now;
   const session = ctx.core.credentials.issueSession({

@@ -307,7 +307,7 @@ describe('rootwarden plan / apply / restore-policy', () => {
     );
     expect(s3.exitCode).toBe(1);
     expect(s3.stderr).toContain('[ROOT_SESSIONS_NOT_ENABLED]');
-    expect(s3.stderr).toContain('rootwarden org enable --root-sessions');
+    expect(s3.stderr).toContain('rootwarden org enable');
     sandbox.admin.setOrganization({ rootFeatures: [] });
     const iam = await rootwardenProcessAsync(['plan', 'allow-password-recovery', '--account', PAYMENTS], env);
     expect(iam.exitCode).toBe(1);

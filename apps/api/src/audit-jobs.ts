@@ -48,7 +48,12 @@ const encoder = new TextEncoder();
 /** The text/event-stream frame of one event (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
 export function streamEvent(id: number, event: StreamEventName, data: Record<string, unknown>): StreamEvent {
   // JSON.stringify never emits a raw line break, so the data is one `data:` line.
-  return { id, event, data, frame: encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`) };
+  return {
+    id,
+    event,
+    data,
+    frame: encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`),
+  };
 }
 
 export interface AuditProgress {

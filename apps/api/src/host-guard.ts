@@ -60,7 +60,11 @@ export function createHostGuard(options: HostGuardOptions): MiddlewareHandler<Ap
           : `Call it as ${[...allowed].join(', ')}; an operator adds names with --allowed-host.`,
       });
     const origin = c.req.header('origin');
-    if (origin !== undefined && !corsOrigins.has(origin) && !isSameOrigin(origin, hostHeader, allowed, anyHost))
+    if (
+      origin !== undefined &&
+      !corsOrigins.has(origin) &&
+      !isSameOrigin(origin, hostHeader, allowed, anyHost)
+    )
       throw new ApiError('ORIGIN_NOT_ALLOWED', 'Browser requests from this origin are not allowed.', {
         field: 'Origin',
         location: 'header',

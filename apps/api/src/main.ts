@@ -232,7 +232,10 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         );
     }
 
-    const allowedHosts = resolveAllowedHosts(host, [...config.allowedHosts, ...(values['allowed-host'] ?? [])]);
+    const allowedHosts = resolveAllowedHosts(host, [
+      ...config.allowedHosts,
+      ...(values['allowed-host'] ?? []),
+    ]);
 
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
     const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);

@@ -156,7 +156,10 @@ describe('Idempotency-Key scope', () => {
     const otherToken = 'rwt_test-other-remediate-token-0123456789';
     const fixture = await start({
       app: {
-        tokens: [...TOKEN_CONFIGS, { name: 'other-remediate', scope: 'remediate', sha256: hashToken(otherToken) }],
+        tokens: [
+          ...TOKEN_CONFIGS,
+          { name: 'other-remediate', scope: 'remediate', sha256: hashToken(otherToken) },
+        ],
       },
     });
     const plan = await createPlanThrough(fixture.request, {

@@ -37,7 +37,13 @@ describe('AdaptiveConcurrency', () => {
 
 describe('AdaptiveConcurrency under scattered throttles', () => {
   /** A deterministic answer stream: `throttles` of every `of` answers are throttles, spread evenly. */
-  function feed(limiter: AdaptiveConcurrency, answers: number, throttles: number, of: number, tick: () => void) {
+  function feed(
+    limiter: AdaptiveConcurrency,
+    answers: number,
+    throttles: number,
+    of: number,
+    tick: () => void,
+  ) {
     for (let index = 0; index < answers; index += 1) {
       tick();
       if (index % of < throttles) limiter.onThrottle();

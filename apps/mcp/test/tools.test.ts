@@ -125,7 +125,7 @@ describe('get-org-status', () => {
       Trusted access for IAM: on · RootCredentialsManagement: on · RootSessions: off
       This caller can: audit, deleteRootCredentials, allowPasswordRecovery, enable.
       Problems (1):
-      - ROOT_SESSIONS_NOT_ENABLED: Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable (audits are not affected). Fix: rootwarden org enable --root-sessions"
+      - ROOT_SESSIONS_NOT_ENABLED: Privileged root actions (RootSessions) are off: unlocking S3 bucket and SQS queue policies is unavailable, and per the IAM User Guide so is password recovery (audits are not affected). Fix: rootwarden org enable"
     `);
   });
 

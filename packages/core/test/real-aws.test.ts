@@ -33,7 +33,8 @@ describe.each(TRANSPORTS)('real-world organization (%s)', (transport) => {
     fx.sandbox.admin.calls().filter((call) => call.operation === operation);
 
   it('audits every ACTIVE member account with a least-privilege delegated-admin role', async () => {
-    const report = await fx.engine({ transport, principal: 'least-privilege' }).audit({});
+    const engine = fx.engine({ transport, principal: 'least-privilege', home });
+    const report = await engine.audit({});
     expect(report.caller.role).toBe('delegated-admin');
     const byId = Object.fromEntries(report.accounts.map((account) => [account.accountId, account]));
     expect(byId[MGMT]?.status).toBe('skipped');
@@ -48,6 +49,8 @@ describe.each(TRANSPORTS)('real-world organization (%s)', (transport) => {
       }),
     ]);
     expect(calls('ListDelegatedAdministrators')).toEqual([]);
+    // The saved report keeps its warnings.
+    expect((await engine.getAudit(report.auditId)).warnings).toEqual(report.warnings);
   });
 
   it('shows a least-privilege caller its role and the optional permissions it lacks, without a false problem', async () => {

@@ -99,12 +99,20 @@ const jobResult: Migration = {
   },
 };
 
+const auditWarnings: Migration = {
+  async up(db: Kysely<unknown>) {
+    // What degraded an audit without stopping it (JSON `ReportWarning[]`), null when nothing did.
+    await db.schema.alterTable('audits').addColumn('warnings', 'text').execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
   '0002_plans_journal_jobs': plansJournalJobs,
   '0003_plan_apply_claims': planApplyClaims,
   '0004_job_result': jobResult,
+  '0005_audit_warnings': auditWarnings,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The SQLite tables as Kysely sees them (after every migration). JSON columns hold text; timestamps are
  * ISO 8601 text, with an integer epoch-milliseconds twin where the store sorts by time.
@@ -18,6 +20,8 @@ export interface AuditsTable {
   summary: string;
   /** JSON: the audit's account/OU/exclude selection. */
   selection: string;
+  /** JSON: `ReportWarning[]`, null (or left out on insert) when nothing degraded the audit. */
+  warnings: ColumnType<string | null, string | undefined, string | null>;
   /** JSON: the audit's settings (recentDays). */
   settings: string;
   saved_at: string;

@@ -8,6 +8,7 @@ import {
   Kysely,
   type Migration,
   Migrator,
+  type Selectable,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -229,6 +230,7 @@ class SqliteStore implements Store {
               summary: json(report.summary),
               selection: json(report.selection),
               settings: json(report.settings),
+              ...(report.warnings === undefined ? {} : { warnings: json(report.warnings) }),
               saved_at: savedAt,
             })
             .execute();
@@ -249,7 +251,7 @@ class SqliteStore implements Store {
     });
   }
 
-  #entry(row: AuditsTable): AuditListEntry {
+  #entry(row: Selectable<AuditsTable>): AuditListEntry {
     return this.#parse(
       AuditListEntrySchema,
       () => ({
@@ -309,6 +311,7 @@ class SqliteStore implements Store {
       AuditReportSchema,
       () => ({
         ...header,
+        ...(found.audit.warnings === null ? {} : { warnings: JSON.parse(found.audit.warnings) }),
         accounts: found.accounts.map((row) => ({
           ...(JSON.parse(row.account) as object),
           status: row.status,

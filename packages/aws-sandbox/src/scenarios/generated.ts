@@ -169,6 +169,7 @@ export function generateScenario(options: GenerateOptions): Scenario {
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
       organizationalUnits: ous,
       emptyPageEvery: 5,
+      entityPaths: true,
     },
     accounts,
     principals,

@@ -100,6 +100,8 @@ export interface OrganizationState {
   childOus: Map<string, OuState[]>;
   accounts: AccountState[];
   emptyPageEvery: number;
+  /** Whether answers carry `Account.Paths` and `OrganizationalUnit.Path`. */
+  entityPaths: boolean;
 }
 
 /** The mutable model of one organization and its accounts, rebuilt from the scenario on reset. */
@@ -142,6 +144,7 @@ export function buildWorld(scenario: Scenario, now: number): World {
     childOus: new Map([[o.rootId, []]]),
     accounts: [],
     emptyPageEvery: o.emptyPageEvery,
+    entityPaths: o.entityPaths,
   };
   for (const da of o.delegatedAdministrators) {
     let services = organization.delegatedAdministrators.get(da.accountId);

@@ -26,8 +26,10 @@ import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { summarizeResults } from '../rules/summarize.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
+import { checkSelection, toAccount } from './inventory.js';
 import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
+import { OrgTree } from './org-tree.js';
+import { selectAccounts } from './selection.js';
 
 export interface AuditContext {
   now: () => Date;
@@ -168,8 +170,8 @@ export async function auditOrganization(
   const hooks: CallHooks = { signal, onThrottle };
 
   const { caller, organization } = await preflightRootAccess(runtime, hooks);
-  const tree = loadOrgTree(runtime, hooks);
-  tree.catch(() => undefined); // awaited below
+  const selected = selectAccounts(runtime, settings, organization, hooks);
+  const tree = selected.tree;
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
 
   const records = new Map<string, OrgAccountRecord>();
@@ -260,7 +262,7 @@ export async function auditOrganization(
   let listingError: CoreError | undefined;
   try {
     let count = 0;
-    for await (const page of streamSelectedAccounts(runtime, settings, tree, organization, hooks)) {
+    for await (const page of selected.batches) {
       for (const record of page) {
         if (records.has(record.accountId)) continue;
         records.set(record.accountId, record);

@@ -253,10 +253,18 @@ function walkSelectedOus(
     settle = (failed) => (failed === undefined ? resolve() : reject(failed));
   });
   walked.catch(() => undefined);
-  const tree = walked.then(() => paths.tree);
+
+  const naming: Promise<void>[] = [];
+  const tree = walked.then(async () => {
+    await Promise.all(naming);
+    return paths.tree;
+  });
   tree.catch(() => undefined);
 
-  /** The path from the root down to a selected root or OU, named; OU_NOT_FOUND when it is not in the organization. */
+  /**
+   * The path from the root down to a selected root or OU (OU_NOT_FOUND when it is not in the
+   * organization). The walk below it starts at once; the names above it follow in the background.
+   */
   const pathOf = async (rootOrOuId: string): Promise<string[]> => {
     try {
       if (rootOrOuId.startsWith('r-')) {
@@ -266,12 +274,8 @@ function walkSelectedOus(
       }
       const unit = await describeOrganizationalUnit(runtime, rootOrOuId, hooks);
       const ancestors = unit.ancestorIds ?? (await paths.ancestorsOf(rootOrOuId));
-      await paths.name(ancestors);
-      paths.tree.units.set(rootOrOuId, {
-        id: rootOrOuId,
-        name: unit.name,
-        parentId: ancestors.at(-1) ?? null,
-      });
+      naming.push(paths.name(ancestors));
+      paths.tree.units.set(rootOrOuId, { id: rootOrOuId, name: unit.name, parentId: ancestors.at(-1) ?? null });
       return [...ancestors, rootOrOuId];
     } catch (error) {
       // ListParents answers ChildNotFoundException (mapped for accounts) for an unknown OU.

@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS, generateScenario } from '@rootwarden/aws-sandbox';
-import {
-  accountSelectionBound,
-  lowerBound,
-  ouSelectionBound,
-  type Quota,
-} from './bound.js';
+import { accountSelectionBound, lowerBound, ouSelectionBound, type Quota } from './bound.js';
 import { chooseAccounts, chooseOu } from './select.js';
 import { type Connection, runSequentialLoop } from './sequential.js';
 
@@ -212,7 +207,9 @@ try {
   const startups: number[] = [];
   if (mode !== 'org') {
     for (let run = 0; run < 3; run += 1)
-      startups.push((await runRootwarden(sandbox.connection, ['--account', '0'], values.format, [2])).seconds);
+      startups.push(
+        (await runRootwarden(sandbox.connection, ['--account', '0'], values.format, [2])).seconds,
+      );
   }
   const startup = startups.sort((a, b) => a - b)[1] ?? 0;
 

@@ -51,7 +51,8 @@ export function chooseOu(scenario: Scenario): { id: string; accounts: number; un
   let best: { id: string; accounts: number; units: number; depth: number } | undefined;
   for (const unit of units) {
     const size = measure(unit.id);
-    if (!best || Math.abs(size.accounts - target) < Math.abs(best.accounts - target)) best = { id: unit.id, ...size };
+    if (!best || Math.abs(size.accounts - target) < Math.abs(best.accounts - target))
+      best = { id: unit.id, ...size };
   }
   if (!best) throw new Error('the generated organization has no OU');
   return best;

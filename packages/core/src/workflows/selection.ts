@@ -275,7 +275,11 @@ function walkSelectedOus(
       const unit = await describeOrganizationalUnit(runtime, rootOrOuId, hooks);
       const ancestors = unit.ancestorIds ?? (await paths.ancestorsOf(rootOrOuId));
       naming.push(paths.name(ancestors));
-      paths.tree.units.set(rootOrOuId, { id: rootOrOuId, name: unit.name, parentId: ancestors.at(-1) ?? null });
+      paths.tree.units.set(rootOrOuId, {
+        id: rootOrOuId,
+        name: unit.name,
+        parentId: ancestors.at(-1) ?? null,
+      });
       return [...ancestors, rootOrOuId];
     } catch (error) {
       // ListParents answers ChildNotFoundException (mapped for accounts) for an unknown OU.

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '30' },
     'jitter-ms': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
+    /** Share of AWS requests (0..1) the sandbox answers with a random fault: throttle, 5xx or a dropped connection. */
+    'fault-rate': { type: 'string', default: '0' },
     concurrency: { type: 'string' },
     /** Audit only this many accounts in the sequential loop and extrapolate (it takes ~7 calls × latency per account). */
     'sequential-limit': { type: 'string' },
@@ -33,16 +36,18 @@ const selectMatch = /^(org|ou|account:(\d+))$/.exec(values.select);
 const accounts = Number(values.accounts);
 const latencyMs = Number(values['latency-ms']);
 const jitterMs = Number(values['jitter-ms']);
+const faultRate = Number(values['fault-rate']);
 if (
   !Number.isInteger(accounts) ||
   accounts < 2 ||
   !(latencyMs >= 0) ||
   !(jitterMs >= 0) ||
+  !(faultRate >= 0 && faultRate < 1) ||
   !selectMatch ||
   !FORMATS.includes(values.format)
 ) {
   console.error(
-    `usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--select org|ou|account:N] [--format ${FORMATS.join('|')}] [--sequential-limit M] [--skip-sequential]`,
+    `usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--select org|ou|account:N] [--format ${FORMATS.join('|')}] [--sequential-limit M] [--skip-sequential]`,
   );
   process.exit(2);
 }
@@ -62,6 +67,7 @@ async function startSandboxServer(): Promise<{ child: ChildProcess; connection: 
       String(latencyMs),
       '--jitter-ms',
       String(jitterMs),
+      ...(faultRate > 0 ? ['--fault-rate', String(faultRate), '--seed', String(values.seed)] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -110,11 +116,21 @@ interface Summary {
   unknown: number;
 }
 
-/** The summary a json or jsonl report carries (other formats: none). */
-function summaryOf(text: string, format: string): Summary | null {
-  if (format === 'json') return JSON.parse(text).summary;
-  if (format === 'jsonl') return JSON.parse(text.trimEnd().split('\n').at(-1) ?? '{}').summary ?? null;
-  return null;
+interface Verdict {
+  accountId: string;
+  status: string;
+  findings: unknown[];
+}
+
+/** The summary and per-account verdicts a json or jsonl report carries (other formats: none). */
+function summaryOf(text: string, format: string): { summary: Summary; accounts: Verdict[] } | null {
+  if (format === 'json') return JSON.parse(text);
+  if (format !== 'jsonl') return null;
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  return { summary: lines.at(-1)?.summary, accounts: lines.filter((line) => line.type === 'account') };
 }
 
 /**
@@ -126,7 +142,11 @@ async function runRootwarden(
   selection: string[],
   format: string,
   expectedCodes: number[] = [0, 4],
-): Promise<{ seconds: number; peakRssMb: number; summary: Summary | null }> {
+): Promise<{
+  seconds: number;
+  peakRssMb: number;
+  report: { summary: Summary; accounts: Verdict[] } | null;
+}> {
   const work = mkdtempSync(join(tmpdir(), 'rootwarden-bench-'));
   const rssFile = join(work, 'rss');
   const reportFile = join(work, 'report.json');
@@ -167,10 +187,10 @@ async function runRootwarden(
   });
   const seconds = (performance.now() - started) / 1000;
   if (!expectedCodes.includes(code)) throw new Error(`rootwarden audit exited with ${code}`);
-  const summary = existsSync(reportFile) ? summaryOf(readFileSync(reportFile, 'utf8'), format) : null;
+  const report = existsSync(reportFile) ? summaryOf(readFileSync(reportFile, 'utf8'), format) : null;
   const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
   rmSync(work, { recursive: true, force: true });
-  return { seconds, peakRssMb, summary };
+  return { seconds, peakRssMb, report };
 }
 
 function quota(api: string): Quota {
@@ -231,6 +251,14 @@ try {
   const ok = (operation: string) =>
     log.filter((call) => call.operation === operation && call.outcome === 'OK').length;
   const throttled = log.filter((call) => call.injected === 'quota').length;
+  const injected = log.filter((call) => call.injected === 'fault' || call.injected === 'drop').length;
+  // What the audit concluded per account, independent of timing: equal digests = equal results.
+  const verdicts = (rootwarden.report?.accounts ?? [])
+    .map((account) => JSON.stringify([account.accountId, account.status, account.findings]))
+    .sort();
+  const resultsDigest = rootwarden.report
+    ? createHash('sha256').update(verdicts.join('\n')).digest('hex').slice(0, 16)
+    : null;
   const callCounts = [
     'ListAccounts',
     'DescribeAccount',
@@ -301,7 +329,7 @@ try {
   }
 
   const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-  const summary = rootwarden.summary;
+  const summary = rootwarden.report?.summary;
   const terms = Object.entries(bound.terms)
     .map(([name, seconds]) => `${name} ${round(seconds)}`)
     .join(' · ');
@@ -320,6 +348,8 @@ try {
     ['rootwarden peak RSS', `${round(rootwarden.peakRssMb, 1)} MB`],
     ['organizations / sts calls', callCounts],
     ['throttled answers seen by rootwarden', String(throttled)],
+    ['injected faults (rate)', `${injected} (${faultRate})`],
+    ['results digest', resultsDigest ?? `- (${values.format} carries no per-account verdicts)`],
     ...(mode === 'org'
       ? []
       : ([['CLI start-up and exit (no AWS call, median of 3)', `${round(startup)} s`]] as Array<
@@ -346,6 +376,10 @@ try {
       latencyMs,
       select: values.select,
       format: values.format,
+      faultRate,
+      injectedFaults: injected,
+      unknown: summary?.unknown ?? null,
+      resultsDigest,
       rootwardenSeconds: round(rootwarden.seconds),
       sequentialSeconds: sequentialSeconds === null ? null : round(sequentialSeconds),
       boundSeconds: round(bound.seconds),

@@ -33,7 +33,7 @@ describe.each([true, false])('selection call patterns (entity paths sent: %s)', 
   beforeAll(async () => {
     fixture = await startSandbox({ scenario, quotas: { enabled: false } });
     everyone = (await fixture.engine().audit({ concurrency: 64 })).accounts;
-  }, 120_000);
+  }, 300_000);
   afterAll(() => fixture.close());
 
   const organizationsCalls = (calls: CallLogEntry[]) =>

@@ -67,7 +67,7 @@ export function renderPolicyCheck(check: PolicyCheck, format: 'table' | 'markdow
 function renderMarkdown(check: PolicyCheck): string {
   if (!check.available)
     return `# Organization policies\n\n${check.unavailable?.message ?? 'Not available.'}\n`;
-  const escape = (text: string) => text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  const escapeCell = (text: string) => text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
   const lines = ['# Organization policies and root sessions', ''];
   lines.push(
     `| account | name | ${check.tasks.join(' | ')} |`,
@@ -75,7 +75,7 @@ function renderMarkdown(check: PolicyCheck): string {
   );
   for (const a of check.accounts)
     lines.push(
-      `| ${a.accountId} | ${escape(a.name)} | ${check.tasks.map((t) => a.tasks.find((v) => v.task === t)?.verdict ?? '').join(' | ')} |`,
+      `| ${a.accountId} | ${escapeCell(a.name)} | ${check.tasks.map((t) => a.tasks.find((v) => v.task === t)?.verdict ?? '').join(' | ')} |`,
     );
   if (check.groups.length > 0) {
     lines.push(
@@ -87,7 +87,7 @@ function renderMarkdown(check: PolicyCheck): string {
     );
     for (const g of check.groups)
       lines.push(
-        `| ${g.task} | ${escape(policyName(g))} | ${escape(g.target.name)} (${g.target.id}) | ${escape(g.statement ?? '-')} | ${g.accounts} |`,
+        `| ${g.task} | ${escapeCell(policyName(g))} | ${escapeCell(g.target.name)} (${g.target.id}) | ${escapeCell(g.statement ?? '-')} | ${g.accounts} |`,
       );
   }
   return `${lines.join('\n')}\n`;

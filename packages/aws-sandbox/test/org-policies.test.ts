@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ScenarioInput } from '../src/index.js';
 import { awsError, TRANSPORTS, useSandbox } from './helpers.js';
 
 const ctx = useSandbox({ scenario: 'exposed' });
@@ -110,14 +111,14 @@ describe.each(TRANSPORTS)('Organizations policies over %s', (transport) => {
 });
 
 describe('RCPs and allow-lists', () => {
-  const scenario = {
+  const scenario: ScenarioInput = {
     name: 'rcp',
     organization: {
       id: 'o-rcp0000000',
       managementAccountId: '500000000000',
       rootId: 'r-rcp0',
       trustedAccess: [{ servicePrincipal: 'iam.amazonaws.com', dateEnabled: 'now-1d' }],
-      rootFeatures: ['RootCredentialsManagement', 'RootSessions'] as const,
+      rootFeatures: ['RootCredentialsManagement' as const, 'RootSessions' as const],
       organizationalUnits: [{ id: 'ou-rcp0-allowlst', name: 'AllowList', parentId: 'r-rcp0' }],
       fullAwsAccessDetachedFrom: ['ou-rcp0-allowlst'],
       policies: [
@@ -194,7 +195,7 @@ describe('RCPs and allow-lists', () => {
       organization: {
         ...scenario.organization,
         fullAwsAccessDetachedFrom: ['500000000001'],
-        policies: [{ ...scenario.organization.policies[0], targets: ['ou-missing0-x'] }],
+        policies: [{ ...scenario.organization.policies?.[0], targets: ['ou-missing0-x'] }],
       },
     };
     const { loadScenario } = await import('../src/scenarios/load.js');

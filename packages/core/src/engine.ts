@@ -4,6 +4,7 @@ import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from 
 import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEventListener } from './domain/events.js';
+import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -40,6 +41,9 @@ import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
+import { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
+import { existsSync } from 'node:fs';
+import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 
 export interface SandboxEngineOptions {
   latencyMs?: number;
@@ -87,6 +91,11 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * Exceptions from a reviewed file (`--exceptions FILE`, see readExceptionsFile), applied with those
+   * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
+   */
+  exceptions?: readonly FindingException[];
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -150,6 +159,16 @@ export interface Engine {
    * environment) and `credential-process`. The credentials stay inside the returned object.
    */
   openRootSession(input: OpenSessionInput, options?: RunOptions): Promise<RootSession>;
+  /** Records an exception to a finding, with an owner and an expiry; `by` says who (shown in its history). */
+  addException(input: NewException, by: string): Promise<FindingException>;
+  /** Removes an exception by id or unique prefix (EXCEPTION_NOT_FOUND when none); kept in its history. */
+  removeException(id: string, by: string): Promise<FindingException>;
+  /** Exceptions in the store (not removed), expired ones included. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, and when. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+  /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
+  previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -193,6 +212,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
   const home = resolveHome(options.home);
   let opened: Promise<Store> | undefined;
+  /**
+   * Exceptions recorded in the history apply to every audit, saved or not: read them when the engine
+   * saves, or when a history database already exists (--no-save never creates one).
+   */
+  const storedExceptions = async (history: Store | undefined): Promise<FindingException[]> => {
+    if (history) return history.listExceptions();
+    if (options.store === false) return [];
+    if (!options.store && !existsSync(databasePath(home))) return [];
+    return (await store()).listExceptions();
+  };
   const store = (): Promise<Store> => {
     if (options.store === false)
       return Promise.reject(
@@ -280,13 +309,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
-      const report = await auditOrganization(await runtime(), settings, {
+      const exceptions = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
+      const onEvent: EngineEventListener | undefined =
+        run.onEvent && exceptions.length > 0
+          ? (event) =>
+              run.onEvent?.(
+                event.type === 'account-done'
+                  ? { ...event, result: acceptFindings(event.result, exceptions, now()).result }
+                  : event,
+              )
+          : run.onEvent;
+      const audited = await auditOrganization(await runtime(), settings, {
         now,
         signal: run.signal,
-        onEvent: run.onEvent,
+        onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
       });
+      const report = applyExceptions(audited, exceptions, now());
       await history?.saveAudit(report);
       return report;
     },
@@ -359,6 +399,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async openRootSession(input, run = {}) {
       const request = parseInput(OpenSessionInputSchema, input);
       return openRootSession(request, { runtime: await runtime(), now, signal: run.signal });
+    },
+    async addException(input, by) {
+      return addException(await store(), input, by, now());
+    },
+    async removeException(id, by) {
+      return removeException(await store(), id, by, now());
+    },
+    async listExceptions() {
+      return (await store()).listExceptions();
+    },
+    async listExceptionEvents() {
+      return (await store()).listExceptionEvents();
+    },
+    async previousAuditDiff(report) {
+      if (options.store === false) return undefined;
+      if (!options.store && !existsSync(databasePath(home))) return undefined;
+      return previousAuditDiff(await store(), report);
     },
     async close() {
       const history = opened;

@@ -141,6 +141,7 @@ export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
+  type ReportExtras,
   type ReportFormat,
   ReportFormatSchema,
   renderReport,
@@ -183,3 +184,38 @@ export {
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
+export {
+  COMPLIANCE_FRAMEWORK_IDS,
+  COMPLIANCE_FRAMEWORKS,
+  type ComplianceFramework,
+  type ComplianceFrameworkId,
+  type ControlRef,
+  controlLabel,
+  controlsForFinding,
+} from './compliance/controls.js';
+export {
+  type AccountVerdict,
+  ComplianceFrameworkIdSchema,
+  type ComplianceReport,
+  ComplianceReportSchema,
+  type ControlResult,
+  type Verdict,
+} from './domain/compliance.js';
+export {
+  type Acceptance,
+  EXCEPTIONS_FILE_SCHEMA_ID,
+  exceptionsFileJsonSchema,
+  type ExceptionEvent,
+  ExceptionEventSchema,
+  type ExceptionsFile,
+  ExceptionsFileSchema,
+  type FindingException,
+  FindingExceptionSchema,
+  type NewException,
+  NewExceptionSchema,
+} from './domain/exception.js';
+export { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
+export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
+export { jsonReportSha256 } from './report/html.js';
+export { OCSF_VERSION } from './report/ocsf.js';
+export { readExceptionsFile } from './workflows/exceptions.js';

@@ -3,7 +3,8 @@ import type { Severity } from '../domain/common.js';
 import type { FindingCode } from '../domain/finding.js';
 import { prettyJsonChunks, withNewline } from './json-chunks.js';
 
-const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
+/** Title and remedy of each finding code, shared by the SARIF, OCSF and HTML reports. */
+export const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
   ROOT_ACCESS_KEY_ACTIVE: {
     severity: 'critical',
     title: 'Root user has an active access key',

@@ -82,10 +82,25 @@ export interface JobsTable {
   result: string | null;
 }
 
+export interface FindingExceptionsTable {
+  id: string;
+  account_id: string;
+  /** Null: every finding of the account. */
+  finding_code: string | null;
+  reason: string;
+  owner: string;
+  expires_at: string;
+  created_at: string;
+  created_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface StoreDatabase {
   audits: AuditsTable;
   audit_accounts: AuditAccountsTable;
   plans: PlansTable;
   journal_entries: JournalEntriesTable;
   jobs: JobsTable;
+  finding_exceptions: FindingExceptionsTable;
 }

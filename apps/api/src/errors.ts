@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export const CORE_ERROR_STATUS: Record<CoreErrorCode, ContentfulStatusCode> = {
   INVALID_INPUT: 400,
   AUDIT_NOT_FOUND: 404,
+  EXCEPTION_NOT_FOUND: 404,
   PLAN_NOT_FOUND: 404,
   RESOURCE_NOT_FOUND: 404,
   // The organization's state conflicts with the request: an operator fixes it, then the same request works.

@@ -121,6 +121,7 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       'POST /v1/plans audit',
       'GET /v1/plans/{id} read',
       'POST /v1/plans/{id}/apply remediate',
+      'GET /v1/exceptions read',
     ]);
   });
 

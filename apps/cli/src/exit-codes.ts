@@ -16,6 +16,7 @@ const USAGE_CODES: ReadonlySet<CoreErrorCode> = new Set([
   'INVALID_INPUT',
   'PLAN_NOT_FOUND',
   'AUDIT_NOT_FOUND',
+  'EXCEPTION_NOT_FOUND',
 ]);
 
 export function exitCodeFor(code: CoreErrorCode): number {

@@ -36,6 +36,7 @@ export const ERROR_KINDS: Record<
   PLAN_NOT_FOUND: 'not-found',
   PLAN_BUSY: 'transient',
   AUDIT_NOT_FOUND: 'not-found',
+  EXCEPTION_NOT_FOUND: 'not-found',
   STORE_UNAVAILABLE: 'setup',
   STORE_CORRUPT: 'failure',
   STORE_BUSY: 'transient',

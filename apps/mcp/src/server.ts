@@ -20,6 +20,7 @@ import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
 import { listAccountsTool } from './tools/list-accounts.js';
+import { listExceptionsTool } from './tools/list-exceptions.js';
 import { planPrivilegedTaskTool } from './tools/plan-privileged-task.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -45,6 +46,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   auditRootCredentialsTool,
   getAuditTool,
   diffAuditsTool,
+  listExceptionsTool,
   planPrivilegedTaskTool,
 ] as unknown as AnyTool[];
 
@@ -96,7 +98,7 @@ export function createServer(options: ServerOptions): McpServer {
       },
     );
   }
-  registerAuditResources(mcp, context);
+  registerAuditResources(mcp, context, version);
   registerReviewPrompt(mcp, context);
 
   // Replaces McpServer's tools/call handler, which turns unknown tools and invalid arguments into

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
@@ -29,6 +30,7 @@ import {
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { CoreError } from './errors.js';
+import { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
@@ -37,13 +39,11 @@ import type { Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
+import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
-import { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
-import { existsSync } from 'node:fs';
-import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 
 export interface SandboxEngineOptions {
   latencyMs?: number;

@@ -5,6 +5,15 @@
 
 export type { RootSession } from './aws/root-session.js';
 export {
+  COMPLIANCE_FRAMEWORK_IDS,
+  COMPLIANCE_FRAMEWORKS,
+  type ComplianceFramework,
+  type ComplianceFrameworkId,
+  type ControlRef,
+  controlLabel,
+  controlsForFinding,
+} from './compliance/controls.js';
+export {
   type Account,
   AccountSchema,
   type Inventory,
@@ -52,7 +61,28 @@ export {
   type Severity,
   SeveritySchema,
 } from './domain/common.js';
+export {
+  type AccountVerdict,
+  ComplianceFrameworkIdSchema,
+  type ComplianceReport,
+  ComplianceReportSchema,
+  type ControlResult,
+  type Verdict,
+} from './domain/compliance.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
+export {
+  type Acceptance,
+  EXCEPTIONS_FILE_SCHEMA_ID,
+  type ExceptionEvent,
+  ExceptionEventSchema,
+  type ExceptionsFile,
+  ExceptionsFileSchema,
+  exceptionsFileJsonSchema,
+  type FindingException,
+  FindingExceptionSchema,
+  type NewException,
+  NewExceptionSchema,
+} from './domain/exception.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
 export {
   AuditIdSchema,
@@ -119,6 +149,8 @@ export {
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
+export { OCSF_VERSION } from './report/ocsf.js';
 export {
   DIFF_FORMATS,
   type DiffFormat,
@@ -147,8 +179,10 @@ export {
   renderReport,
   reportChunks,
 } from './report/render-report.js';
+export { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
+export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { summarizeResults } from './rules/summarize.js';
@@ -183,39 +217,5 @@ export {
   StoredPlanSchema,
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
-export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
-export {
-  COMPLIANCE_FRAMEWORK_IDS,
-  COMPLIANCE_FRAMEWORKS,
-  type ComplianceFramework,
-  type ComplianceFrameworkId,
-  type ControlRef,
-  controlLabel,
-  controlsForFinding,
-} from './compliance/controls.js';
-export {
-  type AccountVerdict,
-  ComplianceFrameworkIdSchema,
-  type ComplianceReport,
-  ComplianceReportSchema,
-  type ControlResult,
-  type Verdict,
-} from './domain/compliance.js';
-export {
-  type Acceptance,
-  EXCEPTIONS_FILE_SCHEMA_ID,
-  exceptionsFileJsonSchema,
-  type ExceptionEvent,
-  ExceptionEventSchema,
-  type ExceptionsFile,
-  ExceptionsFileSchema,
-  type FindingException,
-  FindingExceptionSchema,
-  type NewException,
-  NewExceptionSchema,
-} from './domain/exception.js';
-export { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
-export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
-export { jsonReportSha256 } from './report/html.js';
-export { OCSF_VERSION } from './report/ocsf.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
+export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

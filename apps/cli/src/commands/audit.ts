@@ -11,6 +11,12 @@ import {
   MAX_CONCURRENCY,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
+import {
+  complianceFlag,
+  complianceOutput,
+  exceptionsFileFlag,
+  loadExceptionsFlag,
+} from '../compliance-output.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
@@ -59,6 +65,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       default: true,
       allowNo: true,
     }),
+    compliance: complianceFlag,
+    exceptions: exceptionsFileFlag,
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -70,6 +78,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const flags = this.flags;
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
     const outputFile = flags.output ? await assertWritable(flags.output) : undefined;
+    const exceptions = await loadExceptionsFlag(flags.exceptions);
+    if (flags.compliance && format === 'jsonl')
+      this.error('--compliance prints table, json or markdown, not jsonl.', { exit: EXIT.USAGE });
 
     const controller = new AbortController();
     let interrupts = 0;
@@ -101,7 +112,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           concurrency: flags.concurrency,
           recentDays: flags['recent-days'],
         },
-        { signal: controller.signal, onEvent, save: flags.save },
+        { signal: controller.signal, onEvent, save: flags.save, exceptions },
       );
     } catch (error) {
       await sink?.discard();
@@ -114,8 +125,12 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     if (format === 'jsonl') {
       writeLine(JSON.stringify(summaryRecord(report)));
       await sink?.commit();
+    } else if (flags.compliance) {
+      await writeOutput([await complianceOutput(this.engine, report, flags.compliance, format)], outputFile);
     } else {
-      await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
+      const diff =
+        format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), outputFile);
     }
     if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
     if (flags.save && (format === 'table' || outputFile))

@@ -1,4 +1,10 @@
-import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, reportChunks } from '@rootwarden/core';
+import {
+  type AccountAuditResult,
+  type AuditReport,
+  REPORT_FORMATS,
+  type ReportExtras,
+  reportChunks,
+} from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -94,6 +100,9 @@ export function renderAuditReport(
   report: AuditReport,
   format: AuditOutputFormat,
   toolVersion: string,
+  extras: ReportExtras = {},
 ): Iterable<string> {
-  return format === 'table' ? [`${renderAuditTable(report)}\n`] : reportChunks(report, format, toolVersion);
+  return format === 'table'
+    ? [`${renderAuditTable(report)}\n`]
+    : reportChunks(report, format, toolVersion, extras);
 }

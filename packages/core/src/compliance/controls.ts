@@ -56,14 +56,18 @@ export interface ComplianceFramework {
 }
 
 const CIS_SOURCE =
-  'CIS Amazon Web Services Foundations Benchmark (https://www.cisecurity.org/benchmark/amazon_web_services); control numbers as in Prowler\'s compliance files (prowler-cloud/prowler prowler/compliance/aws/cis_*_aws.json)';
+  "CIS Amazon Web Services Foundations Benchmark (https://www.cisecurity.org/benchmark/amazon_web_services); control numbers as in Prowler's compliance files (prowler-cloud/prowler prowler/compliance/aws/cis_*_aws.json)";
 
 function cis(
   version: string,
   numbers: { key: string; mfa: string; hardwareMfa: string; avoidUse: string; centralized?: string },
 ): ComplianceFramework {
   const controls: ComplianceControl[] = [
-    { id: numbers.key, title: "Ensure no 'root' user account access key exists", check: 'no-root-access-key' },
+    {
+      id: numbers.key,
+      title: "Ensure no 'root' user account access key exists",
+      check: 'no-root-access-key',
+    },
     { id: numbers.mfa, title: "Ensure MFA is enabled for the 'root' user account", check: 'root-mfa' },
     {
       id: numbers.hardwareMfa,
@@ -113,7 +117,8 @@ export const COMPLIANCE_FRAMEWORKS: Readonly<Record<ComplianceFrameworkId, Compl
     id: 'aws-security-hub',
     name: 'AWS Security Hub controls',
     standard: 'AWS Foundational Security Best Practices',
-    source: 'AWS Security Hub User Guide, "Security Hub controls for IAM" (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html)',
+    source:
+      'AWS Security Hub User Guide, "Security Hub controls for IAM" (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html)',
     controls: [
       { id: 'IAM.4', title: 'IAM root user access key should not exist', check: 'no-root-access-key' },
       { id: 'IAM.6', title: 'Hardware MFA should be enabled for the root user', check: 'root-hardware-mfa' },
@@ -124,9 +129,14 @@ export const COMPLIANCE_FRAMEWORKS: Readonly<Record<ComplianceFrameworkId, Compl
     id: 'aws-config',
     name: 'AWS Config managed rules',
     standard: 'AWS Config managed rules',
-    source: 'AWS Config Developer Guide, "List of AWS Config Managed Rules" (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html)',
+    source:
+      'AWS Config Developer Guide, "List of AWS Config Managed Rules" (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html)',
     controls: [
-      { id: 'iam-root-access-key-check', title: 'The root user access key is not available', check: 'no-root-access-key' },
+      {
+        id: 'iam-root-access-key-check',
+        title: 'The root user access key is not available',
+        check: 'no-root-access-key',
+      },
       { id: 'root-account-mfa-enabled', title: 'The root user has MFA enabled', check: 'root-mfa' },
       {
         id: 'root-account-hardware-mfa-enabled',

@@ -13,10 +13,15 @@ export const EXCEPTIONS_FILE_SCHEMA_ID = 'https://rootwarden.dev/schemas/excepti
 export const ExpiresSchema = z
   .string()
   .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || z.iso.datetime({ offset: true }).safeParse(value).success, {
-    message: 'must be a date like 2027-03-31 or an ISO 8601 timestamp like 2027-03-31T18:00:00Z',
-  })
-  .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : new Date(value).toISOString()))
+  .refine(
+    (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) || z.iso.datetime({ offset: true }).safeParse(value).success,
+    {
+      message: 'must be a date like 2027-03-31 or an ISO 8601 timestamp like 2027-03-31T18:00:00Z',
+    },
+  )
+  .transform((value) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T23:59:59.999Z` : new Date(value).toISOString(),
+  )
   .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'is not a real date' });
 
 /** What a person declares to accept a finding: `rootwarden exceptions add`, or one entry of a file. */

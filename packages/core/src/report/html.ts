@@ -5,9 +5,20 @@ import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { AuditDiff } from '../domain/audit-diff.js';
 import { SEVERITIES } from '../domain/common.js';
 import { FINDING_CODES } from '../domain/finding.js';
-import { describeCredentialChange, describeDrift, describeStatusChange } from './render-diff.js';
 import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from './html-assets.js';
+import { describeCredentialChange, describeDrift, describeStatusChange } from './render-diff.js';
 import { RULES } from './sarif.js';
+
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The page's Content-Security-Policy: nothing may be fetched or connected to, and only this page's own
+ * style and script (by hash) run. Served as a header by the HTTP API and repeated in a meta element for
+ * a file opened from disk or an e-mail attachment.
+ */
+export const HTML_REPORT_CSP = `default-src 'none'; style-src ${cspHash(HTML_REPORT_STYLE)}; script-src ${cspHash(HTML_REPORT_SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
 
 export interface HtmlReportOptions {
   toolVersion: string;
@@ -55,7 +66,10 @@ function compactAccount(result: AccountAuditResult) {
               key.lastUsedDate,
               key.lastUsedService,
             ]),
-            sc: credentials.signingCertificates.map((certificate) => [certificate.certificateId, certificate.status]),
+            sc: credentials.signingCertificates.map((certificate) => [
+              certificate.certificateId,
+              certificate.status,
+            ]),
             mfa: credentials.mfaDevices.map((device) => [device.serialNumber, device.kind]),
           },
         }
@@ -71,7 +85,12 @@ function compactAccount(result: AccountAuditResult) {
   };
 }
 
-const STATUS_COLORS = { exposed: '#c62828', clean: '#2e7d32', unknown: '#ef6c00', skipped: '#78909c' } as const;
+const STATUS_COLORS = {
+  exposed: '#c62828',
+  clean: '#2e7d32',
+  unknown: '#ef6c00',
+  skipped: '#78909c',
+} as const;
 const SEVERITY_COLORS = { critical: '#8e0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825' } as const;
 
 /** A horizontal bar chart as inline SVG (no script, no fetch): one bar per label. */
@@ -105,7 +124,10 @@ function metadataRows(report: AuditReport, options: HtmlReportOptions): string {
     ['SHA-256 of the JSON report', options.jsonSha256],
   ];
   return rows
-    .map(([key, value]) => `<tr><th scope="row">${escapeHtml(key)}</th><td data-meta="${escapeHtml(key)}"><code>${escapeHtml(value)}</code></td></tr>`)
+    .map(
+      ([key, value]) =>
+        `<tr><th scope="row">${escapeHtml(key)}</th><td data-meta="${escapeHtml(key)}"><code>${escapeHtml(value)}</code></td></tr>`,
+    )
     .join('');
 }
 
@@ -129,7 +151,10 @@ function driftSection(diff: AuditDiff | undefined): string {
       return `<li><code>${escapeHtml(account.accountId)}</code> ${escapeHtml(account.name)}: ${escapeHtml(describeStatusChange(account))}${changes ? ` · ${escapeHtml(changes)}` : ''}</li>`;
     })
     .join('');
-  const more = diff.accounts.length > 500 ? `<p>…and ${diff.accounts.length - 500} more (see <code>rootwarden audits diff</code>).</p>` : '';
+  const more =
+    diff.accounts.length > 500
+      ? `<p>…and ${diff.accounts.length - 500} more (see <code>rootwarden audits diff</code>).</p>`
+      : '';
   return `<section id="drift"><h2>Drift since the previous audit</h2><p data-drift="${diff.drift ? 'yes' : 'no'}">Compared with audit <code>${escapeHtml(diff.before.auditId)}</code> (${escapeHtml(diff.before.startedAt)}). ${escapeHtml(describeDrift(diff))}</p>${items ? `<ul class="drift">${items}</ul>` : ''}${more}</section>`;
 }
 
@@ -162,8 +187,9 @@ export function* htmlChunks(report: AuditReport, options: HtmlReportOptions): Ge
   const title = `rootwarden audit of ${report.organizationId} — ${report.finishedAt.slice(0, 10)}`;
   yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="${HTML_REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <meta name="generator" content="rootwarden ${escapeHtml(options.toolVersion)}">
 <title>${escapeHtml(title)}</title>
 <style>${HTML_REPORT_STYLE}</style></head>

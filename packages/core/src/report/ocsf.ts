@@ -17,7 +17,12 @@ import { RULES } from './sarif.js';
 export const OCSF_VERSION = '1.3.0';
 
 const SEVERITY_ID: Record<Severity, number> = { low: 2, medium: 3, high: 4, critical: 5 };
-const SEVERITY_NAME: Record<Severity, string> = { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
+const SEVERITY_NAME: Record<Severity, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
 
 /** The partition of the caller's ARN (`aws`, `aws-cn`, `aws-us-gov`): root ARNs are built in it. */
 function partitionOf(arn: string): string {
@@ -29,10 +34,19 @@ function standardsFor(finding: Finding): { standards: string[]; requirements: st
   const standards = [...new Set(refs.map((ref) => COMPLIANCE_FRAMEWORKS[ref.framework].standard))];
   const requirements = refs.map(controlLabel);
   const newestCis = refs.find((ref) => ref.framework === 'cis-7.0');
-  return { standards, requirements, control: newestCis ? controlLabel(newestCis) : (requirements[0] ?? finding.code) };
+  return {
+    standards,
+    requirements,
+    control: newestCis ? controlLabel(newestCis) : (requirements[0] ?? finding.code),
+  };
 }
 
-export function ocsfEvent(report: AuditReport, account: AccountAuditResult, finding: Finding, toolVersion: string) {
+export function ocsfEvent(
+  report: AuditReport,
+  account: AccountAuditResult,
+  finding: Finding,
+  toolVersion: string,
+) {
   const time = Date.parse(account.auditedAt ?? report.finishedAt);
   const { standards, requirements, control } = standardsFor(finding);
   const partition = partitionOf(report.caller.arn);
@@ -128,16 +142,35 @@ export function ocsfNotAuditedEvent(report: AuditReport, account: AccountAuditRe
       profiles: ['cloud'],
       product: { name: 'rootwarden', vendor_name: 'rootwarden', version: toolVersion },
     },
-    finding_info: { uid: findingUid, title: 'Root user could not be audited', desc: message, types: ['NOT_AUDITED'], created_time: time },
+    finding_info: {
+      uid: findingUid,
+      title: 'Root user could not be audited',
+      desc: message,
+      types: ['NOT_AUDITED'],
+      created_time: time,
+    },
     compliance: {
       standards: [...new Set(Object.values(COMPLIANCE_FRAMEWORKS).map((framework) => framework.standard))],
       status_id: 2,
       status: 'Warning',
       status_detail: code,
     },
-    cloud: { provider: 'AWS', account: { uid: account.accountId, name: account.name, type_id: 10, type: 'AWS Account' }, org: { uid: report.organizationId } },
-    resources: [{ uid: `arn:${partition}:iam::${account.accountId}:root`, name: 'root', type: 'AWS IAM root user', cloud_partition: partition }],
-    unmapped: { rootwarden: { auditId: report.auditId, error: account.error ?? null, ouPath: account.ouPathText } },
+    cloud: {
+      provider: 'AWS',
+      account: { uid: account.accountId, name: account.name, type_id: 10, type: 'AWS Account' },
+      org: { uid: report.organizationId },
+    },
+    resources: [
+      {
+        uid: `arn:${partition}:iam::${account.accountId}:root`,
+        name: 'root',
+        type: 'AWS IAM root user',
+        cloud_partition: partition,
+      },
+    ],
+    unmapped: {
+      rootwarden: { auditId: report.auditId, error: account.error ?? null, ouPath: account.ouPathText },
+    },
   };
 }
 

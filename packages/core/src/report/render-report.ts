@@ -61,7 +61,11 @@ export function reportChunks(
 
 function jsonChunks(report: AuditReport): Iterable<string> {
   return withNewline(
-    prettyJsonChunks({ $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS }, ACCOUNTS, report.accounts),
+    prettyJsonChunks(
+      { $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS },
+      ACCOUNTS,
+      report.accounts,
+    ),
   );
 }
 

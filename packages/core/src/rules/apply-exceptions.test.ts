@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { FindingException } from '../domain/exception.js';
 import { NewExceptionSchema } from '../domain/exception.js';
-import { countsMeetThreshold } from './severity.js';
 import { acceptFindings, applyExceptions } from './apply-exceptions.js';
+import { countsMeetThreshold } from './severity.js';
 import { summarizeResults } from './summarize.js';
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
@@ -59,8 +59,18 @@ function report(accounts: AccountAuditResult[]): AuditReport {
 describe('acceptFindings', () => {
   it.each([
     ['a finding-specific exception accepts only that finding', [exception({})], ['accepted', 'open'], []],
-    ['an account-wide exception accepts every finding', [exception({ findingCode: null })], ['accepted', 'accepted'], []],
-    ['another account’s exception accepts nothing', [exception({ accountId: '222222222222' })], ['open', 'open'], []],
+    [
+      'an account-wide exception accepts every finding',
+      [exception({ findingCode: null })],
+      ['accepted', 'accepted'],
+      [],
+    ],
+    [
+      'another account’s exception accepts nothing',
+      [exception({ accountId: '222222222222' })],
+      ['open', 'open'],
+      [],
+    ],
     [
       'an expired exception stops applying and is named',
       [exception({ expiresAt: '2026-11-30T23:59:59.999Z' })],
@@ -99,10 +109,17 @@ describe('applyExceptions', () => {
 
 describe('NewExceptionSchema', () => {
   it('reads --expires DATE as the end of that day, UTC', () => {
-    const parsed = NewExceptionSchema.parse({ accountId: '111111111111', reason: 'r', owner: 'o', expires: '2027-03-31' });
+    const parsed = NewExceptionSchema.parse({
+      accountId: '111111111111',
+      reason: 'r',
+      owner: 'o',
+      expires: '2027-03-31',
+    });
     expect(parsed.expires).toBe('2027-03-31T23:59:59.999Z');
   });
   it.each([['31/03/2027'], ['2027-13-45'], ['tomorrow']])('refuses --expires %s', (expires) => {
-    expect(NewExceptionSchema.safeParse({ accountId: '111111111111', reason: 'r', owner: 'o', expires }).success).toBe(false);
+    expect(
+      NewExceptionSchema.safeParse({ accountId: '111111111111', reason: 'r', owner: 'o', expires }).success,
+    ).toBe(false);
   });
 });

@@ -15,7 +15,11 @@ function matching(
         exception.accountId === accountId &&
         (exception.findingCode === null || exception.findingCode === finding.code),
     )
-    .sort((a, b) => Number(b.findingCode !== null) - Number(a.findingCode !== null) || b.expiresAt.localeCompare(a.expiresAt));
+    .sort(
+      (a, b) =>
+        Number(b.findingCode !== null) - Number(a.findingCode !== null) ||
+        b.expiresAt.localeCompare(a.expiresAt),
+    );
 }
 
 export interface AccountAcceptance {

@@ -1,4 +1,9 @@
-import { COMPLIANCE_FRAMEWORKS, type ComplianceFrameworkId, type ControlCheck, FINDING_CHECKS } from '../compliance/controls.js';
+import {
+  COMPLIANCE_FRAMEWORKS,
+  type ComplianceFrameworkId,
+  type ControlCheck,
+  FINDING_CHECKS,
+} from '../compliance/controls.js';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { AccountVerdict, ComplianceReport, ControlResult, Verdict } from '../domain/compliance.js';
 import type { Acceptance } from '../domain/finding.js';
@@ -56,13 +61,19 @@ export function evaluateCheck(
           verdict: 'FAIL',
           reason: `The root user has ${credentialList(credentials)} and no MFA device.`,
         };
-      return { verdict: 'PASS', reason: `The root user has ${plural(credentials.mfaDevices.length, 'MFA device')}.` };
+      return {
+        verdict: 'PASS',
+        reason: `The root user has ${plural(credentials.mfaDevices.length, 'MFA device')}.`,
+      };
     }
     case 'root-hardware-mfa': {
       if (!hasCredentials(credentials)) return { verdict: 'NOT_APPLICABLE', reason: NO_CREDENTIALS_NA };
       const strong = credentials.mfaDevices.filter((device) => device.kind !== 'virtual').length;
       if (strong > 0)
-        return { verdict: 'PASS', reason: `The root user has ${plural(strong, 'hardware or FIDO MFA device')}.` };
+        return {
+          verdict: 'PASS',
+          reason: `The root user has ${plural(strong, 'hardware or FIDO MFA device')}.`,
+        };
       return {
         verdict: 'FAIL',
         reason:
@@ -83,7 +94,10 @@ export function evaluateCheck(
     }
     case 'no-root-credentials':
       if (!hasCredentials(credentials))
-        return { verdict: 'PASS', reason: 'The root user has no password, access key or signing certificate.' };
+        return {
+          verdict: 'PASS',
+          reason: 'The root user has no password, access key or signing certificate.',
+        };
       return {
         verdict: 'FAIL',
         reason: `The root user still has ${credentialList(credentials)}; centralized root access expects member accounts without root credentials (\`rootwarden plan delete-root-credentials\`).`,
@@ -119,14 +133,22 @@ export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
   return 'NOT_APPLICABLE';
 }
 
-function organizationVerdict(evidence: OrganizationEvidence | undefined): { verdict: Verdict; reason: string } {
+function organizationVerdict(evidence: OrganizationEvidence | undefined): {
+  verdict: Verdict;
+  reason: string;
+} {
   if (!evidence || evidence.rootCredentialsManagement === null)
     return {
       verdict: 'UNKNOWN',
-      reason: 'Whether root credentials management is enabled for the organization was not read (`rootwarden org status`).',
+      reason:
+        'Whether root credentials management is enabled for the organization was not read (`rootwarden org status`).',
     };
   return evidence.rootCredentialsManagement
-    ? { verdict: 'PASS', reason: 'Root credentials management is enabled for the organization (IAM ListOrganizationsFeatures).' }
+    ? {
+        verdict: 'PASS',
+        reason:
+          'Root credentials management is enabled for the organization (IAM ListOrganizationsFeatures).',
+      }
     : {
         verdict: 'FAIL',
         reason: 'Root credentials management is not enabled for the organization (`rootwarden org enable`).',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditReport } from '../domain/audit.js';
-import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import { TimestampSchema } from '../domain/common.js';
+import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */

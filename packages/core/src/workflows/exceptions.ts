@@ -44,7 +44,12 @@ export async function addException(
 }
 
 /** Removes an exception by id or unique prefix (kept in the history as removed). */
-export async function removeException(store: Store, id: string, by: string, now: Date): Promise<FindingException> {
+export async function removeException(
+  store: Store,
+  id: string,
+  by: string,
+  now: Date,
+): Promise<FindingException> {
   const wanted = id.trim().toLowerCase();
   const matches = (await store.listExceptions()).filter((exception) => exception.id.startsWith(wanted));
   if (wanted.length < 4 || matches.length !== 1)
@@ -56,7 +61,10 @@ export async function removeException(store: Store, id: string, by: string, now:
         details: { field: 'id' },
       },
     );
-  const removed = await store.removeException((matches[0] as FindingException).id, { at: now.toISOString(), by });
+  const removed = await store.removeException((matches[0] as FindingException).id, {
+    at: now.toISOString(),
+    by,
+  });
   if (!removed)
     throw new CoreError('EXCEPTION_NOT_FOUND', `No exception ${id}.`, {
       fix: 'See the exceptions and their ids with `rootwarden exceptions list`.',
@@ -85,10 +93,14 @@ export async function readExceptionsFile(path: string): Promise<FindingException
   try {
     document = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new CoreError('INVALID_INPUT', `exceptions: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]}).`, {
-      fix: 'Fix the file; its format is https://rootwarden.dev/schemas/exceptions.v1.json.',
-      details: { field: 'exceptions' },
-    });
+    throw new CoreError(
+      'INVALID_INPUT',
+      `exceptions: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]}).`,
+      {
+        fix: 'Fix the file; its format is https://rootwarden.dev/schemas/exceptions.v1.json.',
+        details: { field: 'exceptions' },
+      },
+    );
   }
   const parsed = ExceptionsFileSchema.safeParse(document);
   if (!parsed.success) {
@@ -117,7 +129,9 @@ export type { ExceptionsFile };
 /** Drift between the report and the latest saved audit of its organization that started before it. */
 export async function previousAuditDiff(store: Store, report: AuditReport): Promise<AuditDiff | undefined> {
   const recent = await store.listAudits({ organizationId: report.organizationId, limit: 20 });
-  const previous = recent.find((entry) => entry.auditId !== report.auditId && entry.startedAt < report.startedAt);
+  const previous = recent.find(
+    (entry) => entry.auditId !== report.auditId && entry.startedAt < report.startedAt,
+  );
   if (!previous) return undefined;
   const before = await store.getAudit(previous.auditId);
   return before ? diffAudits(before, report) : undefined;

@@ -116,7 +116,11 @@ const findingExceptions: Migration = {
       .addColumn('removed_at', 'text')
       .addColumn('removed_by', 'text')
       .execute();
-    await db.schema.createIndex('finding_exceptions_account').on('finding_exceptions').column('account_id').execute();
+    await db.schema
+      .createIndex('finding_exceptions_account')
+      .on('finding_exceptions')
+      .column('account_id')
+      .execute();
   },
 };
 

@@ -17,6 +17,11 @@ import {
 import type { z } from 'zod';
 import { AccountSchema } from '../../domain/account.js';
 import { type AccountAuditResult, type AuditReport, AuditReportSchema } from '../../domain/audit.js';
+import {
+  type ExceptionEvent,
+  type FindingException,
+  FindingExceptionSchema,
+} from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
 import { parseInput } from '../../domain/parse-input.js';
 import { CoreError } from '../../errors.js';
@@ -38,7 +43,6 @@ import {
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
-import { type ExceptionEvent, type FindingException, FindingExceptionSchema } from '../../domain/exception.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
 import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
@@ -628,13 +632,18 @@ class SqliteStore implements Store {
           .execute();
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new CoreError('INVALID_INPUT', `Exception ${exception.id} already exists.`, { details: { field: 'id' } });
+          throw new CoreError('INVALID_INPUT', `Exception ${exception.id} already exists.`, {
+            details: { field: 'id' },
+          });
         throw error;
       }
     });
   }
 
-  async removeException(id: string, removal: { at: string; by: string }): Promise<FindingException | undefined> {
+  async removeException(
+    id: string,
+    removal: { at: string; by: string },
+  ): Promise<FindingException | undefined> {
     return this.#guard(() =>
       this.#db.transaction().execute(async (trx) => {
         const row = await trx
@@ -674,9 +683,21 @@ class SqliteStore implements Store {
     const events: ExceptionEvent[] = [];
     for (const row of rows) {
       const exception = exceptionFromRow(row);
-      events.push({ exceptionId: row.id, action: 'added', at: row.created_at, by: row.created_by, exception });
+      events.push({
+        exceptionId: row.id,
+        action: 'added',
+        at: row.created_at,
+        by: row.created_by,
+        exception,
+      });
       if (row.removed_at)
-        events.push({ exceptionId: row.id, action: 'removed', at: row.removed_at, by: row.removed_by ?? 'unknown', exception });
+        events.push({
+          exceptionId: row.id,
+          action: 'removed',
+          at: row.removed_at,
+          by: row.removed_by ?? 'unknown',
+          exception,
+        });
     }
     return events.sort((a, b) => a.at.localeCompare(b.at));
   }

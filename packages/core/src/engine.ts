@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
-import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
+import {
+  type AccountAuditResult,
+  type AuditInput,
+  AuditInputSchema,
+  type AuditReport,
+} from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
@@ -31,7 +36,7 @@ import {
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError } from './errors.js';
-import { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
+import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
@@ -98,6 +103,12 @@ export interface AuditRunOptions extends RunOptions {
    * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
    */
   exceptions?: readonly FindingException[];
+  /**
+   * Deliver each account's result once, as its `account-done` event, and return the report with an
+   * empty `accounts` (its summary still counts every account): memory stays flat however large the
+   * organization. When the audit is also saved, the results are kept until the store has them.
+   */
+  streamResults?: boolean;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -325,15 +336,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
-      const exceptions = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
+      const inForce = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
+      const exceptions = new ExceptionTracker(inForce, now());
+      // The store takes whole reports: a streamed audit that is saved keeps its results until then.
+      const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
       const onEvent: EngineEventListener | undefined =
-        run.onEvent && exceptions.length > 0
-          ? (event) =>
-              run.onEvent?.(
-                event.type === 'account-done'
-                  ? { ...event, result: acceptFindings(event.result, exceptions, now()).result }
-                  : event,
-              )
+        kept || exceptions.active
+          ? (event) => {
+              const delivered =
+                event.type === 'account-done' ? { ...event, result: exceptions.accept(event.result) } : event;
+              if (delivered.type === 'account-done') kept?.push(delivered.result);
+              run.onEvent?.(delivered);
+            }
           : run.onEvent;
       const audited = await auditOrganization(await runtime(), settings, {
         now,
@@ -341,9 +355,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
         onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
+        streamResults: run.streamResults,
       });
-      const report = applyExceptions(audited, exceptions, now());
-      await history?.saveAudit(report);
+      // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
+      const report: AuditReport = !exceptions.active
+        ? audited
+        : run.streamResults
+          ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
+          : applyExceptions(audited, inForce, now());
+      await history?.saveAudit(
+        kept
+          ? {
+              ...report,
+              accounts: kept.sort((a, b) =>
+                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+              ),
+            }
+          : report,
+      );
       return report;
     },
     async listAudits(input) {

@@ -167,6 +167,11 @@ export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './
 export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
 export { OCSF_VERSION } from './report/ocsf.js';
 export {
+  COMPACT_REPORT_FORMATS,
+  CompactReport,
+  type CompactReportFormat,
+} from './report/compact-report.js';
+export {
   DIFF_FORMATS,
   type DiffFormat,
   DiffFormatSchema,
@@ -200,7 +205,7 @@ export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
-export { summarizeResults } from './rules/summarize.js';
+export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
   isSandboxScenario,

@@ -1,4 +1,5 @@
-import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport, AuditSummary, SeverityCounts } from '../domain/audit.js';
+import { SEVERITIES } from '../domain/common.js';
 import type { ExpiredException, FindingException } from '../domain/exception.js';
 import type { Finding } from '../domain/finding.js';
 import { summarizeResults } from './summarize.js';
@@ -68,6 +69,49 @@ export function acceptFindings(
     };
   });
   return { result: { ...result, findings }, expired: [...expired.values()], applied };
+}
+
+/**
+ * Accepts findings account by account as results stream, and remembers what it applied: the report's
+ * `exceptions` section and the accepted counts (for a streamed report whose summary was counted before
+ * acceptance) come from it at the end.
+ */
+export class ExceptionTracker {
+  readonly #exceptions: readonly FindingException[];
+  readonly #now: Date;
+  readonly #expired = new Map<string, ExpiredException>();
+  readonly #accepted: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  #applied = 0;
+
+  constructor(exceptions: readonly FindingException[], now: Date) {
+    this.#exceptions = exceptions;
+    this.#now = now;
+  }
+
+  get active(): boolean {
+    return this.#exceptions.length > 0;
+  }
+
+  accept(result: AccountAuditResult): AccountAuditResult {
+    if (!this.active) return result;
+    const outcome = acceptFindings(result, this.#exceptions, this.#now);
+    this.#applied += outcome.applied;
+    for (const entry of outcome.expired) this.#expired.set(entry.exceptionId, entry);
+    for (const finding of outcome.result.findings) if (finding.accepted) this.#accepted[finding.severity] += 1;
+    return outcome.result;
+  }
+
+  /** A summary counted without acceptance, with the accepted findings moved under `accepted`. */
+  adjust(summary: AuditSummary): AuditSummary {
+    if (this.#applied === 0) return summary;
+    const findings = { ...summary.findings };
+    for (const severity of SEVERITIES) findings[severity] = Math.max(0, findings[severity] - this.#accepted[severity]);
+    return { ...summary, findings, accepted: { ...this.#accepted } };
+  }
+
+  section(): NonNullable<AuditReport['exceptions']> {
+    return { applied: this.#applied, expired: [...this.#expired.values()] };
+  }
 }
 
 /** The report with every finding an exception accepts marked, the summary recounted, and expired exceptions named. */

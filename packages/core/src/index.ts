@@ -164,13 +164,13 @@ export {
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
-export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
-export { OCSF_VERSION } from './report/ocsf.js';
 export {
   COMPACT_REPORT_FORMATS,
   CompactReport,
   type CompactReportFormat,
 } from './report/compact-report.js';
+export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
+export { OCSF_VERSION } from './report/ocsf.js';
 export {
   DIFF_FORMATS,
   type DiffFormat,

@@ -101,7 +101,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     // --compliance evaluates whole results, so it takes the whole report instead.
     const table = format === 'table' && !flags.compliance ? new AuditTable() : undefined;
     const compact =
-      (format === 'csv' || format === 'markdown') && !flags.compliance ? new CompactReport(format) : undefined;
+      (format === 'csv' || format === 'markdown') && !flags.compliance
+        ? new CompactReport(format)
+        : undefined;
     const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
     const onEvent = (event: EngineEvent) => {
       progress?.onEvent(event);

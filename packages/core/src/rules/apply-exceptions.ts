@@ -97,7 +97,8 @@ export class ExceptionTracker {
     const outcome = acceptFindings(result, this.#exceptions, this.#now);
     this.#applied += outcome.applied;
     for (const entry of outcome.expired) this.#expired.set(entry.exceptionId, entry);
-    for (const finding of outcome.result.findings) if (finding.accepted) this.#accepted[finding.severity] += 1;
+    for (const finding of outcome.result.findings)
+      if (finding.accepted) this.#accepted[finding.severity] += 1;
     return outcome.result;
   }
 
@@ -105,7 +106,8 @@ export class ExceptionTracker {
   adjust(summary: AuditSummary): AuditSummary {
     if (this.#applied === 0) return summary;
     const findings = { ...summary.findings };
-    for (const severity of SEVERITIES) findings[severity] = Math.max(0, findings[severity] - this.#accepted[severity]);
+    for (const severity of SEVERITIES)
+      findings[severity] = Math.max(0, findings[severity] - this.#accepted[severity]);
     return { ...summary, findings, accepted: { ...this.#accepted } };
   }
 

@@ -21,6 +21,7 @@ import {
 } from '../domain/audit.js';
 import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
+import type { AuditCheckpointHeader } from '../store/store.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
@@ -37,6 +38,8 @@ export interface AuditContext {
   sessionDurationSeconds?: number | undefined;
   /** The report's id (default: a new UUID); the HTTP API makes it its job id. */
   auditId?: string | undefined;
+  /** Told once the preflight passed: everything a partial report needs besides the accounts (checkpoints). */
+  onStarted?: ((header: Omit<AuditCheckpointHeader, 'listed'>) => void) | undefined;
 }
 
 /**
@@ -177,6 +180,21 @@ export async function auditOrganization(
   const hooks: CallHooks = { signal, onThrottle, onAnswer };
 
   const { caller, organization } = await preflightRootAccess(runtime, hooks);
+  const auditId = context.auditId ?? randomUUID();
+  const selection = {
+    accounts: [...settings.accounts],
+    ous: [...settings.ous],
+    exclude: [...settings.exclude],
+  };
+  context.onStarted?.({
+    auditId,
+    organizationId: organization.id,
+    managementAccountId: organization.managementAccountId,
+    caller,
+    startedAt: startedAt.toISOString(),
+    selection,
+    settings: { recentDays: settings.recentDays },
+  });
   const tree = loadOrgTree(runtime, hooks);
   tree.catch(() => undefined); // awaited below
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
@@ -315,14 +333,14 @@ export async function auditOrganization(
     );
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
-    auditId: context.auditId ?? randomUUID(),
+    auditId,
     organizationId: organization.id,
     managementAccountId: organization.managementAccountId,
     caller,
     startedAt: startedAt.toISOString(),
     finishedAt: context.now().toISOString(),
     complete,
-    selection: { accounts: [...settings.accounts], ous: [...settings.ous], exclude: [...settings.exclude] },
+    selection,
     settings: { recentDays: settings.recentDays },
     summary: summarizeResults(accounts),
     accounts,

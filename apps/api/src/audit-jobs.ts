@@ -256,7 +256,9 @@ export class AuditJobs {
       live.job = await store.updateJob(id, {
         status,
         auditId: report.auditId,
-        ...(report.complete ? {} : { error: stoppedError(live.controller.signal, done, report.summary.accounts) }),
+        ...(report.complete
+          ? {}
+          : { error: stoppedError(live.controller.signal, done, report.summary.accounts) }),
         updatedAt: this.#now().toISOString(),
       });
       live.progress = report.complete

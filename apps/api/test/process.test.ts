@@ -190,7 +190,10 @@ describe('rootwarden-api', () => {
       auditId: string | null;
       progress: { done: number; total: number | null };
       error: { code: string; message: string };
-      report?: { complete: boolean; accounts: { accountId: string; status: string; error?: { code: string } }[] };
+      report?: {
+        complete: boolean;
+        accounts: { accountId: string; status: string; error?: { code: string } }[];
+      };
     };
     expect(job.auditId).toBe(id);
     expect(job.error.code).toBe('SERVER_STOPPED');

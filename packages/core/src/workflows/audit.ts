@@ -21,11 +21,11 @@ import {
 } from '../domain/audit.js';
 import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
-import type { AuditCheckpointHeader } from '../store/store.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { summarizeResults } from '../rules/summarize.js';
+import type { AuditCheckpointHeader } from '../store/store.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
 import { IAM_SERVICE_PRINCIPAL } from './org-status.js';

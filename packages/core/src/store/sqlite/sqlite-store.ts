@@ -268,10 +268,7 @@ class SqliteStore implements Store {
     });
   }
 
-  async checkpointAudit(
-    input: AuditCheckpointHeader,
-    results: readonly AccountAuditResult[],
-  ): Promise<void> {
+  async checkpointAudit(input: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void> {
     const header = parseInput(CheckpointHeaderSchema, input);
     // Re-parsed with the report's own schema: unknown fields (anything secret) never reach the disk.
     const parsed = results.map((result) => parseInput(AccountAuditResultSchema, result));
@@ -281,7 +278,9 @@ class SqliteStore implements Store {
         await trx
           .insertInto('audit_checkpoints')
           .values({ audit_id: header.auditId, header: json(header), updated_at: at })
-          .onConflict((conflict) => conflict.column('audit_id').doUpdateSet({ header: json(header), updated_at: at }))
+          .onConflict((conflict) =>
+            conflict.column('audit_id').doUpdateSet({ header: json(header), updated_at: at }),
+          )
           .execute();
         if (parsed.length === 0) return;
         const { next } = await trx
@@ -329,7 +328,11 @@ class SqliteStore implements Store {
     });
     if (!found) return undefined;
     return {
-      header: this.#parse(CheckpointHeaderSchema, () => JSON.parse(found.header.header), `Checkpoint of audit ${auditId}`),
+      header: this.#parse(
+        CheckpointHeaderSchema,
+        () => JSON.parse(found.header.header),
+        `Checkpoint of audit ${auditId}`,
+      ),
       results: found.accounts.map((row) =>
         this.#parse(AccountAuditResultSchema, () => JSON.parse(row.result), `Checkpoint of audit ${auditId}`),
       ),

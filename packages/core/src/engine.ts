@@ -341,6 +341,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       await checkpoints?.flush();
       await history?.saveAudit(report);
+      // The report supersedes what the running audit checkpointed.
+      if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
     },
     async recoverAudit(auditId) {
@@ -359,6 +361,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       const report = partialReport(checkpoint, now());
       await history.saveAudit(report);
+      await history.deleteAuditCheckpoint(auditId);
       return { report, listed: checkpoint.header.listed };
     },
     async listAudits(input) {

@@ -113,10 +113,7 @@ export interface AuditCheckpoint {
  * Failures are CoreErrors: STORE_UNAVAILABLE, STORE_CORRUPT, STORE_BUSY, INVALID_INPUT.
  */
 export interface Store {
-  /**
-   * Saves a finished (or interrupted) audit and its per-account results in one transaction, and drops
-   * its checkpoint.
-   */
+  /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
   /**
    * Records a running audit's header (replacing the previous one) and adds the account results that
@@ -125,7 +122,7 @@ export interface Store {
   checkpointAudit(header: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void>;
   /** What a running (or dead) audit checkpointed, or undefined when it has no checkpoint. */
   getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined>;
-  /** Drops an audit's checkpoint (no-op when there is none). */
+  /** Drops an audit's checkpoint (no-op when there is none): once its report is saved, or it failed. */
   deleteAuditCheckpoint(auditId: string): Promise<void>;
   /** Saved audits, newest first (by start time). */
   listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;

@@ -255,8 +255,6 @@ class SqliteStore implements Store {
               .values(rows.slice(start, start + ACCOUNT_ROWS_PER_INSERT))
               .execute();
           }
-          // The report supersedes what the running audit checkpointed (its accounts cascade).
-          await trx.deleteFrom('audit_checkpoints').where('audit_id', '=', report.auditId).execute();
         });
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')

@@ -1,7 +1,12 @@
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
-import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
+import {
+  type AccountAuditResult,
+  type AuditInput,
+  AuditInputSchema,
+  type AuditReport,
+} from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import {
@@ -95,6 +100,12 @@ export interface AuditRunOptions extends RunOptions {
    * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
    */
   checkpoint?: boolean;
+  /**
+   * Deliver each account's result once, as its `account-done` event, and return the report with an
+   * empty `accounts` (its summary still counts every account): memory stays flat however large the
+   * organization. When the audit is also saved, the results are kept until the store has them.
+   */
+  streamResults?: boolean;
 }
 
 /** An audit recovered from its checkpoint: the partial report saved, and how many accounts were listed. */
@@ -315,12 +326,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
-      const onEvent = checkpoints
-        ? (event: EngineEvent) => {
-            checkpoints.onEvent(event);
-            run.onEvent?.(event);
-          }
-        : run.onEvent;
+      // The store takes whole reports: a streamed audit that is saved keeps its results until then.
+      const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
+      const onEvent: EngineEventListener | undefined =
+        kept || checkpoints
+          ? (event: EngineEvent) => {
+              if (kept && event.type === 'account-done') kept.push(event.result);
+              checkpoints?.onEvent(event);
+              run.onEvent?.(event);
+            }
+          : run.onEvent;
       let report: AuditReport;
       try {
         report = await auditOrganization(await runtime(), settings, {
@@ -329,6 +344,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           onEvent,
           sessionDurationSeconds: options.sessionDurationSeconds,
           auditId: run.auditId,
+          streamResults: run.streamResults,
           onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
         });
       } catch (error) {
@@ -340,7 +356,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       await checkpoints?.flush();
-      await history?.saveAudit(report);
+      await history?.saveAudit(
+        kept
+          ? {
+              ...report,
+              accounts: kept.sort((a, b) =>
+                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+              ),
+            }
+          : report,
+      );
       // The report supersedes what the running audit checkpointed.
       if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;

@@ -24,11 +24,13 @@ import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
-import { summarizeResults } from '../rules/summarize.js';
+import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
+import { checkSelection, toAccount } from './inventory.js';
 import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
+import { OrgTree } from './org-tree.js';
+import { selectAccounts } from './selection.js';
 
 export interface AuditContext {
   now: () => Date;
@@ -40,6 +42,12 @@ export interface AuditContext {
   auditId?: string | undefined;
   /** Told once the preflight passed: everything a partial report needs besides the accounts (checkpoints). */
   onStarted?: ((header: Omit<AuditCheckpointHeader, 'listed'>) => void) | undefined;
+  /**
+   * Hand each result out once, as its `account-done` event, and keep none: the returned report's
+   * `accounts` is empty (its summary counts them all). Memory then stays flat however large the
+   * organization; a caller that needs the results sorted keeps what it needs of each.
+   */
+  streamResults?: boolean | undefined;
 }
 
 /**
@@ -195,8 +203,8 @@ export async function auditOrganization(
     selection,
     settings: { recentDays: settings.recentDays },
   });
-  const tree = loadOrgTree(runtime, hooks);
-  tree.catch(() => undefined); // awaited below
+  const selected = selectAccounts(runtime, settings, organization, hooks);
+  const tree = selected.tree;
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
 
   const records = new Map<string, OrgAccountRecord>();
@@ -210,6 +218,7 @@ export async function auditOrganization(
   let orgTree: OrgTree | undefined;
   let announced = 0;
   const backlog: string[] = [];
+  const streamed = new SummaryCounter();
   const emit = (accountId: string, tree: OrgTree) => {
     announced += 1;
     const result = buildResult(
@@ -219,6 +228,12 @@ export async function auditOrganization(
       skip,
       settings.recentDays,
     );
+    if (context.streamResults) {
+      // Handed out once and forgotten: nothing of this account stays in memory.
+      streamed.add(result);
+      records.delete(accountId);
+      outcomes.delete(accountId);
+    }
     context.onEvent?.({ type: 'account-done', result, done: announced, total: listed });
   };
   let finished = 0;
@@ -288,7 +303,7 @@ export async function auditOrganization(
   let listingError: CoreError | undefined;
   try {
     let count = 0;
-    for await (const page of streamSelectedAccounts(runtime, settings, tree, organization, hooks)) {
+    for await (const page of selected.batches) {
       for (const record of page) {
         if (records.has(record.accountId)) continue;
         records.set(record.accountId, record);
@@ -320,6 +335,10 @@ export async function auditOrganization(
     throw error;
   });
   const complete = !context.signal?.aborted;
+  if (context.streamResults) {
+    // Accounts listed but never finished (an interruption) are handed out last, as unknown.
+    for (const accountId of [...records.keys()].sort()) emit(accountId, finalTree);
+  }
   const accounts = [...records.keys()]
     .sort()
     .map((accountId) =>
@@ -342,7 +361,7 @@ export async function auditOrganization(
     complete,
     selection,
     settings: { recentDays: settings.recentDays },
-    summary: summarizeResults(accounts),
+    summary: context.streamResults ? streamed.summary() : summarizeResults(accounts),
     accounts,
   };
 }

@@ -9,7 +9,7 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
-import type { EngineEventListener } from './domain/events.js';
+import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
   AuditIdSchema,
@@ -44,6 +44,7 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
+import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
 import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
@@ -104,11 +105,23 @@ export interface AuditRunOptions extends RunOptions {
    */
   exceptions?: readonly FindingException[];
   /**
+   * Write finished accounts to the history as they finish (needs a store), so a process that dies
+   * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
+   */
+  checkpoint?: boolean;
+  /**
    * Deliver each account's result once, as its `account-done` event, and return the report with an
    * empty `accounts` (its summary still counts every account): memory stays flat however large the
    * organization. When the audit is also saved, the results are kept until the store has them.
    */
   streamResults?: boolean;
+}
+
+/** An audit recovered from its checkpoint: the partial report saved, and how many accounts were listed. */
+export interface RecoveredAudit {
+  report: AuditReport;
+  /** Accounts the inventory had listed when the process died (null when the listing had not finished). */
+  listed: number | null;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -149,6 +162,11 @@ export interface Engine {
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
    */
   audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
+  /**
+   * Saves what an audit run with `checkpoint: true` finished before its process died, as a partial
+   * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
+   */
+  recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
   /** Saved audits, newest first, without their per-account results. */
   listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
@@ -338,25 +356,39 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const history = run.save !== false && options.store !== false ? await store() : undefined;
       const inForce = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
       const exceptions = new ExceptionTracker(inForce, now());
+      const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
       const onEvent: EngineEventListener | undefined =
-        kept || exceptions.active
-          ? (event) => {
-              const delivered =
+        kept || checkpoints || exceptions.active
+          ? (event: EngineEvent) => {
+              const delivered: EngineEvent =
                 event.type === 'account-done' ? { ...event, result: exceptions.accept(event.result) } : event;
-              if (delivered.type === 'account-done') kept?.push(delivered.result);
+              if (kept && delivered.type === 'account-done') kept.push(delivered.result);
+              checkpoints?.onEvent(delivered);
               run.onEvent?.(delivered);
             }
           : run.onEvent;
-      const audited = await auditOrganization(await runtime(), settings, {
-        now,
-        signal: run.signal,
-        onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        auditId: run.auditId,
-        streamResults: run.streamResults,
-      });
+      let audited: AuditReport;
+      try {
+        audited = await auditOrganization(await runtime(), settings, {
+          now,
+          signal: run.signal,
+          onEvent,
+          sessionDurationSeconds: options.sessionDurationSeconds,
+          auditId: run.auditId,
+          streamResults: run.streamResults,
+          onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
+        });
+      } catch (error) {
+        // No report for a failed audit: what it checkpointed goes too.
+        if (checkpoints && run.auditId) {
+          await checkpoints.flush();
+          await history?.deleteAuditCheckpoint(run.auditId).catch(() => undefined);
+        }
+        throw error;
+      }
+      await checkpoints?.flush();
       // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
       const report: AuditReport = !exceptions.active
         ? audited
@@ -373,7 +405,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
             }
           : report,
       );
+      // The report supersedes what the running audit checkpointed.
+      if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
+    },
+    async recoverAudit(auditId) {
+      const history = await store();
+      const checkpoint = await history.getAuditCheckpoint(auditId);
+      if (!checkpoint) return undefined;
+      if (checkpoint.results.length === 0) {
+        // Died before any account finished: there is nothing to report.
+        await history.deleteAuditCheckpoint(auditId);
+        return undefined;
+      }
+      const saved = await history.getAudit(auditId);
+      if (saved) {
+        await history.deleteAuditCheckpoint(auditId);
+        return { report: saved, listed: checkpoint.header.listed };
+      }
+      const report = partialReport(checkpoint, now());
+      await history.saveAudit(report);
+      await history.deleteAuditCheckpoint(auditId);
+      return { report, listed: checkpoint.header.listed };
     },
     async listAudits(input) {
       const query = parseInput(ListAuditsInputSchema, input);

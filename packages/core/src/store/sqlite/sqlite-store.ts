@@ -22,7 +22,11 @@ import {
   type AuditReport,
   AuditReportSchema,
 } from '../../domain/audit.js';
-import { type ExceptionEvent, type FindingException, FindingExceptionSchema } from '../../domain/exception.js';
+import {
+  type ExceptionEvent,
+  type FindingException,
+  FindingExceptionSchema,
+} from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
 import { parseInput } from '../../domain/parse-input.js';
 import { CoreError } from '../../errors.js';

@@ -10,7 +10,6 @@ import {
   connectInMemory,
   errorOf,
   MAIN,
-  plansAvailable,
   protocolError,
   type SandboxFixture,
   startSandbox,
@@ -22,9 +21,7 @@ import {
  * plan-privileged-task and apply-plan end to end, against the sandbox: a real plan, a person's consent
  * (elicitation, or the fingerprint where the client cannot ask), the root credentials really gone.
  */
-const PLANS = await plansAvailable();
 const ACCOUNT1 = '111111111111';
-const SKIP_REASON = 'the engine has no plan/apply workflows yet (they land with the `plans` branch)';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -75,7 +72,7 @@ function rootCredentialCount(fixture: SandboxFixture, accountId = ACCOUNT1): num
   );
 }
 
-describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('plan-privileged-task', () => {
   it('returns the plan for review and changes nothing', async () => {
     const { client, fixture, ...connection } = await setUp({ allowMutations: false });
     const before = rootCredentialCount(fixture);
@@ -124,7 +121,7 @@ describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_R
   });
 });
 
-describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('apply-plan', () => {
   it('applies after the person approves through elicitation; again, it repeats nothing', async () => {
     const asked: string[] = [];
     const connection = await setUp({

@@ -137,7 +137,12 @@ describe('rootwarden-mcp arguments', () => {
   it.each([
     [['--port', '4000'], '--port needs --http.'],
     [['--http', '--port', 'x'], '--port must be a port number (0–65535), not "x".'],
-    [['--sandbox', '--profile', 'prod'], '--sandbox cannot be combined with --profile or --endpoint-url.'],
+    [['--sandbox', '--profile', 'prod'], '--profile: cannot be combined with --sandbox'],
+    [
+      ['--sandbox', '--endpoint-url', 'http://127.0.0.1:1'],
+      '--endpoint-url: cannot be combined with --sandbox',
+    ],
+    [['--endpoint-url', 'localhost:4577'], '--endpoint-url: must be an http(s) URL'],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('refuses %j with exit code 2', (args, message) => {
     const result = run(args);

@@ -38,6 +38,8 @@ export interface ToolErrorBody {
   kind: ErrorKind;
   /** When trying again may work (PLAN_BUSY, THROTTLED…): wait this long first. */
   retryAfterSeconds?: number;
+  /** INVALID_INPUT: every bad field, in order. */
+  issues?: Array<{ field: string; message: string }>;
   message: string;
   fix?: string;
   field?: string;
@@ -99,6 +101,9 @@ function toErrorBody(error: unknown, defaultFields: Partial<Record<string, strin
       ...(error.fix ? { fix: error.fix } : {}),
       ...(field ? { field } : {}),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      ...(error.code === 'INVALID_INPUT' && Array.isArray(error.details?.issues)
+        ? { issues: error.details.issues as Array<{ field: string; message: string }> }
+        : {}),
     };
   }
   if (error instanceof ToolError) {

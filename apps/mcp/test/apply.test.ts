@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ErrorCode, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { ApplyResultSchema, type Plan, PlanSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateToken, startHttpServer } from '../src/http.js';
@@ -10,7 +10,6 @@ import {
   connectInMemory,
   errorOf,
   MAIN,
-  protocolError,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
@@ -199,17 +198,15 @@ describe('apply-plan', () => {
     expect(textOf(unknown)).toContain(
       '[PLAN_NOT_FOUND] planId: No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
     );
-    const wrongType = await protocolError(client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
-    expect(wrongType.code).toBe(ErrorCode.InvalidParams);
+    const wrongType = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
+    expect(wrongType).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'planId' });
     expect(wrongType.message).toContain('planId: Invalid input: expected string, received number');
-    const malformed = await protocolError(
-      client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }),
-    );
-    expect(malformed.code).toBe(ErrorCode.InvalidParams);
+    const malformed = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }));
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', kind: 'input' });
     expect(malformed.message).toContain(
       'planId: must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
     );
-    expect(malformed.data).toMatchObject({ field: 'planId' });
+    expect(malformed).toMatchObject({ field: 'planId' });
   });
 
   it('refuses a stale plan: the state changed after planning', async () => {

@@ -138,6 +138,7 @@ export function errorOf(result: Awaited<ReturnType<Client['callTool']>>): {
   message: string;
   fix?: string;
   field?: string;
+  issues?: Array<{ field: string; message: string }>;
 } {
   expect(result.isError).toBe(true);
   const body = (result._meta as Record<string, ReturnType<typeof errorOf>> | undefined)?.[

@@ -17,6 +17,7 @@ import { registerAuditResources } from './resources.js';
 import { type AnyTool, type ToolContext, type ToolExtra, toCallToolResult } from './tool.js';
 import { applyPlanTool } from './tools/apply-plan.js';
 import { auditRootCredentialsTool } from './tools/audit-root-credentials.js';
+import { checkPoliciesTool } from './tools/check-policies.js';
 import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
@@ -43,6 +44,7 @@ export interface ServerOptions {
 const READ_ONLY_TOOLS: AnyTool[] = [
   getOrgStatusTool,
   listAccountsTool,
+  checkPoliciesTool,
   auditRootCredentialsTool,
   getAuditTool,
   diffAuditsTool,

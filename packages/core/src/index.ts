@@ -141,6 +141,7 @@ export {
   type Engine,
   type EngineOptions,
   type JobStore,
+  type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
 export {
@@ -205,6 +206,8 @@ export {
   type SqliteStoreOptions,
 } from './store/sqlite/sqlite-store.js';
 export {
+  type AuditCheckpoint,
+  type AuditCheckpointHeader,
   type Job,
   JobSchema,
   type JobStatus,

@@ -36,7 +36,7 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
-import { checkOrganizationPolicies } from './workflows/check-policies.js';
+import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
@@ -303,6 +303,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
       });
+      await explainAuditRefusals(await runtime(), report, { signal: run.signal });
       await history?.saveAudit(report);
       return report;
     },

@@ -67,10 +67,11 @@ export async function readPoliciesForTargets(
   runtime: AwsRuntime,
   targets: readonly PolicyTarget[],
   hooks: CallHooks = {},
+  types: readonly OrgPolicyType[] = POLICY_TYPES,
 ): Promise<OrganizationPolicies> {
   const call = <T>(operation: string, send: () => Promise<T>) =>
     callAws(send, { operation, pacer: runtime.pacer, ...hooks });
-  const enabledTypes = await readEnabledPolicyTypes(runtime, hooks);
+  const enabledTypes = (await readEnabledPolicyTypes(runtime, hooks)).filter((type) => types.includes(type));
   const byId = new Map<string, OrgPolicyRecord>();
   const limit = pLimit(4);
   const attachments: { target: PolicyTarget; policyId: string; name: string; type: OrgPolicyType }[] = [];

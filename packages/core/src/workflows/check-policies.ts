@@ -161,7 +161,11 @@ export async function checkFewAccounts(
   }
   let policies: OrganizationPolicies;
   try {
-    policies = await readPoliciesForTargets(runtime, [...targets.values()], hooks);
+    // RCPs concern only the S3/SQS unlocks (they do not apply to IAM): no need to read them otherwise.
+    const types = task.startsWith('unlock-')
+      ? (['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] as const)
+      : (['SERVICE_CONTROL_POLICY'] as const);
+    policies = await readPoliciesForTargets(runtime, [...targets.values()], hooks, types);
   } catch {
     // A prediction is extra information: failing to read the policies never costs the result itself.
     return undefined;

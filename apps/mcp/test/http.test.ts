@@ -169,7 +169,7 @@ describe('rootwarden-mcp --http', () => {
         /^rootwarden-mcp \d+\.\d+\.\d+: Streamable HTTP on http:\/\/127\.0\.0\.1:\d+\/mcp \(read-only, against the offline sandbox \(blog\)\)\n/,
       );
       const printed = /set ROOTWARDEN_MCP_TOKEN to choose it\): (\S+)/.exec(server.stderr())?.[1] ?? '';
-      expect(printed).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(printed).toMatch(/^rwt_[A-Za-z0-9_-]{43}$/);
       await expect(connectHttp(server.url, {})).rejects.toThrow(/401|Unauthorized/);
       const client = await connectHttp(server.url, { Authorization: `Bearer ${printed}` });
       expect(textOf(await client.callTool({ name: 'get-org-status', arguments: {} }))).toContain(

@@ -4,6 +4,7 @@
  */
 
 export type { RootSession } from './aws/root-session.js';
+export { generateToken, TOKEN_PREFIX } from './bearer-token.js';
 export {
   COMPLIANCE_FRAMEWORK_IDS,
   COMPLIANCE_FRAMEWORKS,
@@ -69,6 +70,15 @@ export {
   type ControlResult,
   type Verdict,
 } from './domain/compliance.js';
+export {
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  ConnectionOptionsSchema,
+  type EngineConnectionOptions,
+  engineConnectionOptions,
+  type SandboxEndpoint,
+  type StartSandbox,
+} from './domain/connection-options.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
 export {
   type Acceptance,
@@ -164,7 +174,18 @@ export {
   type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
-export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export {
+  CORE_ERROR_CODES,
+  CoreError,
+  type CoreErrorCode,
+  classifyError,
+  ERROR_CLASSIFICATION,
+  type ErrorClass,
+  type ErrorFault,
+  isCallerMistake,
+  isCoreError,
+  UsageError,
+} from './errors.js';
 export {
   COMPACT_REPORT_FORMATS,
   CompactReport,

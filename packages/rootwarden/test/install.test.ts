@@ -1,7 +1,8 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PackedPackage, type ScopedRegistry, serveScopedRegistry } from './scoped-registry.js';
 
@@ -55,6 +56,38 @@ const bin = (name: string) => join(prefix, 'bin', name);
 let registry: ScopedRegistry | undefined;
 let install: Run;
 
+/**
+ * Users get better-sqlite3 as a prebuilt binary (prebuild-install downloads it from GitHub, which this
+ * machine cannot reach, so npm would compile it: many minutes on a loaded CI machine). When the
+ * workspace's own build of the same version loads in this Node, hand it to prebuild-install as the
+ * "local prebuild" it looks for first, under the file name it would download; otherwise npm compiles.
+ * https://github.com/prebuild/prebuild-install#local-prebuilds
+ */
+function localPrebuildEnv(dir: string): NodeJS.ProcessEnv {
+  const requireFromCore = createRequire(join(REPO, 'packages/core/package.json'));
+  try {
+    const Database = requireFromCore('better-sqlite3') as new (path: string) => { close(): void };
+    new Database(':memory:').close();
+  } catch {
+    return {};
+  }
+  const moduleDir = dirname(requireFromCore.resolve('better-sqlite3/package.json'));
+  const { version } = JSON.parse(readFileSync(join(moduleDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  const libc = report.header?.glibcVersionRuntime ? '' : 'musl';
+  const file = `better-sqlite3-v${version}-node-v${process.versions.modules}-${process.platform}${libc}-${process.arch}.tar.gz`;
+  const tar = spawnSync('tar', [
+    '-czf',
+    join(dir, file),
+    '-C',
+    moduleDir,
+    'build/Release/better_sqlite3.node',
+  ]);
+  return tar.status === 0 ? { npm_config_better_sqlite3_local_prebuilds: dir } : {};
+}
+
 beforeAll(async () => {
   mkdirSync(home);
   const packs = join(work, 'packs');
@@ -77,6 +110,8 @@ beforeAll(async () => {
   registry = await serveScopedRegistry(packed);
   const umbrella = packed.find((pkg) => pkg.manifest.name === 'rootwarden');
   if (!umbrella) throw new Error('the rootwarden package was not packed');
+  const prebuilds = join(work, 'prebuilds');
+  mkdirSync(prebuilds);
   install = await run(
     'npm',
     [
@@ -90,7 +125,7 @@ beforeAll(async () => {
       '--no-update-notifier',
       umbrella.tarball,
     ],
-    userEnv,
+    { ...userEnv, ...localPrebuildEnv(prebuilds) },
   );
 }, 900_000);
 

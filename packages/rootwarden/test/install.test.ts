@@ -34,7 +34,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = work
     execFile(
       command,
       args,
-      { cwd, env, encoding: 'utf8', timeout: 840_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env, encoding: 'utf8', timeout: 1_440_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -46,9 +46,18 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = work
 const work = mkdtempSync(join(tmpdir(), 'rootwarden-install-'));
 const prefix = join(work, 'prefix');
 const home = join(work, 'home');
-/** A user's environment: no AWS settings from the machine running the tests, history in a temp dir. */
+/**
+ * A user's environment: no AWS settings from the machine running the tests, history in a temp dir, and
+ * no NODE_ENV=test from vitest (oclif would look for TypeScript sources then).
+ */
 const userEnv: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('ROOTWARDEN_')),
+  Object.entries(process.env).filter(
+    ([name]) =>
+      !name.startsWith('AWS_') &&
+      !name.startsWith('ROOTWARDEN_') &&
+      !name.startsWith('VITEST') &&
+      name !== 'NODE_ENV',
+  ),
 );
 Object.assign(userEnv, { ROOTWARDEN_HOME: home, NO_COLOR: '1' });
 const bin = (name: string) => join(prefix, 'bin', name);
@@ -127,7 +136,7 @@ beforeAll(async () => {
     ],
     { ...userEnv, ...localPrebuildEnv(prebuilds) },
   );
-}, 900_000);
+}, 1_500_000);
 
 afterAll(async () => {
   await registry?.close();
@@ -170,7 +179,9 @@ describe('npm install -g rootwarden (packed tarballs, clean prefix)', () => {
     expect(audit.code, audit.stderr).toBe(3);
     expect(audit.stdout).toContain('111111111111');
     expect(audit.stdout).toContain('ROOT_ACCESS_KEY_ACTIVE');
-    expect(audit.stderr).not.toMatch(/warning|error/i);
+    // On a supported Node nothing else is printed (on Node 20 the AWS SDK warns that it is end-of-life).
+    if (Number(process.versions.node.split('.')[0]) >= 22) expect(audit.stderr).not.toMatch(/warning|error/i);
+    else expect(audit.stderr).not.toMatch(/error/i);
   });
 
   it('rootwarden-api --help prints its usage', async () => {

@@ -1,4 +1,10 @@
-import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, reportChunks } from '@rootwarden/core';
+import {
+  type AccountAuditResult,
+  type AuditReport,
+  explainUnknownAccount,
+  REPORT_FORMATS,
+  reportChunks,
+} from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -33,8 +39,10 @@ function mfa(result: AccountAuditResult): string {
 
 function findings(result: AccountAuditResult): string {
   if (result.status === 'skipped') return colors.dim(result.skipDetail ?? result.skipReason ?? 'skipped');
-  if (result.status === 'unknown')
-    return colors.yellow(`${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`);
+  if (result.status === 'unknown') {
+    const code = result.error?.code ?? 'AWS_ERROR';
+    return colors.yellow(`${code}: ${explainUnknownAccount(code, result.accountId).summary}`);
+  }
   if (result.findings.length === 0) return '-';
   const counts = new Map<string, number>();
   for (const finding of result.findings)
@@ -66,12 +74,25 @@ export function renderAuditTable(report: AuditReport): string {
   const withFindings = report.accounts.filter((result) => result.findings.length > 0);
   if (withFindings.length > 0) {
     lines.push('', 'Findings:');
+    const codeWidth = Math.max(
+      ...withFindings.flatMap((result) => result.findings.map((f) => f.code.length)),
+    );
     for (const result of withFindings) {
       for (const finding of result.findings) {
+        const severity = `${colorSeverity(finding.severity)}${' '.repeat(8 - finding.severity.length)}`;
         lines.push(
-          `  ${result.accountId}  ${colorSeverity(finding.severity.padEnd(8))}  ${finding.code}  ${finding.message}`,
+          `  ${result.accountId}  ${severity}  ${finding.code.padEnd(codeWidth)}  ${finding.message}`,
         );
       }
+    }
+  }
+  const unknown = report.accounts.filter((result) => result.status === 'unknown');
+  if (unknown.length > 0) {
+    lines.push('', 'Not audited:');
+    for (const result of unknown) {
+      const code = result.error?.code ?? 'AWS_ERROR';
+      const { summary, fix } = explainUnknownAccount(code, result.accountId);
+      lines.push(`  ${result.accountId}  ${colors.yellow(code)}  ${summary}. Fix: ${fix}.`);
     }
   }
   return lines.join('\n');

@@ -1,4 +1,5 @@
 import type { AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -27,7 +28,7 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
       result.status === 'skipped'
         ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
         : result.status === 'unknown'
-          ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
+          ? unknownDetail(result.error?.code ?? 'AWS_ERROR', result.accountId)
           : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
     yield `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
   }
@@ -42,4 +43,9 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
     yield '\n';
   }
   if (!findings) yield '\n';
+}
+
+function unknownDetail(code: string, accountId: string): string {
+  const { summary, fix } = explainUnknownAccount(code, accountId);
+  return `could not be audited (\`${code}\`): ${summary}. Fix: ${fix}.`;
 }

@@ -127,7 +127,7 @@ describe('scoped root sessions: exec and credential-process', () => {
   });
 
   it('exec adds only the session variables to the child environment (no settings of rootwarden’s own)', async () => {
-    const parent = { ...process.env, NO_COLOR: '1', ...env };
+    const parent: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
     const result = await rootwardenProcessAsync(
       [
         'exec',

@@ -2,6 +2,7 @@ import {
   type AccountAuditResult,
   type AuditReport,
   explainUnknownAccount,
+  type Finding,
   REPORT_FORMATS,
   reportChunks,
 } from '@rootwarden/core';
@@ -50,55 +51,84 @@ function findings(result: AccountAuditResult): string {
   return [...counts].map(([severity, count]) => `${count} ${colorSeverity(severity)}`).join(', ');
 }
 
-/** The default terminal view: one row per account, the summary, then each finding. */
-export function renderAuditTable(report: AuditReport): string {
-  const rows = report.accounts.map((result) => [
-    result.accountId,
-    result.name,
-    result.ouPathText || '-',
-    colorStatus(result.status),
-    password(result),
-    keys(result),
-    result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
-    mfa(result),
-    findings(result),
-  ]);
-  const lines = [
-    renderTable(
-      ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
-      rows,
-    ),
-    '',
-  ];
-  lines.push(summaryLine(report));
-  const withFindings = report.accounts.filter((result) => result.findings.length > 0);
-  if (withFindings.length > 0) {
-    lines.push('', 'Findings:');
-    const codeWidth = Math.max(
-      ...withFindings.flatMap((result) => result.findings.map((f) => f.code.length)),
-    );
-    for (const result of withFindings) {
-      for (const finding of result.findings) {
-        const severity = `${colorSeverity(finding.severity)}${' '.repeat(8 - finding.severity.length)}`;
-        lines.push(
-          `  ${result.accountId}  ${severity}  ${finding.code.padEnd(codeWidth)}  ${finding.message}`,
-        );
-      }
-    }
-  }
-  const unknown = report.accounts.filter((result) => result.status === 'unknown');
-  if (unknown.length > 0) {
-    lines.push('', 'Not audited:');
-    for (const result of unknown) {
-      const code = result.error?.code ?? 'AWS_ERROR';
-      const { summary, fix } = explainUnknownAccount(code, result.accountId);
-      lines.push(`  ${result.accountId}  ${colors.yellow(code)}  ${summary}. Fix: ${fix}.`);
-    }
-  }
-  return lines.join('\n');
+function notAudited(result: AccountAuditResult): string {
+  const code = result.error?.code ?? 'AWS_ERROR';
+  const { summary, fix } = explainUnknownAccount(code, result.accountId);
+  return `  ${result.accountId}  ${colors.yellow(code)}  ${summary}. Fix: ${fix}.`;
 }
 
-export function summaryLine(report: AuditReport): string {
+interface TableAccount {
+  accountId: string;
+  cells: string[];
+  findings: Pick<Finding, 'severity' | 'code' | 'message'>[];
+  /** Why it could not be audited, and the fix (unknown accounts only). */
+  notAudited?: string;
+}
+
+/**
+ * The terminal table built from results as they stream in: one compact row (its cells as text) and
+ * its finding lines per account, never the full results.
+ */
+export class AuditTable {
+  readonly #accounts: TableAccount[] = [];
+
+  add(result: AccountAuditResult): void {
+    this.#accounts.push({
+      accountId: result.accountId,
+      cells: [
+        result.accountId,
+        result.name,
+        result.ouPathText || '-',
+        colorStatus(result.status),
+        password(result),
+        keys(result),
+        result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
+        mfa(result),
+        findings(result),
+      ],
+      findings: result.findings.map(({ severity, code, message }) => ({ severity, code, message })),
+      ...(result.status === 'unknown' ? { notAudited: notAudited(result) } : {}),
+    });
+  }
+
+  /** One row per account (sorted by id, like the report), the summary, then each finding. */
+  render(report: Omit<AuditReport, 'accounts'>): string {
+    const accounts = this.#accounts.sort((a, b) =>
+      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+    );
+    const lines = [
+      renderTable(
+        ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
+        accounts.map((account) => account.cells),
+      ),
+      '',
+      summaryLine(report),
+    ];
+    const codeWidth = Math.max(
+      0,
+      ...accounts.flatMap((a) => a.findings.map((finding) => finding.code.length)),
+    );
+    const findingLines = accounts.flatMap((account) =>
+      account.findings.map(
+        (finding) =>
+          `  ${account.accountId}  ${colorSeverity(finding.severity)}${' '.repeat(8 - finding.severity.length)}  ${finding.code.padEnd(codeWidth)}  ${finding.message}`,
+      ),
+    );
+    if (findingLines.length > 0) lines.push('', 'Findings:', ...findingLines);
+    const notAuditedLines = accounts.flatMap((account) => (account.notAudited ? [account.notAudited] : []));
+    if (notAuditedLines.length > 0) lines.push('', 'Not audited:', ...notAuditedLines);
+    return lines.join('\n');
+  }
+}
+
+/** The default terminal view: one row per account, the summary, then each finding. */
+export function renderAuditTable(report: AuditReport): string {
+  const table = new AuditTable();
+  for (const result of report.accounts) table.add(result);
+  return table.render(report);
+}
+
+export function summaryLine(report: Pick<AuditReport, 'summary' | 'complete'>): string {
   const { summary } = report;
   const f = summary.findings;
   const head = `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}: ${summary.exposed} exposed, ${summary.clean} clean, ${summary.unknown} unknown, ${summary.skipped} skipped`;

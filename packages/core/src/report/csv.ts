@@ -54,6 +54,13 @@ function row(result: AccountAuditResult): string[] {
   ];
 }
 
+export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
+
+/** One account's line. */
+export function csvLine(result: AccountAuditResult): string {
+  return `${row(result).map(cell).join(',')}\r\n`;
+}
+
 function unknownColumns(result: AccountAuditResult): [string, string] {
   if (result.status !== 'unknown') return ['', ''];
   const { summary, fix } = explainUnknownAccount(result.error?.code ?? 'AWS_ERROR', result.accountId);
@@ -62,6 +69,6 @@ function unknownColumns(result: AccountAuditResult): [string, string] {
 
 /** One line per account, for spreadsheets, a line at a time. */
 export function* csvChunks(report: AuditReport): Generator<string> {
-  yield `${COLUMNS.join(',')}\r\n`;
-  for (const result of report.accounts) yield `${row(result).map(cell).join(',')}\r\n`;
+  yield CSV_HEADER;
+  for (const result of report.accounts) yield csvLine(result);
 }

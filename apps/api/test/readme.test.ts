@@ -12,7 +12,7 @@ describe('README curl walkthrough', () => {
     const command = /-H "Idempotency-Key: \$\((.+?)\)"/.exec(README)?.[1];
     expect(command).toMatch(/^node /);
     // PATH holds only the directory of the Node running this test: nothing else is needed.
-    const run = spawnSync('bash', ['-c', command as string], {
+    const run = spawnSync('/bin/bash', ['-c', command as string], {
       encoding: 'utf8',
       env: { PATH: join(process.execPath, '..') },
     });

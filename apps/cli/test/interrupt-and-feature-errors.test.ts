@@ -64,9 +64,10 @@ describe('Ctrl-C', () => {
     expect(summary).toMatchObject({ type: 'summary', complete: false });
     const accounts = records.filter((record) => record.type === 'account');
     expect(accounts.length).toBeGreaterThan(0);
-    // Listing stopped early: the accounts of pages not yet listed are missing, and accounts listed but not
-    // yet audited (if any) are `unknown` with ABORTED.
-    expect(accounts.length).toBeLessThan(3000);
+    // Partial either way: listing stopped early (the accounts of pages not yet listed are missing), or every
+    // account was listed and those not yet audited are `unknown` with ABORTED.
+    const aborted = accounts.filter((account) => account.error?.code === 'ABORTED').length;
+    expect(accounts.length < 3000 || aborted > 0, `${accounts.length} accounts, ${aborted} aborted`).toBe(true);
     for (const account of accounts) {
       if (account.status === 'unknown')
         expect(['ABORTED', 'AWS_ACCESS_DENIED']).toContain(account.error?.code);

@@ -39,13 +39,17 @@ describe('leak test', () => {
       ['audit'],
       ['audit', '--json'],
       ['audit', '--format', 'jsonl'],
-      ...['json', 'jsonl', 'csv', 'markdown', 'sarif', 'table'].map((format) => [
+      ...['json', 'jsonl', 'csv', 'markdown', 'sarif', 'table', 'html', 'ocsf'].map((format) => [
         'audit',
         '--format',
         format,
         '--output',
         join(files, `report.${format}`),
       ]),
+      ['audit', '--compliance', 'cis-7.0', '--format', 'json'],
+      ['exceptions', 'add', '--account', '300000000002', '--reason', 'leak-check', '--owner', 'tests', '--expires', '2099-01-01'],
+      ['exceptions', 'list', '--history', '--json'],
+      ['audit', '--format', 'html'],
       ['audit', '--account', '999999999999'],
       ['audit', '--ou', 'ou-exp0-zzzzzzzz', '--json'],
     ];

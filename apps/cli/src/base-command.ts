@@ -10,6 +10,7 @@ import {
   SANDBOX_SCENARIOS,
 } from '@rootwarden/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { isOutputWriteError, OutputWriteError } from './output-file.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
 
@@ -28,6 +29,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init();
+    watchStdout();
     this.argv = normalizeSandboxArgument(this.argv);
     const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
@@ -60,11 +62,17 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
   protected override toErrorJson(error: unknown): unknown {
     const coreError = (error as { coreError?: CoreError }).coreError ?? error;
     if (isCoreError(coreError)) return { error: coreError.toJSON() };
+    if (isOutputWriteError(error)) return { error: { code: 'OUTPUT_UNWRITABLE', message: error.message } };
     if (error instanceof Errors.CLIError) return { error: { code: 'USAGE', message: error.message } };
     return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    // stdout on a full device (`> /dev/full`) or a closed pipe: say so, exit 1, never a stack trace.
+    if (isStdoutWriteFailure(error)) {
+      if ((error as { code?: string }).code === 'EPIPE') return Errors.exit(EXIT.ERROR);
+      return super.catch(new OutputWriteError('stdout', error));
+    }
     // Every flag/argument parsing failure is a usage error (oclif leaves some, like a bad --format option, at 1).
     if (error instanceof Errors.CLIError && 'parse' in error)
       error.oclif = { ...error.oclif, exit: EXIT.USAGE };
@@ -140,6 +148,38 @@ export abstract class BaseCommand<T extends typeof Command> extends RootwardenCo
  */
 export abstract class HistoryCommand<T extends typeof Command> extends RootwardenCommand<T> {
   static override baseFlags = {};
+}
+
+/** A failed write(2) of our own stdout (as opposed to a file we opened, which output-file.ts reports). */
+function isStdoutWriteFailure(error: unknown): boolean {
+  const failure = error as { syscall?: unknown; code?: unknown; oclif?: unknown };
+  return (
+    !isOutputWriteError(error) &&
+    failure?.syscall === 'write' &&
+    typeof failure.code === 'string' &&
+    failure.oclif === undefined
+  );
+}
+
+let stdoutWatched = false;
+/**
+ * A pipe whose reader left (`rootwarden audits list | head -1`) errors asynchronously (EPIPE): without a
+ * listener Node would crash with a stack trace. The reader wanted no more: exit quietly. Any other
+ * asynchronous stdout failure is reported once, with exit 1.
+ */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  // oclif's own listener rethrows anything but EPIPE from inside the stream: an uncaught stack trace.
+  process.stdout.removeAllListeners('error');
+  const watcher = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    // A report being written (output-file.ts) listens too and reports the failure itself.
+    if (process.stdout.listenerCount('error') > 1 || process.exitCode) return;
+    process.exitCode = EXIT.ERROR;
+    process.stderr.write(`${new OutputWriteError('stdout', error).message}\n`);
+  };
+  process.stdout.on('error', watcher);
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the OS. */

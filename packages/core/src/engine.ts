@@ -27,12 +27,12 @@ import {
   type Plan,
   type RestorePolicyInput,
 } from './domain/plan.js';
-import { CoreError } from './errors.js';
+import { CoreError, isCoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
@@ -87,6 +87,13 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * When given, an unusable history (a full or read-only disk, an uncreatable home, a corrupt database)
+   * does not cost the report: the audit runs, the report is returned unsaved, and the store's error
+   * (STORE_UNAVAILABLE / STORE_CORRUPT / STORE_BUSY naming the cause) is given here, once. Without it,
+   * such an error fails the audit (before any AWS call when the store cannot be opened).
+   */
+  onSaveFailed?: (error: CoreError) => void;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -121,8 +128,11 @@ export interface Engine {
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
    */
   audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
-  /** Saved audits, newest first, without their per-account results. */
-  listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
+  /**
+   * Saved audits, newest first, without their per-account results. An unreadable row is left out and
+   * given to `options.onUnreadable` (one damaged audit never hides the others).
+   */
+  listAudits(input?: ListAuditsInput, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
   getAudit(id: string): Promise<AuditReport>;
   /**
@@ -279,7 +289,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
-      const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const saveFailed = (error: unknown) => {
+        if (!run.onSaveFailed) throw error;
+        run.onSaveFailed(
+          isCoreError(error)
+            ? error
+            : new CoreError('INTERNAL', `The audit could not be saved: ${String(error)}`, { cause: error }),
+        );
+      };
+      let history: Store | undefined;
+      if (run.save !== false && options.store !== false) {
+        try {
+          history = await store();
+        } catch (error) {
+          saveFailed(error);
+        }
+      }
       const report = await auditOrganization(await runtime(), settings, {
         now,
         signal: run.signal,
@@ -287,12 +312,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
       });
-      await history?.saveAudit(report);
+      await history?.saveAudit(report).catch(saveFailed);
       return report;
     },
-    async listAudits(input) {
+    async listAudits(input, listOptions) {
       const query = parseInput(ListAuditsInputSchema, input);
-      return (await store()).listAudits(query);
+      return (await store()).listAudits(query, listOptions);
     },
     async getAudit(id) {
       return loadAudit('id', id);

@@ -170,6 +170,7 @@ export {
   type JobUpdate,
   type JournalEntry,
   JournalEntrySchema,
+  type ListAuditsOptions,
   type NewJournalEntry,
   type PlanClaim,
   type PlanClaimResult,
@@ -180,6 +181,7 @@ export {
   type Store,
   type StoredPlan,
   StoredPlanSchema,
+  type UnreadableAudit,
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

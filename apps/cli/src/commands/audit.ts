@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import {
   type AccountAuditResult,
   type AuditReport,
+  type CoreError,
   countsMeetThreshold,
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
@@ -13,7 +14,8 @@ import {
 import { BaseCommand } from '../base-command.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
-import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
+import { onInterrupt } from '../interrupt.js';
+import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
 import { AUDIT_OUTPUT_FORMATS, renderAuditReport, summaryLine } from '../render/audit.js';
 
@@ -25,7 +27,7 @@ export default class AuditCommand extends BaseCommand<typeof AuditCommand> {
   static override description =
     `For each selected ACTIVE member account: AssumeRoot with the IAMAuditRootUserCredentials task policy, then read the root user's password, access keys (with last use), signing certificates and MFA devices, and evaluate findings. The management account and non-ACTIVE accounts are reported as skipped.
 
-Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted). 3 wins over 4.`;
+Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted: Ctrl-C, SIGTERM or SIGHUP; a second signal quits at once). 3 wins over 4. A history that cannot be saved (full or read-only disk) is a warning: the report is still written and the exit code is the same.`;
   static override examples = [
     '<%= config.bin %> audit --sandbox blog',
     '<%= config.bin %> audit --profile mgmt --region eu-west-1 --format sarif --output root.sarif',
@@ -69,66 +71,88 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
   async run(): Promise<void> {
     const flags = this.flags;
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
-    const outputFile = flags.output ? await assertWritable(flags.output) : undefined;
+    const target = await resolveOutputTarget(flags.output);
+    const writtenTo = flags.output;
 
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSignal = () => {
-      interrupts += 1;
-      if (interrupts > 1) process.exit(130);
-      this.logToStderr('\nInterrupted: finishing with a partial report (Ctrl-C again to quit at once).');
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-
-    const progress = createAuditProgress();
-    const sink = format === 'jsonl' ? (outputFile ? openAtomicStream(outputFile) : undefined) : undefined;
-    const writeLine = (line: string) =>
-      sink ? sink.stream.write(`${line}\n`) : process.stdout.write(`${line}\n`);
-    const onEvent = (event: EngineEvent) => {
-      progress?.onEvent(event);
-      if (format === 'jsonl' && event.type === 'account-done')
-        writeLine(JSON.stringify(accountLine(event.result)));
-    };
-
-    let report: AuditReport;
+    // Ctrl-C, SIGTERM (CI cancellation, `timeout`, Kubernetes) and SIGHUP: a partial, saved report.
+    const interrupt = onInterrupt((message) => this.logToStderr(message));
     try {
-      report = await this.engine.audit(
-        {
-          accounts: flags.account ?? [],
-          ous: flags.ou ?? [],
-          exclude: flags.exclude ?? [],
-          concurrency: flags.concurrency,
-          recentDays: flags['recent-days'],
-        },
-        { signal: controller.signal, onEvent, save: flags.save },
-      );
-    } catch (error) {
-      await sink?.discard();
-      throw error;
+      const progress = createAuditProgress();
+      // jsonl streams each account as it is done, to stdout or (atomically) to --output.
+      const sink = format === 'jsonl' ? await openOutput(target) : undefined;
+      const onEvent = (event: EngineEvent) => {
+        progress?.onEvent(event);
+        if (sink && event.type === 'account-done')
+          sink.write(`${JSON.stringify(accountLine(event.result))}\n`);
+      };
+      let saveError: CoreError | undefined;
+
+      let report: AuditReport;
+      try {
+        report = await this.engine.audit(
+          {
+            accounts: flags.account ?? [],
+            ous: flags.ou ?? [],
+            exclude: flags.exclude ?? [],
+            concurrency: flags.concurrency,
+            recentDays: flags['recent-days'],
+          },
+          {
+            signal: interrupt.signal,
+            onEvent,
+            save: flags.save,
+            // An unusable history never costs the report: it is written, and the cause is a warning.
+            onSaveFailed: (error) => {
+              saveError = error;
+            },
+          },
+        );
+      } catch (error) {
+        await sink?.discard();
+        throw error;
+      } finally {
+        progress?.stop();
+      }
+
+      if (format === 'jsonl') {
+        const lines = sink as OutputSink;
+        lines.write(`${JSON.stringify(summaryRecord(report))}\n`);
+        try {
+          await lines.commit();
+        } catch (error) {
+          await lines.discard();
+          throw error;
+        }
+      } else {
+        await writeOutput(renderAuditReport(report, format, this.config.version), target);
+      }
+      if (writtenTo) this.logToStderr(`${summaryLine(report)}\nReport written to ${writtenTo} (${format}).`);
+      if (saveError) this.warnNotSaved(saveError);
+      else if (flags.save && (format === 'table' || writtenTo))
+        this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
+
+      const code = exitCode(report, flags['fail-on']);
+      if (code === EXIT.FINDINGS)
+        this.logToStderr(`Exit 3: findings at or above --fail-on ${flags['fail-on']}.`);
+      if (code === EXIT.PARTIAL)
+        this.logToStderr(
+          `Exit 4: partial result (${report.summary.unknown} account(s) could not be audited${report.complete ? '' : ', audit interrupted'}).`,
+        );
+      if (code !== EXIT.OK) this.exit(code);
     } finally {
-      progress?.stop();
-      process.off('SIGINT', onSignal);
+      interrupt.dispose();
     }
+  }
 
-    if (format === 'jsonl') {
-      writeLine(JSON.stringify(summaryRecord(report)));
-      await sink?.commit();
-    } else {
-      await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
-    }
-    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
-    if (flags.save && (format === 'table' || outputFile))
-      this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
-
-    const code = exitCode(report, flags['fail-on']);
-    if (code === EXIT.FINDINGS)
-      this.logToStderr(`Exit 3: findings at or above --fail-on ${flags['fail-on']}.`);
-    if (code === EXIT.PARTIAL)
-      this.logToStderr(
-        `Exit 4: partial result (${report.summary.unknown} account(s) could not be audited${report.complete ? '' : ', audit interrupted'}).`,
-      );
-    if (code !== EXIT.OK) this.exit(code);
+  /** The report was written but not saved: why (the store's code and cause), and how to go on. */
+  private warnNotSaved(error: CoreError): void {
+    this.logToStderr(
+      [
+        `Warning: the report was not saved to the history: ${error.message} [${error.code}]`,
+        ...(error.fix ? [`  ${error.fix}`] : []),
+        '  The report itself is complete. Use --no-save to skip the history.',
+      ].join('\n'),
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
+import type { CoreError } from '../errors.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
 export const PlanTaskSchema = z.enum([
@@ -83,6 +84,17 @@ export const JobSchema = z.object({
 export type Job = z.infer<typeof JobSchema>;
 export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'result'>> & { updatedAt: string };
 
+/** A saved audit `listAudits` left out because its row cannot be read. */
+export interface UnreadableAudit {
+  auditId: string;
+  error: CoreError;
+}
+
+export interface ListAuditsOptions {
+  /** Called for each saved audit left out because its row is unreadable (STORE_CORRUPT). */
+  onUnreadable?: (audit: UnreadableAudit) => void;
+}
+
 /**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
  * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
@@ -93,8 +105,11 @@ export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'resu
 export interface Store {
   /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
-  /** Saved audits, newest first (by start time). */
-  listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;
+  /**
+   * Saved audits, newest first (by start time). A row that cannot be read is left out (the others are
+   * still listed) and given to `options.onUnreadable` with its STORE_CORRUPT error.
+   */
+  listAudits(query: ListAuditsQuery, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** Ids of saved audits that start with `prefix` (a full id matches itself), at most `limit`. */
   findAuditIds(prefix: string, limit: number): Promise<string[]>;
   /** The full report, or undefined when no audit has this id. */

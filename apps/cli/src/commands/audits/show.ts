@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { HistoryCommand } from '../../base-command.js';
-import { assertWritable, writeOutput } from '../../output-file.js';
+import { resolveOutputTarget, writeOutput } from '../../output-file.js';
 import {
   AUDIT_OUTPUT_FORMATS,
   type AuditOutputFormat,
@@ -35,9 +35,10 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
 
   async run(): Promise<void> {
     const format: AuditOutputFormat = this.jsonEnabled() ? 'json' : this.flags.format;
-    const outputFile = this.flags.output ? await assertWritable(this.flags.output) : undefined;
+    const target = await resolveOutputTarget(this.flags.output);
     const report = await this.engine.getAudit(this.args.id);
-    await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
-    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
+    await writeOutput(renderAuditReport(report, format, this.config.version), target);
+    if (this.flags.output)
+      this.logToStderr(`${summaryLine(report)}\nReport written to ${this.flags.output} (${format}).`);
   }
 }

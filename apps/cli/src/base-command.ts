@@ -6,6 +6,7 @@ import {
   type Engine,
   type EngineOptions,
   isCoreError,
+  neutralizeForTerminal,
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from '@rootwarden/core';
@@ -100,7 +101,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     this.debug(error.stack ?? String(error));
     return super.catch(
       new Errors.CLIError(
-        `Internal error: ${error.message}. Please report it (run with DEBUG=rootwarden* for details).`,
+        `Internal error: ${neutralizeForTerminal(error.message)}. Please report it (run with DEBUG=rootwarden* for details).`,
         { exit: EXIT.ERROR },
       ),
     );
@@ -188,9 +189,10 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 function toCliError(error: CoreError): Errors.CLIError {
-  const cliError = new Errors.CLIError(`${error.message} [${error.code}]`, {
+  // Messages may quote AWS (an account name, an AWS error message): never let them drive the terminal.
+  const cliError = new Errors.CLIError(neutralizeForTerminal(`${error.message} [${error.code}]`), {
     exit: exitCodeFor(error.code),
-    ...(error.fix ? { suggestions: [error.fix] } : {}),
+    ...(error.fix ? { suggestions: [neutralizeForTerminal(error.fix)] } : {}),
   });
   // Keep the code for --json output.
   Object.assign(cliError, { coreError: error });

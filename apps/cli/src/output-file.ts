@@ -278,8 +278,8 @@ function stdoutSink(stream: NodeJS.WriteStream): OutputSink {
       await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
     },
     async commit() {
-      // Wait until what was written reached the OS: a late error (a full pipe buffer's) surfaces here.
-      if (!stopped()) await new Promise<void>((done) => stream.write('', () => done()));
+      // What is still buffered for a pipe is flushed before exit (base-command.ts); a later failure of it
+      // is reported by the stdout watcher there.
       stream.off('error', fail);
       if (failure !== undefined) throw new OutputWriteError('stdout', failure);
     },

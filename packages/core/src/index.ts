@@ -120,6 +120,13 @@ export {
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
 export {
+  escapeHtml,
+  escapeMarkdown,
+  neutralizeCsvField,
+  neutralizeForTerminal,
+  neutralizeStringsForTerminal,
+} from './report/neutralize.js';
+export {
   DIFF_FORMATS,
   type DiffFormat,
   DiffFormatSchema,

@@ -10,6 +10,7 @@ import {
   type FailOn,
   FailOnSchema,
   MAX_CONCURRENCY,
+  neutralizeForTerminal,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT } from '../exit-codes.js';
@@ -147,12 +148,12 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
   /** The report was written but not saved: why (the store's code and cause), and how to go on. */
   private warnNotSaved(error: CoreError): void {
     this.logToStderr(
-      [
+      neutralizeForTerminal(
         `Warning: the report was not saved to the history: ${error.message} [${error.code}]`,
-        ...(error.fix ? [`  ${error.fix}`] : []),
-        '  The report itself is complete. Use --no-save to skip the history.',
-      ].join('\n'),
+      ),
     );
+    if (error.fix) this.logToStderr(`  ${neutralizeForTerminal(error.fix)}`);
+    this.logToStderr('  The report itself is complete. Use --no-save to skip the history.');
   }
 }
 

@@ -1,4 +1,10 @@
-import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, reportChunks } from '@rootwarden/core';
+import {
+  type AccountAuditResult,
+  type AuditReport,
+  neutralizeStringsForTerminal,
+  REPORT_FORMATS,
+  reportChunks,
+} from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -43,7 +49,9 @@ function findings(result: AccountAuditResult): string {
 }
 
 /** The default terminal view: one row per account, the summary, then each finding. */
-export function renderAuditTable(report: AuditReport): string {
+export function renderAuditTable(untrustedReport: AuditReport): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const report = neutralizeStringsForTerminal(untrustedReport);
   const rows = report.accounts.map((result) => [
     result.accountId,
     result.name,

@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { neutralizeCsvField } from './neutralize.js';
 
 const COLUMNS = [
   'account_id',
@@ -18,13 +19,6 @@ const COLUMNS = [
   'findings',
   'highest_severity',
 ] as const;
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets never evaluate a cell as a formula. */
-function cell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function row(result: AccountAuditResult): string[] {
   const credentials = result.rootCredentials;
@@ -52,5 +46,5 @@ function row(result: AccountAuditResult): string[] {
 /** One line per account, for spreadsheets, a line at a time. */
 export function* csvChunks(report: AuditReport): Generator<string> {
   yield `${COLUMNS.join(',')}\r\n`;
-  for (const result of report.accounts) yield `${row(result).map(cell).join(',')}\r\n`;
+  for (const result of report.accounts) yield `${row(result).map(neutralizeCsvField).join(',')}\r\n`;
 }

@@ -1,8 +1,5 @@
 import type { AuditReport } from '../domain/audit.js';
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+import { escapeMarkdown } from './neutralize.js';
 
 /** A report for a pull request, a ticket or a wiki page. */
 export function* markdownChunks(report: AuditReport): Generator<string> {
@@ -25,20 +22,21 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
   for (const result of report.accounts) {
     const detail =
       result.status === 'skipped'
-        ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
+        ? `skipped: ${escapeMarkdown(result.skipDetail ?? result.skipReason ?? '')}`
         : result.status === 'unknown'
-          ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
+          ? `${result.error?.code ?? 'unknown'}: ${escapeMarkdown(result.error?.message ?? '')}`
           : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
-    yield `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
+    // Names, OU paths and AWS messages are untrusted: escaped so none renders as markup (neutralize.ts).
+    yield `\n| ${result.accountId} | ${escapeMarkdown(result.name)} | ${escapeMarkdown(result.ouPathText)} | ${result.status} | ${detail} |`;
   }
   let findings = false;
   for (const result of report.accounts) {
     if (result.findings.length === 0) continue;
     if (!findings) yield '\n\n## Findings\n';
     findings = true;
-    yield `\n### ${result.accountId} ${escapeCell(result.name)}\n`;
+    yield `\n### ${result.accountId} ${escapeMarkdown(result.name)}\n`;
     for (const finding of result.findings)
-      yield `\n- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`;
+      yield `\n- **${finding.severity}** \`${finding.code}\`: ${escapeMarkdown(finding.message)}`;
     yield '\n';
   }
   if (!findings) yield '\n';

@@ -184,8 +184,8 @@ function assertSqliteFile(file: string): void {
   throw new CoreError(
     'STORE_CORRUPT',
     read === 0
-      ? `${file} is empty (0 bytes): it is not a rootwarden database (a full disk or an interrupted copy leaves such files).`
-      : `${file} is not an SQLite database (it does not start with the SQLite header).`,
+      ? `${file} is not a readable rootwarden database: it is empty (0 bytes), as a full disk or an interrupted copy leaves files.`
+      : `${file} is not a readable rootwarden database: it does not start with the SQLite header.`,
     { fix: `${FIX_MOVE_ASIDE_ADVICE} Audits still run with \`--no-save\`.`, details: { file } },
   );
 }

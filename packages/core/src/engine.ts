@@ -1,7 +1,12 @@
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
-import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
+import {
+  type AccountAuditResult,
+  type AuditInput,
+  AuditInputSchema,
+  type AuditReport,
+} from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEventListener } from './domain/events.js';
 import {
@@ -27,6 +32,7 @@ import {
   type Plan,
   type RestorePolicyInput,
 } from './domain/plan.js';
+import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError, isCoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
@@ -35,6 +41,7 @@ import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
+import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
@@ -94,6 +101,12 @@ export interface AuditRunOptions extends RunOptions {
    * such an error fails the audit (before any AWS call when the store cannot be opened).
    */
   onSaveFailed?: (error: CoreError) => void;
+  /**
+   * Deliver each account's result once, as its `account-done` event, and return the report with an
+   * empty `accounts` (its summary still counts every account): memory stays flat however large the
+   * organization. When the audit is also saved, the results are kept until the store has them.
+   */
+  streamResults?: boolean;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -123,6 +136,12 @@ export interface Engine {
   ): Promise<{ status: OrgStatus; steps: EnableStep[] }>;
   enableRootAccess(input?: EnableInput, options?: RunOptions): Promise<EnableResult>;
   listAccounts(input?: ListAccountsInput, options?: RunOptions): Promise<Inventory>;
+  /**
+   * Predicts which member accounts and root-session tasks the organization's SCPs and RCPs will
+   * refuse, naming the policy and statement (reads only; `available: false` when the caller may not
+   * read the policies).
+   */
+  checkPolicies(input?: PolicyCheckInput, options?: RunOptions): Promise<PolicyCheck>;
   /**
    * Audits the organization and saves the report (unless `save: false`). The history database is
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
@@ -287,6 +306,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
         { signal: run.signal },
       );
     },
+    async checkPolicies(input, run = {}) {
+      const { tasks, accounts, ous } = parseInput(PolicyCheckInputSchema, input);
+      return checkOrganizationPolicies(
+        await runtime(),
+        { tasks, selection: { accounts, ous, exclude: [] } },
+        { signal: run.signal },
+      );
+    },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const saveFailed = (error: unknown) => {
@@ -305,14 +332,34 @@ export function createEngine(options: EngineOptions = {}): Engine {
           saveFailed(error);
         }
       }
+      // The store takes whole reports: a streamed audit that is saved keeps its results until then.
+      const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
+      const onEvent: EngineEventListener | undefined = kept
+        ? (event) => {
+            if (event.type === 'account-done') kept.push(event.result);
+            run.onEvent?.(event);
+          }
+        : run.onEvent;
       const report = await auditOrganization(await runtime(), settings, {
         now,
         signal: run.signal,
-        onEvent: run.onEvent,
+        onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
+        streamResults: run.streamResults,
       });
-      await history?.saveAudit(report).catch(saveFailed);
+      await history
+        ?.saveAudit(
+          kept
+            ? {
+                ...report,
+                accounts: kept.sort((a, b) =>
+                  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+                ),
+              }
+            : report,
+        )
+        .catch(saveFailed);
       return report;
     },
     async listAudits(input, listOptions) {

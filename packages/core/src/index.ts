@@ -101,6 +101,21 @@ export {
   RestorePolicyInputSchema,
 } from './domain/plan.js';
 export {
+  type AccountPolicyCheck,
+  AccountPolicyCheckSchema,
+  POLICY_TASKS,
+  type PolicyBlocker,
+  type PolicyCheck,
+  type PolicyCheckInput,
+  PolicyCheckInputSchema,
+  PolicyCheckSchema,
+  type PolicyGroup,
+  type PolicyTask,
+  PolicyTaskSchema,
+  type PolicyVerdict,
+  type TaskPolicyVerdict,
+} from './domain/policy-check.js';
+export {
   type AccessKey,
   type MfaDevice,
   type MfaKind,
@@ -119,6 +134,11 @@ export {
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export {
+  COMPACT_REPORT_FORMATS,
+  CompactReport,
+  type CompactReportFormat,
+} from './report/compact-report.js';
 export {
   escapeHtml,
   escapeMarkdown,
@@ -157,7 +177,7 @@ export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
-export { summarizeResults } from './rules/summarize.js';
+export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
   isSandboxScenario,

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import {
   type AccountAuditResult,
   type AuditReport,
+  CompactReport,
   type CoreError,
   countsMeetThreshold,
   DEFAULT_CONCURRENCY,
@@ -18,7 +19,7 @@ import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { onInterrupt } from '../interrupt.js';
 import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
-import { AUDIT_OUTPUT_FORMATS, renderAuditReport, summaryLine } from '../render/audit.js';
+import { AUDIT_OUTPUT_FORMATS, AuditTable, renderAuditReport, summaryLine } from '../render/audit.js';
 
 const FORMATS = [...AUDIT_OUTPUT_FORMATS, 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
@@ -81,10 +82,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       const progress = createAuditProgress();
       // jsonl streams each account as it is done, to stdout or (atomically) to --output.
       const sink = format === 'jsonl' ? await openOutput(target) : undefined;
+      // Formats of one row per account keep a compact row of each result, never the results.
+      const table = format === 'table' ? new AuditTable() : undefined;
+      const compact = format === 'csv' || format === 'markdown' ? new CompactReport(format) : undefined;
+      const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
       const onEvent = (event: EngineEvent) => {
         progress?.onEvent(event);
-        if (sink && event.type === 'account-done')
-          sink.write(`${JSON.stringify(accountLine(event.result))}\n`);
+        if (event.type !== 'account-done') return;
+        sink?.write(`${JSON.stringify(accountLine(event.result))}\n`);
+        table?.add(event.result);
+        compact?.add(event.result);
       };
       let saveError: CoreError | undefined;
 
@@ -102,6 +109,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
             signal: interrupt.signal,
             onEvent,
             save: flags.save,
+            streamResults,
             // An unusable history never costs the report: it is written, and the cause is a warning.
             onSaveFailed: (error) => {
               saveError = error;
@@ -124,6 +132,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           await lines.discard();
           throw error;
         }
+      } else if (table) {
+        await writeOutput([`${table.render(report)}\n`], target);
+      } else if (compact) {
+        await writeOutput(compact.chunks(report), target);
       } else {
         await writeOutput(renderAuditReport(report, format, this.config.version), target);
       }

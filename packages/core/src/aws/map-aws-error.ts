@@ -40,6 +40,7 @@ const BY_AWS_CODE: Record<string, CoreErrorCode> = {
   AWSOrganizationsNotInUseException: 'ORGANIZATION_NOT_FOUND',
   AccountNotFoundException: 'ACCOUNT_NOT_IN_ORG',
   ParentNotFoundException: 'OU_NOT_FOUND',
+  OrganizationalUnitNotFoundException: 'OU_NOT_FOUND',
   ChildNotFoundException: 'ACCOUNT_NOT_IN_ORG',
   InvalidInputException: 'INVALID_INPUT',
   ValidationError: 'INVALID_INPUT',
@@ -154,6 +155,8 @@ export function mapAwsError(error: unknown, context: { operation: string; accoun
     operation: context.operation,
     ...(context.accountId ? { accountId: context.accountId } : {}),
     ...(awsCode ? { awsCode } : {}),
+    // A 5xx or dropped connection that outlasted the call's retries may still pass later (audit rounds).
+    ...(isTransient(error) ? { transient: true } : {}),
   };
 
   if (e.name === 'AbortError') return new CoreError('ABORTED', 'The operation was cancelled.', { details });

@@ -2,6 +2,7 @@ import type { OperationContext } from '../../context.js';
 import { kindError, serviceError } from '../../errors.js';
 import { renderJson, renderOrganizationsError } from '../../protocol/json.js';
 import type { WireResponse } from '../../protocol/wire.js';
+import type { OrgPolicyState } from '../../state/org-policies.js';
 import type { AccountState, OuState } from '../../state/world.js';
 import { epochSeconds } from '../../util/time.js';
 import type { ServiceDefinition, ServiceOperation } from '../service.js';
@@ -23,8 +24,8 @@ const LEGACY_STATUS: Record<AccountState['state'], string> = {
   CLOSED: 'SUSPENDED',
 };
 
-export function accountJson(account: AccountState): Record<string, unknown> {
-  return {
+export function accountJson(account: AccountState, withPaths = true): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
     Id: account.id,
     Arn: account.arn,
     Email: account.email,
@@ -33,11 +34,21 @@ export function accountJson(account: AccountState): Record<string, unknown> {
     State: account.state,
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: epochSeconds(account.joinedTimestamp),
-    Paths: account.paths,
   };
+  if (withPaths) fields.Paths = account.paths;
+  return fields;
 }
 
-const ouJson = (ou: OuState) => ({ Id: ou.id, Arn: ou.arn, Name: ou.name, Path: ou.path });
+/** An account as this organization answers it: with or without `Paths` (scenario `entityPaths`). */
+const orgAccountJson = (ctx: OperationContext) => (account: AccountState) =>
+  accountJson(account, ctx.world.organization.entityPaths);
+
+const ouJson = (ctx: OperationContext) => (ou: OuState) => ({
+  Id: ou.id,
+  Arn: ou.arn,
+  Name: ou.name,
+  ...(ctx.world.organization.entityPaths ? { Path: ou.path } : {}),
+});
 
 function stringParam(ctx: OperationContext, name: string, required: boolean): string | undefined {
   const value = ctx.json[name];
@@ -150,6 +161,63 @@ function parentExists(ctx: OperationContext, parentId: string): void {
 
 const op = (handle: ServiceOperation['handle']): ServiceOperation => ({ handle });
 
+const enabledPolicyTypes = (ctx: OperationContext) =>
+  [...ctx.world.organization.policies.enabledTypes].map((Type) => ({ Type, Status: 'ENABLED' }));
+
+/**
+ * The policy types ListPolicies/ListPoliciesForTarget filter on (Organizations API Reference,
+ * ListPolicies `Filter`); the sandbox stores only SCPs and RCPs, so other valid types list nothing.
+ */
+const POLICY_FILTERS = new Set([
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+  'BACKUP_POLICY',
+  'TAG_POLICY',
+  'CHATBOT_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'SECURITYHUB_POLICY',
+]);
+
+function policyFilter(ctx: OperationContext): string {
+  const filter = stringParam(ctx, 'Filter', true) as string;
+  if (!POLICY_FILTERS.has(filter)) throw invalidInput('INVALID_ENUM', 'You specified an invalid value.');
+  return filter;
+}
+
+const policySummaryJson = (p: OrgPolicyState) => ({
+  Id: p.id,
+  Arn: p.arn,
+  Name: p.name,
+  Description: p.description,
+  Type: p.type,
+  AwsManaged: p.awsManaged,
+});
+
+function policyOf(ctx: OperationContext): OrgPolicyState {
+  const id = stringParam(ctx, 'PolicyId', true) as string;
+  // PolicyId pattern from the Organizations API Reference: ^p-[0-9a-zA-Z_]{8,128}$
+  if (!/^p-[0-9a-zA-Z_]{8,128}$/.test(id))
+    throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+  const policy = ctx.world.organization.policies.policies.get(id);
+  if (!policy)
+    throw serviceError(
+      'PolicyNotFoundException',
+      "We can't find a policy with the PolicyId that you specified.",
+    );
+  return policy;
+}
+
+/** A root, OU or account as `PolicyTargetSummary`. */
+function targetJson(ctx: OperationContext, id: string) {
+  const org = ctx.world.organization;
+  if (id === org.rootId) return { TargetId: id, Arn: org.rootArn, Name: 'Root', Type: 'ROOT' };
+  const ou = org.organizationalUnits.get(id);
+  if (ou) return { TargetId: id, Arn: ou.arn, Name: ou.name, Type: 'ORGANIZATIONAL_UNIT' };
+  const account = ctx.world.accounts.get(id);
+  return { TargetId: id, Arn: account?.arn ?? '', Name: account?.name ?? '', Type: 'ACCOUNT' };
+}
+
 const operations: Record<string, ServiceOperation> = {
   DescribeOrganization: op((ctx) => {
     requireOrgReader(ctx, { anyMember: true });
@@ -163,14 +231,14 @@ const operations: Record<string, ServiceOperation> = {
         MasterAccountArn: management?.arn,
         MasterAccountId: org.managementAccountId,
         MasterAccountEmail: management?.email,
-        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+        AvailablePolicyTypes: enabledPolicyTypes(ctx),
       },
     });
   }),
   ListAccounts: op((ctx) => {
     requireOrgReader(ctx);
     const { page, NextToken } = paginate(ctx, '', ctx.world.organization.accounts);
-    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+    return reply(ctx, withToken({ Accounts: page.map(orgAccountJson(ctx)) }, NextToken));
   }),
   ListAccountsForParent: op((ctx) => {
     requireOrgReader(ctx);
@@ -181,7 +249,7 @@ const operations: Record<string, ServiceOperation> = {
       parentId,
       ctx.world.organization.childAccounts.get(parentId) ?? [],
     );
-    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+    return reply(ctx, withToken({ Accounts: page.map(orgAccountJson(ctx)) }, NextToken));
   }),
   ListRoots: op((ctx) => {
     requireOrgReader(ctx);
@@ -195,7 +263,7 @@ const operations: Record<string, ServiceOperation> = {
             Id: o.rootId,
             Arn: o.rootArn,
             Name: 'Root',
-            PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+            PolicyTypes: enabledPolicyTypes(ctx),
           })),
         },
         NextToken,
@@ -207,7 +275,21 @@ const operations: Record<string, ServiceOperation> = {
     const parentId = stringParam(ctx, 'ParentId', true) as string;
     parentExists(ctx, parentId);
     const { page, NextToken } = paginate(ctx, parentId, ctx.world.organization.childOus.get(parentId) ?? []);
-    return reply(ctx, withToken({ OrganizationalUnits: page.map(ouJson) }, NextToken));
+    return reply(ctx, withToken({ OrganizationalUnits: page.map(ouJson(ctx)) }, NextToken));
+  }),
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
+  DescribeOrganizationalUnit: op((ctx) => {
+    requireOrgReader(ctx);
+    const id = stringParam(ctx, 'OrganizationalUnitId', true) as string;
+    if (!/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/.test(id))
+      throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+    const ou = ctx.world.organization.organizationalUnits.get(id);
+    if (!ou)
+      throw serviceError(
+        'OrganizationalUnitNotFoundException',
+        "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.",
+      );
+    return reply(ctx, { OrganizationalUnit: ouJson(ctx)(ou) });
   }),
   ListChildren: op((ctx) => {
     requireOrgReader(ctx);
@@ -250,7 +332,51 @@ const operations: Record<string, ServiceOperation> = {
     const account = ctx.world.accounts.get(id);
     if (!account)
       throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
-    return reply(ctx, { Account: accountJson(account) });
+    return reply(ctx, { Account: orgAccountJson(ctx)(account) });
+  }),
+  /*
+   * Policy reads: ListPolicies, ListPoliciesForTarget, ListTargetsForPolicy, DescribePolicy
+   * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPolicies.html and siblings):
+   * the management account or a delegated administrator may call them; pages of at most 20.
+   */
+  ListPolicies: op((ctx) => {
+    requireOrgReader(ctx);
+    const filter = policyFilter(ctx);
+    const policies = [...ctx.world.organization.policies.policies.values()].filter((p) => p.type === filter);
+    const { page, NextToken } = paginate(ctx, filter, policies);
+    return reply(ctx, withToken({ Policies: page.map(policySummaryJson) }, NextToken));
+  }),
+  ListPoliciesForTarget: op((ctx) => {
+    requireOrgReader(ctx);
+    const targetId = stringParam(ctx, 'TargetId', true) as string;
+    const filter = policyFilter(ctx);
+    const org = ctx.world.organization;
+    if (
+      targetId !== org.rootId &&
+      !org.organizationalUnits.has(targetId) &&
+      !ctx.world.accounts.has(targetId)
+    )
+      throw serviceError(
+        'TargetNotFoundException',
+        "We can't find a root, OU, account, or email address with the TargetId that you specified.",
+      );
+    const policies = (org.policies.byTarget.get(targetId) ?? [])
+      .map((id) => org.policies.policies.get(id))
+      .filter((p): p is OrgPolicyState => p?.type === filter);
+    const { page, NextToken } = paginate(ctx, `${targetId}/${filter}`, policies);
+    return reply(ctx, withToken({ Policies: page.map(policySummaryJson) }, NextToken));
+  }),
+  ListTargetsForPolicy: op((ctx) => {
+    requireOrgReader(ctx);
+    const policy = policyOf(ctx);
+    const targets = ctx.world.organization.policies.targets.get(policy.id) ?? [];
+    const { page, NextToken } = paginate(ctx, policy.id, targets);
+    return reply(ctx, withToken({ Targets: page.map((id) => targetJson(ctx, id)) }, NextToken));
+  }),
+  DescribePolicy: op((ctx) => {
+    requireOrgReader(ctx);
+    const policy = policyOf(ctx);
+    return reply(ctx, { Policy: { PolicySummary: policySummaryJson(policy), Content: policy.content } });
   }),
   ListAWSServiceAccessForOrganization: op((ctx) => {
     requireOrgReader(ctx);

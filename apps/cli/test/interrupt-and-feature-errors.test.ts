@@ -49,7 +49,7 @@ describe('Ctrl-C', () => {
     await new Promise((resolve) => setTimeout(resolve, 6000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(stderr).toContain('Interrupted: finishing with a partial report');
+    expect(stderr).toContain('Interrupted (SIGINT): finishing with a partial report');
     expect(code).toBe(4);
     const report = JSON.parse(stdout);
     expect(report.complete).toBe(false);

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { describe, expect, it } from 'vitest';
 import {
@@ -29,11 +31,12 @@ describe('seed feature errors in the CLI', () => {
 
 describe('Ctrl-C', () => {
   it('finishes with a partial report marked incomplete and exit 4', async () => {
+    const home = temporaryDirectory();
     const child = spawn(
       process.execPath,
       [BIN, 'audit', '--sandbox', 'generated:3000', '--format', 'json', '--fail-on', 'never'],
       {
-        env: { ...process.env, ROOTWARDEN_HOME: temporaryDirectory(), NO_COLOR: '1' },
+        env: { ...process.env, ROOTWARDEN_HOME: home, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -45,8 +48,11 @@ describe('Ctrl-C', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    // 3,000 accounts take well over 10 s at the default ListAccounts quota: interrupt midway.
-    await new Promise((resolve) => setTimeout(resolve, 6000));
+    // The history is opened after the signal handlers are installed: once it exists the audit runs
+    // (startup is slow on a loaded machine). 3,000 accounts take well over 10 s: interrupt midway.
+    while (!existsSync(join(home, 'rootwarden.db')) && child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(stderr).toContain('Interrupted (SIGINT): finishing with a partial report');

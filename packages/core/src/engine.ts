@@ -8,7 +8,8 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
-import type { EngineEventListener } from './domain/events.js';
+import type { SandboxEndpoint } from './domain/connection-options.js';
+import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -35,32 +36,26 @@ import {
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError, isCoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
-import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
-import { checkOrganizationPolicies } from './workflows/check-policies.js';
+import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
+import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
 
-export interface SandboxEngineOptions {
-  latencyMs?: number;
-  jitterMs?: number;
-}
-
 export interface EngineOptions extends AwsConnectionOptions {
   /**
-   * Work against the offline AWS sandbox, started in-process on a loopback port: `true` for the
-   * default scenario, or a scenario name (`blog`, `clean`, `exposed`, `generated:500`) or JSON file.
-   * Its management principal is the caller; no AWS account is needed.
+   * Work against an AWS emulator (the offline sandbox) instead of AWS: started on first use, its
+   * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
+   * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  sandbox?: string | boolean | undefined;
-  sandboxOptions?: SandboxEngineOptions;
+  connectSandbox?: () => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -102,11 +97,23 @@ export interface AuditRunOptions extends RunOptions {
    */
   onSaveFailed?: (error: CoreError) => void;
   /**
+   * Write finished accounts to the history as they finish (needs a store), so a process that dies
+   * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
+   */
+  checkpoint?: boolean;
+  /**
    * Deliver each account's result once, as its `account-done` event, and return the report with an
    * empty `accounts` (its summary still counts every account): memory stays flat however large the
    * organization. When the audit is also saved, the results are kept until the store has them.
    */
   streamResults?: boolean;
+}
+
+/** An audit recovered from its checkpoint: the partial report saved, and how many accounts were listed. */
+export interface RecoveredAudit {
+  report: AuditReport;
+  /** Accounts the inventory had listed when the process died (null when the listing had not finished). */
+  listed: number | null;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -147,6 +154,11 @@ export interface Engine {
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
    */
   audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
+  /**
+   * Saves what an audit run with `checkpoint: true` finished before its process died, as a partial
+   * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
+   */
+  recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
   /**
    * Saved audits, newest first, without their per-account results. An unreadable row is left out and
    * given to `options.onUnreadable` (one damaged audit never hides the others).
@@ -189,28 +201,23 @@ interface Connected {
 }
 
 async function connect(options: EngineOptions): Promise<Connected> {
-  if (!options.sandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const scenario = options.sandbox === true ? DEFAULT_SANDBOX_SCENARIO : options.sandbox;
-  // Loaded only in sandbox mode: real AWS users never pay for it.
-  const { createSandbox } = await import('@rootwarden/aws-sandbox');
-  let sandbox: ReturnType<typeof createSandbox>;
+  if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
+  const started = await options.connectSandbox();
   try {
-    sandbox = createSandbox({ scenario, ...options.sandboxOptions });
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Sandbox scenario "${scenario}": ${(error as Error).message}`, {
-      fix: 'Use a built-in scenario (blog, clean, exposed, generated:N) or a valid scenario JSON file.',
-      details: { field: 'sandbox' },
+    const runtime = await AwsRuntime.create({
+      ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+      endpoint: started.endpoint,
+      region: options.region ?? started.region,
+      credentials: started.credentials,
     });
+    return {
+      runtime,
+      sandbox: { url: started.endpoint, scenario: started.scenario, close: () => started.close() },
+    };
+  } catch (error) {
+    await started.close();
+    throw error;
   }
-  const server = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const principal = sandbox.managementPrincipal();
-  const runtime = await AwsRuntime.create({
-    ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
-    endpoint: server.url,
-    region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
-  });
-  return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }
 
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
@@ -332,21 +339,40 @@ export function createEngine(options: EngineOptions = {}): Engine {
           saveFailed(error);
         }
       }
+      const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
-      const onEvent: EngineEventListener | undefined = kept
-        ? (event) => {
-            if (event.type === 'account-done') kept.push(event.result);
-            run.onEvent?.(event);
-          }
-        : run.onEvent;
-      const report = await auditOrganization(await runtime(), settings, {
-        now,
+      const onEvent: EngineEventListener | undefined =
+        kept || checkpoints
+          ? (event: EngineEvent) => {
+              if (kept && event.type === 'account-done') kept.push(event.result);
+              checkpoints?.onEvent(event);
+              run.onEvent?.(event);
+            }
+          : run.onEvent;
+      let report: AuditReport;
+      try {
+        report = await auditOrganization(await runtime(), settings, {
+          now,
+          signal: run.signal,
+          onEvent,
+          sessionDurationSeconds: options.sessionDurationSeconds,
+          auditId: run.auditId,
+          streamResults: run.streamResults,
+          onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
+        });
+      } catch (error) {
+        // No report for a failed audit: what it checkpointed goes too.
+        if (checkpoints && run.auditId) {
+          await checkpoints.flush();
+          await history?.deleteAuditCheckpoint(run.auditId).catch(() => undefined);
+        }
+        throw error;
+      }
+      await checkpoints?.flush();
+      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
+      await explainAuditRefusals(await runtime(), kept ? { ...report, accounts: kept } : report, {
         signal: run.signal,
-        onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        auditId: run.auditId,
-        streamResults: run.streamResults,
       });
       await history
         ?.saveAudit(
@@ -360,7 +386,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
             : report,
         )
         .catch(saveFailed);
+      // The report supersedes what the running audit checkpointed.
+      if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
+    },
+    async recoverAudit(auditId) {
+      const history = await store();
+      const checkpoint = await history.getAuditCheckpoint(auditId);
+      if (!checkpoint) return undefined;
+      if (checkpoint.results.length === 0) {
+        // Died before any account finished: there is nothing to report.
+        await history.deleteAuditCheckpoint(auditId);
+        return undefined;
+      }
+      const saved = await history.getAudit(auditId);
+      if (saved) {
+        await history.deleteAuditCheckpoint(auditId);
+        return { report: saved, listed: checkpoint.header.listed };
+      }
+      const report = partialReport(checkpoint, now());
+      await history.saveAudit(report);
+      await history.deleteAuditCheckpoint(auditId);
+      return { report, listed: checkpoint.header.listed };
     },
     async listAudits(input, listOptions) {
       const query = parseInput(ListAuditsInputSchema, input);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
 import type { CoreError } from '../errors.js';
@@ -96,6 +96,28 @@ export interface ListAuditsOptions {
 }
 
 /**
+ * What a running audit checkpoints besides its account results: everything a partial report needs,
+ * so the finished accounts of an audit whose process died are not lost.
+ */
+export interface AuditCheckpointHeader {
+  auditId: string;
+  organizationId: string;
+  managementAccountId: string;
+  caller: AuditReport['caller'];
+  startedAt: string;
+  selection: AuditReport['selection'];
+  settings: AuditReport['settings'];
+  /** Accounts the inventory listed, once it finished (null before). */
+  listed: number | null;
+}
+
+export interface AuditCheckpoint {
+  header: AuditCheckpointHeader;
+  /** The accounts finished so far, in the order they finished. */
+  results: AccountAuditResult[];
+}
+
+/**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
  * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
  * instances) can implement it. Nothing stored ever holds a credential: audit reports are re-parsed
@@ -105,6 +127,15 @@ export interface ListAuditsOptions {
 export interface Store {
   /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
+  /**
+   * Records a running audit's header (replacing the previous one) and adds the account results that
+   * finished since the last call, in one transaction: a process that dies keeps them.
+   */
+  checkpointAudit(header: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void>;
+  /** What a running (or dead) audit checkpointed, or undefined when it has no checkpoint. */
+  getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined>;
+  /** Drops an audit's checkpoint (no-op when there is none): once its report is saved, or it failed. */
+  deleteAuditCheckpoint(auditId: string): Promise<void>;
   /**
    * Saved audits, newest first (by start time). A row that cannot be read is left out (the others are
    * still listed) and given to `options.onUnreadable` with its STORE_CORRUPT error.

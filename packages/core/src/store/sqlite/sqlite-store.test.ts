@@ -581,7 +581,7 @@ describe.skipIf(!CAN_MOUNT)('a full or read-only disk (tmpfs; needs root or CAP_
     });
 
   it('a full disk is STORE_UNAVAILABLE naming SQLITE_FULL (not a failed rollback), and the store still works', async () => {
-    disk = mountSmallFilesystem(256 * 1024);
+    disk = mountSmallFilesystem(768 * 1024);
     const store = await open({ home: join(disk?.path as string, 'home') });
     const error = (await store.saveAudit(bigReport()).catch((caught: unknown) => caught)) as CoreError;
     expect(error).toBeInstanceOf(CoreError);

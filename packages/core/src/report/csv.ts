@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { neutralizeCsvField } from './neutralize.js';
 
 const COLUMNS = [
@@ -18,6 +19,9 @@ const COLUMNS = [
   'mfa_devices',
   'findings',
   'highest_severity',
+  // Appended (spreadsheets address columns by position): why an unknown account was not audited.
+  'error',
+  'fix',
 ] as const;
 
 function row(result: AccountAuditResult): string[] {
@@ -40,6 +44,7 @@ function row(result: AccountAuditResult): string[] {
     (credentials?.mfaDevices ?? []).map((device) => device.kind).join(' '),
     result.findings.map((finding) => finding.code).join(' '),
     result.findings[0]?.severity ?? '',
+    ...unknownColumns(result),
   ];
 }
 
@@ -48,6 +53,12 @@ export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 /** One account's line. */
 export function csvLine(result: AccountAuditResult): string {
   return `${row(result).map(neutralizeCsvField).join(',')}\r\n`;
+}
+
+function unknownColumns(result: AccountAuditResult): [string, string] {
+  if (result.status !== 'unknown') return ['', ''];
+  const { summary, fix } = explainUnknownAccount(result.error?.code ?? 'AWS_ERROR', result.accountId);
+  return [summary, fix];
 }
 
 /** One line per account, for spreadsheets, a line at a time. */

@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { escapeMarkdown } from './neutralize.js';
 
 /** The report's head: title, summary table, accounts table header. */
@@ -27,7 +28,7 @@ export function markdownRow(result: AccountAuditResult): string {
     result.status === 'skipped'
       ? `skipped: ${escapeMarkdown(result.skipDetail ?? result.skipReason ?? '')}`
       : result.status === 'unknown'
-        ? `${result.error?.code ?? 'unknown'}: ${escapeMarkdown(result.error?.message ?? '')}`
+        ? unknownDetail(result.error?.code ?? 'AWS_ERROR', result.accountId)
         : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
   // Names, OU paths and AWS messages are untrusted: escaped so none renders as markup (neutralize.ts).
   return `\n| ${result.accountId} | ${escapeMarkdown(result.name)} | ${escapeMarkdown(result.ouPathText)} | ${result.status} | ${detail} |`;
@@ -68,4 +69,9 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
     markdownHead(report),
     report.accounts.map((result) => ({ row: markdownRow(result), findings: markdownFindings(result) })),
   );
+}
+
+function unknownDetail(code: string, accountId: string): string {
+  const { summary, fix } = explainUnknownAccount(code, accountId);
+  return `could not be audited (\`${code}\`): ${summary}. Fix: ${fix}.`;
 }

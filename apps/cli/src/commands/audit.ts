@@ -14,6 +14,12 @@ import {
   neutralizeForTerminal,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
+import {
+  complianceFlag,
+  complianceOutput,
+  exceptionsFileFlag,
+  loadExceptionsFlag,
+} from '../compliance-output.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { onInterrupt } from '../interrupt.js';
@@ -63,6 +69,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       default: true,
       allowNo: true,
     }),
+    compliance: complianceFlag,
+    exceptions: exceptionsFileFlag,
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -75,6 +83,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
     const target = await resolveOutputTarget(flags.output);
     const writtenTo = flags.output;
+    const exceptions = await loadExceptionsFlag(flags.exceptions);
+    if (flags.compliance && format === 'jsonl')
+      this.error('--compliance prints table, json or markdown, not jsonl.', { exit: EXIT.USAGE });
 
     // Ctrl-C, SIGTERM (CI cancellation, `timeout`, Kubernetes) and SIGHUP: a partial, saved report.
     const interrupt = onInterrupt((message) => this.logToStderr(message));
@@ -83,8 +94,12 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       // jsonl streams each account as it is done, to stdout or (atomically) to --output.
       const sink = format === 'jsonl' ? await openOutput(target) : undefined;
       // Formats of one row per account keep a compact row of each result, never the results.
-      const table = format === 'table' ? new AuditTable() : undefined;
-      const compact = format === 'csv' || format === 'markdown' ? new CompactReport(format) : undefined;
+      // --compliance evaluates whole results, so it takes the whole report instead.
+      const table = format === 'table' && !flags.compliance ? new AuditTable() : undefined;
+      const compact =
+        (format === 'csv' || format === 'markdown') && !flags.compliance
+          ? new CompactReport(format)
+          : undefined;
       const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
       const onEvent = (event: EngineEvent) => {
         progress?.onEvent(event);
@@ -110,6 +125,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
             onEvent,
             save: flags.save,
             streamResults,
+            exceptions,
             // An unusable history never costs the report: it is written, and the cause is a warning.
             onSaveFailed: (error) => {
               saveError = error;
@@ -132,12 +148,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           await lines.discard();
           throw error;
         }
+      } else if (flags.compliance) {
+        await writeOutput([await complianceOutput(this.engine, report, flags.compliance, format)], target);
       } else if (table) {
         await writeOutput([`${table.render(report)}\n`], target);
       } else if (compact) {
         await writeOutput(compact.chunks(report), target);
       } else {
-        await writeOutput(renderAuditReport(report, format, this.config.version), target);
+        const diff =
+          format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+        await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), target);
       }
       if (writtenTo) this.logToStderr(`${summaryLine(report)}\nReport written to ${writtenTo} (${format}).`);
       if (saveError) this.warnNotSaved(saveError);

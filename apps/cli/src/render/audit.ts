@@ -5,6 +5,7 @@ import {
   type Finding,
   neutralizeStringsForTerminal,
   REPORT_FORMATS,
+  type ReportExtras,
   reportChunks,
 } from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
@@ -148,6 +149,9 @@ export function renderAuditReport(
   report: AuditReport,
   format: AuditOutputFormat,
   toolVersion: string,
+  extras: ReportExtras = {},
 ): Iterable<string> {
-  return format === 'table' ? [`${renderAuditTable(report)}\n`] : reportChunks(report, format, toolVersion);
+  return format === 'table'
+    ? [`${renderAuditTable(report)}\n`]
+    : reportChunks(report, format, toolVersion, extras);
 }

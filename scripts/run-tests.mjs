@@ -49,6 +49,14 @@ for (const dir of packageDirs) {
     if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
   }
 }
+// Checks run before the suites (`.ci/run`: lint, typecheck), as `name=pass|fail` words.
+for (const check of (process.env.ROOTWARDEN_EXTRA_CHECKS ?? '').split(/\s+/).filter(Boolean)) {
+  if (check.endsWith('=pass')) passed += 1;
+  else {
+    failed += 1;
+    console.error(`check failed: ${check.replace(/=.*$/, '')}`);
+  }
+}
 if (missing.length > 0) {
   console.error(`no test results from: ${missing.join(', ')} (their test run crashed or never started)`);
   failed += missing.length;

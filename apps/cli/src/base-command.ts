@@ -5,6 +5,7 @@ import {
   DEFAULT_SANDBOX_SCENARIO,
   type Engine,
   type EngineOptions,
+  engineConnectionOptions,
   isCoreError,
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
@@ -125,12 +126,15 @@ export abstract class BaseCommand<T extends typeof Command> extends RootwardenCo
 
   protected override engineOptions(): EngineOptions {
     const flags = this.flags as Partial<Interfaces.InferredFlags<typeof AWS_FLAGS>>;
-    return {
-      ...(flags.profile ? { profile: flags.profile } : {}),
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
-      ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
-    };
+    return engineConnectionOptions(
+      {
+        profile: flags.profile,
+        region: flags.region,
+        endpointUrl: flags['endpoint-url'],
+        sandbox: flags.sandbox,
+      },
+      () => import('@rootwarden/aws-sandbox'),
+    );
   }
 }
 

@@ -170,7 +170,7 @@ describe('scoped root sessions: exec and credential-process', () => {
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain('Give the command to run after --');
     const management = await rootwardenProcessAsync(['exec', '--account', '300000000000', '--', 'true'], env);
-    expect(management.exitCode).toBe(1);
+    expect(management.exitCode).toBe(2);
     expect(management.stderr).toContain('[MANAGEMENT_ACCOUNT_TARGET]');
     expect(management.stderr).not.toMatch(STACK_TRACE);
   });

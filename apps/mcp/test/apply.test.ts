@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ErrorCode, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { ApplyResultSchema, type Plan, PlanSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateToken, startHttpServer } from '../src/http.js';
@@ -10,8 +10,6 @@ import {
   connectInMemory,
   errorOf,
   MAIN,
-  plansAvailable,
-  protocolError,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
@@ -22,9 +20,7 @@ import {
  * plan-privileged-task and apply-plan end to end, against the sandbox: a real plan, a person's consent
  * (elicitation; a client that cannot ask cannot apply), the root credentials really gone.
  */
-const PLANS = await plansAvailable();
 const ACCOUNT1 = '111111111111';
-const SKIP_REASON = 'the engine has no plan/apply workflows yet (they land with the `plans` branch)';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -75,7 +71,7 @@ function rootCredentialCount(fixture: SandboxFixture, accountId = ACCOUNT1): num
   );
 }
 
-describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('plan-privileged-task', () => {
   it('returns the plan for review and changes nothing', async () => {
     const { client, fixture, ...connection } = await setUp({ allowMutations: false });
     const before = rootCredentialCount(fixture);
@@ -124,7 +120,7 @@ describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_R
   });
 });
 
-describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('apply-plan', () => {
   it('applies after the person approves through elicitation; again, it repeats nothing', async () => {
     const asked: string[] = [];
     const connection = await setUp({
@@ -202,17 +198,15 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     expect(textOf(unknown)).toContain(
       '[PLAN_NOT_FOUND] planId: No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
     );
-    const wrongType = await protocolError(client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
-    expect(wrongType.code).toBe(ErrorCode.InvalidParams);
+    const wrongType = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
+    expect(wrongType).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'planId' });
     expect(wrongType.message).toContain('planId: Invalid input: expected string, received number');
-    const malformed = await protocolError(
-      client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }),
-    );
-    expect(malformed.code).toBe(ErrorCode.InvalidParams);
+    const malformed = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }));
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', kind: 'input' });
     expect(malformed.message).toContain(
       'planId: must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
     );
-    expect(malformed.data).toMatchObject({ field: 'planId' });
+    expect(malformed).toMatchObject({ field: 'planId' });
   });
 
   it('refuses a stale plan: the state changed after planning', async () => {

@@ -6,14 +6,11 @@ import type { Logger } from '../src/logger.js';
 import {
   connectInMemory,
   MAIN,
-  plansAvailable,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
   textOf,
 } from './helpers.js';
-
-const PLANS = await plansAvailable();
 
 /**
  * Every tool, resource and prompt runs against a sandbox served over HTTP (success and failure paths,
@@ -94,20 +91,18 @@ describe('leak test', () => {
     });
     try {
       await exercise(client);
-      if (PLANS) {
-        // Every privileged task that changes something, through consent: their sessions' secrets too.
-        for (const args of [
-          { task: 'delete-root-credentials', accounts: ['300000000003'] },
-          { task: 'unlock-s3-bucket-policy', account: '300000000011', bucket: 'exposed-locked-audit-logs' },
-        ]) {
-          const plan = await client.callTool({ name: 'plan-privileged-task', arguments: args });
-          expect(plan.isError, textOf(plan)).toBeFalsy();
-          const planId = (plan.structuredContent as { planId: string }).planId;
-          const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } }, undefined, {
-            onprogress: () => undefined,
-          });
-          expect(applied.isError, textOf(applied)).toBeFalsy();
-        }
+      // Every privileged task that changes something, through consent: their sessions' secrets too.
+      for (const args of [
+        { task: 'delete-root-credentials', accounts: ['300000000003'] },
+        { task: 'unlock-s3-bucket-policy', account: '300000000011', bucket: 'exposed-locked-audit-logs' },
+      ]) {
+        const plan = await client.callTool({ name: 'plan-privileged-task', arguments: args });
+        expect(plan.isError, textOf(plan)).toBeFalsy();
+        const planId = (plan.structuredContent as { planId: string }).planId;
+        const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } }, undefined, {
+          onprogress: () => undefined,
+        });
+        expect(applied.isError, textOf(applied)).toBeFalsy();
       }
     } finally {
       await close();
@@ -156,15 +151,13 @@ describe('leak test', () => {
     };
     try {
       await exercise(client);
-      if (PLANS) {
-        const plan = await client.callTool({
-          name: 'plan-privileged-task',
-          arguments: { task: 'delete-root-credentials', accounts: ['300000000004'] },
-        });
-        const { planId } = plan.structuredContent as { planId: string };
-        const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } });
-        expect(applied.isError, textOf(applied)).toBeFalsy();
-      }
+      const plan = await client.callTool({
+        name: 'plan-privileged-task',
+        arguments: { task: 'delete-root-credentials', accounts: ['300000000004'] },
+      });
+      const { planId } = plan.structuredContent as { planId: string };
+      const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } });
+      expect(applied.isError, textOf(applied)).toBeFalsy();
     } finally {
       await client.close();
     }

@@ -168,14 +168,11 @@ describe('get-org-status', () => {
 
   it('refuses arguments it does not take', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({ name: 'get-org-status', arguments: { verbose: true } }),
-    );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    const error = errorOf(await client.callTool({ name: 'get-org-status', arguments: { verbose: true } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'verbose' });
     expect(error.message).toBe(
-      'MCP error -32602: Invalid arguments for tool get-org-status: verbose: not an argument of this tool (or of this task)',
+      'Invalid arguments for tool get-org-status: verbose: not an argument of this tool (or of this task)',
     );
-    expect(error.data).toMatchObject({ code: 'INVALID_INPUT', field: 'verbose' });
   });
 });
 
@@ -202,14 +199,11 @@ describe('list-accounts', () => {
     );
   });
 
-  it('answers a malformed OU id with InvalidParams naming the element', async () => {
+  it('answers a malformed OU id with an input error naming the element', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({ name: 'list-accounts', arguments: { ous: ['Prod'] } }),
-    );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    const error = errorOf(await client.callTool({ name: 'list-accounts', arguments: { ous: ['Prod'] } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'ous[0]' });
     expect(error.message).toContain('Invalid arguments for tool list-accounts: ous[0]: must be an OU id');
-    expect(error.data).toMatchObject({ code: 'INVALID_INPUT', field: 'ous[0]' });
   });
 });
 
@@ -281,19 +275,19 @@ describe('audit-root-credentials', () => {
     );
   });
 
-  it('answers wrong types with InvalidParams naming every bad field', async () => {
+  it('answers wrong types with an input error naming every bad field', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({
+    const error = errorOf(
+      await client.callTool({
         name: 'audit-root-credentials',
         arguments: { accounts: ['1234', 5], concurrency: 'fast', recentDays: 0 },
       }),
     );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'accounts[0]' });
     expect(error.message).toContain(
       'Invalid arguments for tool audit-root-credentials: accounts[0]: must be a 12-digit AWS account id, e.g. 111122223333; accounts[1]: Invalid input: expected string, received number; concurrency: Invalid input: expected number, received string; recentDays:',
     );
-    expect((error.data as { issues: Array<{ field: string }> }).issues.map((issue) => issue.field)).toEqual([
+    expect((error.issues ?? []).map((issue) => issue.field)).toEqual([
       'accounts[0]',
       'accounts[1]',
       'concurrency',
@@ -333,13 +327,13 @@ describe('get-audit', () => {
     expect(textOf(result)).toMatch(/^\[AUDIT_NOT_FOUND\] id: No saved audit abcd1234\./);
   });
 
-  it('answers a malformed or missing id with InvalidParams', async () => {
+  it('answers a malformed or missing id with an input error naming id', async () => {
     const client = await connect();
-    const malformed = await protocolError(
-      client.callTool({ name: 'get-audit', arguments: { id: 'latest!' } }),
-    );
+    const malformed = errorOf(await client.callTool({ name: 'get-audit', arguments: { id: 'latest!' } }));
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
     expect(malformed.message).toContain('Invalid arguments for tool get-audit: id: must be an audit id');
-    const missing = await protocolError(client.callTool({ name: 'get-audit', arguments: {} }));
+    const missing = errorOf(await client.callTool({ name: 'get-audit', arguments: {} }));
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
     expect(missing.message).toContain('id: Invalid input: expected string, received undefined');
   });
 
@@ -383,9 +377,10 @@ describe('diff-audits', () => {
     expect(errorOf(unknown)).toMatchObject({ code: 'AUDIT_NOT_FOUND', field: 'oldId' });
   });
 
-  it('answers a wrongly typed id with InvalidParams', async () => {
+  it('answers a wrongly typed id with an input error naming it', async () => {
     const client = await connect();
-    const error = await protocolError(client.callTool({ name: 'diff-audits', arguments: { oldId: 42 } }));
+    const error = errorOf(await client.callTool({ name: 'diff-audits', arguments: { oldId: 42 } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'oldId' });
     expect(error.message).toContain('oldId: Invalid input: expected string, received number');
   });
 });
@@ -393,29 +388,22 @@ describe('diff-audits', () => {
 describe('plan-privileged-task arguments', () => {
   it('parses them with core’s plan contract, naming the field', async () => {
     const client = await connect();
-    const missing = await protocolError(
-      client.callTool({ name: 'plan-privileged-task', arguments: { task: 'allow-password-recovery' } }),
-    );
-    expect(missing.code).toBe(ErrorCode.InvalidParams);
+    const call = async (args: Record<string, unknown>) =>
+      errorOf(await client.callTool({ name: 'plan-privileged-task', arguments: args }));
+    const missing = await call({ task: 'allow-password-recovery' });
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'account' });
     expect(missing.message).toContain('account: Invalid input: expected string, received undefined');
-    const foreign = await protocolError(
-      client.callTool({
-        name: 'plan-privileged-task',
-        arguments: { task: 'delete-root-credentials', accounts: ['111111111111'], bucket: 'logs' },
-      }),
-    );
+    const foreign = await call({
+      task: 'delete-root-credentials',
+      accounts: ['111111111111'],
+      bucket: 'logs',
+    });
     expect(foreign.message).toContain('bucket: not an argument of this tool (or of this task)');
-    expect(foreign.data).toMatchObject({ field: 'bucket' });
-    const badTask = await protocolError(
-      client.callTool({ name: 'plan-privileged-task', arguments: { task: 'delete-everything' } }),
-    );
+    expect(foreign).toMatchObject({ field: 'bucket' });
+    const badTask = await call({ task: 'delete-everything' });
+    expect(badTask).toMatchObject({ field: 'task' });
     expect(badTask.message).toContain('task: Invalid option');
-    const badAccount = await protocolError(
-      client.callTool({
-        name: 'plan-privileged-task',
-        arguments: { task: 'unlock-s3-bucket-policy', account: '111', bucket: 'Bad_Bucket' },
-      }),
-    );
+    const badAccount = await call({ task: 'unlock-s3-bucket-policy', account: '111', bucket: 'Bad_Bucket' });
     expect(badAccount.message).toContain('account: must be a 12-digit AWS account id');
     expect(badAccount.message).toContain('bucket: must be an S3 bucket name');
   });

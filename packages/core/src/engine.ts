@@ -8,6 +8,7 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
+import type { SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import {
   AuditIdSchema,
@@ -35,33 +36,26 @@ import {
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
-import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
-import { checkOrganizationPolicies } from './workflows/check-policies.js';
+import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
 
-export interface SandboxEngineOptions {
-  latencyMs?: number;
-  jitterMs?: number;
-}
-
 export interface EngineOptions extends AwsConnectionOptions {
   /**
-   * Work against the offline AWS sandbox, started in-process on a loopback port: `true` for the
-   * default scenario, or a scenario name (`blog`, `clean`, `exposed`, `generated:500`) or JSON file.
-   * Its management principal is the caller; no AWS account is needed.
+   * Work against an AWS emulator (the offline sandbox) instead of AWS: started on first use, its
+   * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
+   * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  sandbox?: string | boolean | undefined;
-  sandboxOptions?: SandboxEngineOptions;
+  connectSandbox?: () => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -197,28 +191,23 @@ interface Connected {
 }
 
 async function connect(options: EngineOptions): Promise<Connected> {
-  if (!options.sandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const scenario = options.sandbox === true ? DEFAULT_SANDBOX_SCENARIO : options.sandbox;
-  // Loaded only in sandbox mode: real AWS users never pay for it.
-  const { createSandbox } = await import('@rootwarden/aws-sandbox');
-  let sandbox: ReturnType<typeof createSandbox>;
+  if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
+  const started = await options.connectSandbox();
   try {
-    sandbox = createSandbox({ scenario, ...options.sandboxOptions });
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Sandbox scenario "${scenario}": ${(error as Error).message}`, {
-      fix: 'Use a built-in scenario (blog, clean, exposed, generated:N) or a valid scenario JSON file.',
-      details: { field: 'sandbox' },
+    const runtime = await AwsRuntime.create({
+      ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+      endpoint: started.endpoint,
+      region: options.region ?? started.region,
+      credentials: started.credentials,
     });
+    return {
+      runtime,
+      sandbox: { url: started.endpoint, scenario: started.scenario, close: () => started.close() },
+    };
+  } catch (error) {
+    await started.close();
+    throw error;
   }
-  const server = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const principal = sandbox.managementPrincipal();
-  const runtime = await AwsRuntime.create({
-    ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
-    endpoint: server.url,
-    region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
-  });
-  return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }
 
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
@@ -356,6 +345,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       await checkpoints?.flush();
+      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
+      await explainAuditRefusals(await runtime(), kept ? { ...report, accounts: kept } : report, {
+        signal: run.signal,
+      });
       await history?.saveAudit(
         kept
           ? {

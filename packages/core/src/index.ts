@@ -4,6 +4,7 @@
  */
 
 export type { RootSession } from './aws/root-session.js';
+export { generateToken, TOKEN_PREFIX } from './bearer-token.js';
 export {
   type Account,
   AccountSchema,
@@ -52,6 +53,15 @@ export {
   type Severity,
   SeveritySchema,
 } from './domain/common.js';
+export {
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  ConnectionOptionsSchema,
+  type EngineConnectionOptions,
+  engineConnectionOptions,
+  type SandboxEndpoint,
+  type StartSandbox,
+} from './domain/connection-options.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
 export {
@@ -134,7 +144,18 @@ export {
   type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
-export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export {
+  CORE_ERROR_CODES,
+  CoreError,
+  type CoreErrorCode,
+  classifyError,
+  ERROR_CLASSIFICATION,
+  type ErrorClass,
+  type ErrorFault,
+  isCallerMistake,
+  isCoreError,
+  UsageError,
+} from './errors.js';
 export {
   COMPACT_REPORT_FORMATS,
   CompactReport,

@@ -1,4 +1,3 @@
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { ApplyResultSchema, type Engine, type Plan, PlanSchema } from '@rootwarden/core';
 import {
   afterAll,
@@ -16,7 +15,6 @@ import {
   type ConnectOptions,
   connectInMemory,
   errorOf,
-  protocolError,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
@@ -151,13 +149,14 @@ describe('apply-plan consent without elicitation: nothing the model passes is co
   ])('refuses a model that passes %s', async (_what, extraArguments) => {
     const connection = await connect();
     const plan = await planDeletion(connection);
-    const error = await protocolError(
-      connection.client.callTool({
-        name: 'apply-plan',
-        arguments: { planId: plan.planId, ...extraArguments(plan) },
-      }),
-    );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    const [argument] = Object.keys(extraArguments(plan));
+    const result = await connection.client.callTool({
+      name: 'apply-plan',
+      arguments: { planId: plan.planId, ...extraArguments(plan) },
+    });
+    // Not an argument of apply-plan: refused before anything is looked at.
+    expect(errorOf(result)).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: argument });
+    expectNoFingerprint(result, plan);
     await expectNothingApplied(plan);
     // And the same plan without the extra argument is still refused: no consent was recorded.
     const again = await connection.client.callTool({

@@ -106,6 +106,9 @@ export const AuditList = z
 export const AuditAccepted = z
   .object({
     id: z.string(),
+    auditId: z.string().openapi({
+      description: 'The audit id of its report (equal to `id`): the field `GET /v1/audits` lists audits by.',
+    }),
     status: JobStatus,
     links: z.object({ self: z.string(), events: z.string(), report: z.string() }),
   })

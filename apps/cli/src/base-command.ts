@@ -40,6 +40,15 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
     this.argvRest = argv as string[];
+    const own = this.argv.includes('--') ? this.argv.slice(0, this.argv.indexOf('--')) : this.argv;
+    if (this.jsonEnabled() && own.some((word) => word === '--format' || word.startsWith('--format=')))
+      throw new Errors.CLIError(
+        '--json and --format cannot be combined: --json already is the JSON output.',
+        {
+          exit: EXIT.USAGE,
+          suggestions: ['Use --json alone, or --format FORMAT alone.'],
+        },
+      );
   }
 
   /** How this command's flags configure the engine. */

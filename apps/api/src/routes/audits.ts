@@ -130,6 +130,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       return c.json(
         {
           id: job.id,
+          auditId: job.id,
           status: job.status,
           links: { self, events: `${self}/events`, report: `${self}/report` },
         },

@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 
 const COLUMNS = [
   'account_id',
@@ -17,6 +18,9 @@ const COLUMNS = [
   'mfa_devices',
   'findings',
   'highest_severity',
+  // Appended (spreadsheets address columns by position): why an unknown account was not audited.
+  'error',
+  'fix',
 ] as const;
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets never evaluate a cell as a formula. */
@@ -46,6 +50,7 @@ function row(result: AccountAuditResult): string[] {
     (credentials?.mfaDevices ?? []).map((device) => device.kind).join(' '),
     result.findings.map((finding) => finding.code).join(' '),
     result.findings[0]?.severity ?? '',
+    ...unknownColumns(result),
   ];
 }
 
@@ -54,6 +59,12 @@ export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 /** One account's line. */
 export function csvLine(result: AccountAuditResult): string {
   return `${row(result).map(cell).join(',')}\r\n`;
+}
+
+function unknownColumns(result: AccountAuditResult): [string, string] {
+  if (result.status !== 'unknown') return ['', ''];
+  const { summary, fix } = explainUnknownAccount(result.error?.code ?? 'AWS_ERROR', result.accountId);
+  return [summary, fix];
 }
 
 /** One line per account, for spreadsheets, a line at a time. */

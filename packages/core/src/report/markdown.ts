@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -30,7 +31,7 @@ export function markdownRow(result: AccountAuditResult): string {
     result.status === 'skipped'
       ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
       : result.status === 'unknown'
-        ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
+        ? unknownDetail(result.error?.code ?? 'AWS_ERROR', result.accountId)
         : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
   return `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
 }
@@ -70,4 +71,9 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
     markdownHead(report),
     report.accounts.map((result) => ({ row: markdownRow(result), findings: markdownFindings(result) })),
   );
+}
+
+function unknownDetail(code: string, accountId: string): string {
+  const { summary, fix } = explainUnknownAccount(code, accountId);
+  return `could not be audited (\`${code}\`): ${summary}. Fix: ${fix}.`;
 }

@@ -21,6 +21,7 @@ describe('the CoreError code → HTTP status table', () => {
         "CREDENTIALS_EXPIRED": 503,
         "CREDENTIALS_INVALID": 503,
         "CREDENTIALS_MISSING": 503,
+        "EXCEPTION_NOT_FOUND": 404,
         "GLOBAL_STS_ENDPOINT": 503,
         "INTERNAL": 500,
         "INVALID_INPUT": 400,

@@ -45,6 +45,11 @@ export function auditUri(auditId: string): string {
   return `rootwarden://audits/${auditId}`;
 }
 
+/** The self-contained HTML page of an audit (for a person to open; a model reads the JSON). */
+export function auditHtmlUri(auditId: string): string {
+  return `rootwarden://audits/${auditId}/report.html`;
+}
+
 export function renderOrgStatus(status: OrgStatus): string {
   const org = status.organization;
   const can = Object.entries(status.capabilities)

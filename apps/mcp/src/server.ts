@@ -22,6 +22,7 @@ import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
 import { listAccountsTool } from './tools/list-accounts.js';
+import { listExceptionsTool } from './tools/list-exceptions.js';
 import { planPrivilegedTaskTool } from './tools/plan-privileged-task.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -48,6 +49,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   auditRootCredentialsTool,
   getAuditTool,
   diffAuditsTool,
+  listExceptionsTool,
   planPrivilegedTaskTool,
 ] as unknown as AnyTool[];
 
@@ -97,7 +99,7 @@ export function createServer(options: ServerOptions): McpServer {
       (args: Record<string, unknown>, extra: ToolExtra) => runTool(tool, context, args, extra),
     );
   }
-  registerAuditResources(mcp, context);
+  registerAuditResources(mcp, context, version);
   registerReviewPrompt(mcp, context);
   return mcp;
 }

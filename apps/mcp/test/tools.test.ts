@@ -87,6 +87,7 @@ describe('tools/list', () => {
       // The local history, describing AWS accounts: open-world like every rootwarden tool.
       'get-audit': readOnly('Get a saved audit', true),
       'diff-audits': readOnly('Diff two audits', true),
+      'list-exceptions': readOnly('List accepted findings', true),
       'plan-privileged-task': readOnly('Plan a privileged root task', true),
       'apply-plan': {
         title: 'Apply a reviewed plan',
@@ -122,6 +123,7 @@ describe('tools/list', () => {
       'audit-root-credentials',
       'get-audit',
       'diff-audits',
+      'list-exceptions',
       'plan-privileged-task',
     ]);
     const error = await protocolError(readOnly.callTool({ name: 'apply-plan', arguments: { planId: 'x' } }));
@@ -300,7 +302,7 @@ describe('audit-root-credentials', () => {
     const error = await protocolError(client.callTool({ name: 'audit', arguments: {} }));
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toBe(
-      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, plan-privileged-task.',
+      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, list-exceptions, plan-privileged-task.',
     );
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
@@ -10,6 +11,7 @@ import {
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
+import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -35,6 +37,7 @@ import {
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError } from './errors.js';
+import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -44,6 +47,7 @@ import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
+import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
@@ -89,6 +93,11 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * Exceptions from a reviewed file (`--exceptions FILE`, see readExceptionsFile), applied with those
+   * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
+   */
+  exceptions?: readonly FindingException[];
   /**
    * Write finished accounts to the history as they finish (needs a store), so a process that dies
    * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
@@ -181,6 +190,16 @@ export interface Engine {
    * environment) and `credential-process`. The credentials stay inside the returned object.
    */
   openRootSession(input: OpenSessionInput, options?: RunOptions): Promise<RootSession>;
+  /** Records an exception to a finding, with an owner and an expiry; `by` says who (shown in its history). */
+  addException(input: NewException, by: string): Promise<FindingException>;
+  /** Removes an exception by id or unique prefix (EXCEPTION_NOT_FOUND when none); kept in its history. */
+  removeException(id: string, by: string): Promise<FindingException>;
+  /** Exceptions in the store (not removed), expired ones included. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, and when. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+  /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
+  previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -219,6 +238,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
   const home = resolveHome(options.home);
   let opened: Promise<Store> | undefined;
+  /**
+   * Exceptions recorded in the history apply to every audit, saved or not: read them when the engine
+   * saves, or when a history database already exists (--no-save never creates one).
+   */
+  const storedExceptions = async (history: Store | undefined): Promise<FindingException[]> => {
+    if (history) return history.listExceptions();
+    if (options.store === false) return [];
+    if (!options.store && !existsSync(databasePath(home))) return [];
+    return (await store()).listExceptions();
+  };
   const store = (): Promise<Store> => {
     if (options.store === false)
       return Promise.reject(
@@ -314,20 +343,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const inForce = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
+      const exceptions = new ExceptionTracker(inForce, now());
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
       const onEvent: EngineEventListener | undefined =
-        kept || checkpoints
+        kept || checkpoints || exceptions.active
           ? (event: EngineEvent) => {
-              if (kept && event.type === 'account-done') kept.push(event.result);
-              checkpoints?.onEvent(event);
-              run.onEvent?.(event);
+              const delivered: EngineEvent =
+                event.type === 'account-done' ? { ...event, result: exceptions.accept(event.result) } : event;
+              if (kept && delivered.type === 'account-done') kept.push(delivered.result);
+              checkpoints?.onEvent(delivered);
+              run.onEvent?.(delivered);
             }
           : run.onEvent;
-      let report: AuditReport;
+      let audited: AuditReport;
       try {
-        report = await auditOrganization(await runtime(), settings, {
+        audited = await auditOrganization(await runtime(), settings, {
           now,
           signal: run.signal,
           onEvent,
@@ -346,9 +379,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       await checkpoints?.flush();
       // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
-      await explainAuditRefusals(await runtime(), kept ? { ...report, accounts: kept } : report, {
+      await explainAuditRefusals(await runtime(), kept ? { ...audited, accounts: kept } : audited, {
         signal: run.signal,
       });
+      // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
+      const report: AuditReport = !exceptions.active
+        ? audited
+        : run.streamResults
+          ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
+          : applyExceptions(audited, inForce, now());
       await history?.saveAudit(
         kept
           ? {
@@ -451,6 +490,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async openRootSession(input, run = {}) {
       const request = parseInput(OpenSessionInputSchema, input);
       return openRootSession(request, { runtime: await runtime(), now, signal: run.signal });
+    },
+    async addException(input, by) {
+      return addException(await store(), input, by, now());
+    },
+    async removeException(id, by) {
+      return removeException(await store(), id, by, now());
+    },
+    async listExceptions() {
+      return (await store()).listExceptions();
+    },
+    async listExceptionEvents() {
+      return (await store()).listExceptionEvents();
+    },
+    async previousAuditDiff(report) {
+      if (options.store === false) return undefined;
+      if (!options.store && !existsSync(databasePath(home))) return undefined;
+      return previousAuditDiff(await store(), report);
     },
     async close() {
       const history = opened;

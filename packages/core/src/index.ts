@@ -6,6 +6,15 @@
 export type { RootSession } from './aws/root-session.js';
 export { generateToken, TOKEN_PREFIX } from './bearer-token.js';
 export {
+  COMPLIANCE_FRAMEWORK_IDS,
+  COMPLIANCE_FRAMEWORKS,
+  type ComplianceFramework,
+  type ComplianceFrameworkId,
+  type ControlRef,
+  controlLabel,
+  controlsForFinding,
+} from './compliance/controls.js';
+export {
   type Account,
   AccountSchema,
   type Inventory,
@@ -54,6 +63,14 @@ export {
   SeveritySchema,
 } from './domain/common.js';
 export {
+  type AccountVerdict,
+  ComplianceFrameworkIdSchema,
+  type ComplianceReport,
+  ComplianceReportSchema,
+  type ControlResult,
+  type Verdict,
+} from './domain/compliance.js';
+export {
   type ConnectionOptions,
   type ConnectionOptionsInput,
   ConnectionOptionsSchema,
@@ -63,6 +80,19 @@ export {
   type StartSandbox,
 } from './domain/connection-options.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
+export {
+  type Acceptance,
+  EXCEPTIONS_FILE_SCHEMA_ID,
+  type ExceptionEvent,
+  ExceptionEventSchema,
+  type ExceptionsFile,
+  ExceptionsFileSchema,
+  exceptionsFileJsonSchema,
+  type FindingException,
+  FindingExceptionSchema,
+  type NewException,
+  NewExceptionSchema,
+} from './domain/exception.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
 export {
   AuditIdSchema,
@@ -161,6 +191,8 @@ export {
   CompactReport,
   type CompactReportFormat,
 } from './report/compact-report.js';
+export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
+export { OCSF_VERSION } from './report/ocsf.js';
 export {
   DIFF_FORMATS,
   type DiffFormat,
@@ -183,13 +215,16 @@ export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
+  type ReportExtras,
   type ReportFormat,
   ReportFormatSchema,
   renderReport,
   reportChunks,
 } from './report/render-report.js';
+export { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
+export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { explainUnknownAccount, type UnknownExplanation } from './rules/explain-unknown.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
@@ -227,4 +262,5 @@ export {
   StoredPlanSchema,
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
+export { readExceptionsFile } from './workflows/exceptions.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

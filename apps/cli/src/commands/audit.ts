@@ -12,6 +12,12 @@ import {
   MAX_CONCURRENCY,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
+import {
+  complianceFlag,
+  complianceOutput,
+  exceptionsFileFlag,
+  loadExceptionsFlag,
+} from '../compliance-output.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
@@ -60,6 +66,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       default: true,
       allowNo: true,
     }),
+    compliance: complianceFlag,
+    exceptions: exceptionsFileFlag,
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -71,6 +79,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const flags = this.flags;
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
     const outputFile = flags.output ? await assertWritable(flags.output) : undefined;
+    const exceptions = await loadExceptionsFlag(flags.exceptions);
+    if (flags.compliance && format === 'jsonl')
+      this.error('--compliance prints table, json or markdown, not jsonl.', { exit: EXIT.USAGE });
 
     const controller = new AbortController();
     let interrupts = 0;
@@ -87,8 +98,12 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const writeLine = (line: string) =>
       sink ? sink.stream.write(`${line}\n`) : process.stdout.write(`${line}\n`);
     // Formats of one row per account keep a compact row of each result, never the results.
-    const table = format === 'table' ? new AuditTable() : undefined;
-    const compact = format === 'csv' || format === 'markdown' ? new CompactReport(format) : undefined;
+    // --compliance evaluates whole results, so it takes the whole report instead.
+    const table = format === 'table' && !flags.compliance ? new AuditTable() : undefined;
+    const compact =
+      (format === 'csv' || format === 'markdown') && !flags.compliance
+        ? new CompactReport(format)
+        : undefined;
     const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
     const onEvent = (event: EngineEvent) => {
       progress?.onEvent(event);
@@ -108,7 +123,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           concurrency: flags.concurrency,
           recentDays: flags['recent-days'],
         },
-        { signal: controller.signal, onEvent, save: flags.save, streamResults },
+        { signal: controller.signal, onEvent, save: flags.save, streamResults, exceptions },
       );
     } catch (error) {
       await sink?.discard();
@@ -121,12 +136,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     if (format === 'jsonl') {
       writeLine(JSON.stringify(summaryRecord(report)));
       await sink?.commit();
+    } else if (flags.compliance) {
+      await writeOutput([await complianceOutput(this.engine, report, flags.compliance, format)], outputFile);
     } else if (table) {
       await writeOutput([`${table.render(report)}\n`], outputFile);
     } else if (compact) {
       await writeOutput(compact.chunks(report), outputFile);
     } else {
-      await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
+      const diff =
+        format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), outputFile);
     }
     if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
     if (flags.save && (format === 'table' || outputFile))

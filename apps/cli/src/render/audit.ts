@@ -4,6 +4,7 @@ import {
   explainUnknownAccount,
   type Finding,
   REPORT_FORMATS,
+  type ReportExtras,
   reportChunks,
 } from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
@@ -145,6 +146,9 @@ export function renderAuditReport(
   report: AuditReport,
   format: AuditOutputFormat,
   toolVersion: string,
+  extras: ReportExtras = {},
 ): Iterable<string> {
-  return format === 'table' ? [`${renderAuditTable(report)}\n`] : reportChunks(report, format, toolVersion);
+  return format === 'table'
+    ? [`${renderAuditTable(report)}\n`]
+    : reportChunks(report, format, toolVersion, extras);
 }

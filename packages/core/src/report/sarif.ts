@@ -4,7 +4,8 @@ import type { FindingCode } from '../domain/finding.js';
 import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { prettyJsonChunks, withNewline } from './json-chunks.js';
 
-const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
+/** Title and remedy of each finding code, shared by the SARIF, OCSF and HTML reports. */
+export const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
   ROOT_ACCESS_KEY_ACTIVE: {
     severity: 'critical',
     title: 'Root user has an active access key',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
+import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
@@ -154,5 +155,17 @@ export interface Store {
   /** Marks jobs left `queued` or `running` by a process that died as `interrupted`; returns how many. */
   interruptUnfinishedJobs(at: string): Promise<number>;
 
+  /** Records an exception (`rootwarden exceptions add`); `exception.createdAt`/`createdBy` say when and who. */
+  addException(exception: StoredException): Promise<void>;
+  /** Marks an exception removed (kept for its history); undefined when no live exception has this id. */
+  removeException(id: string, removal: { at: string; by: string }): Promise<FindingException | undefined>;
+  /** Live exceptions (expired ones included: they are reported as expired), oldest first. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, when, oldest first. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+
   close(): Promise<void>;
 }
+
+/** An exception as the store keeps it: always with who added it and when. */
+export type StoredException = FindingException & { createdAt: string; createdBy: string; source: 'store' };

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { HistoryCommand } from '../../base-command.js';
+import { complianceFlag, complianceOutput } from '../../compliance-output.js';
 import { assertWritable, writeOutput } from '../../output-file.js';
 import {
   AUDIT_OUTPUT_FORMATS,
@@ -15,6 +16,8 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
   static override examples = [
     '<%= config.bin %> audits show 3f2a9c4e',
     '<%= config.bin %> audits show 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab --format sarif --output root.sarif',
+    '<%= config.bin %> audits show 3f2a9c4e --format html --output root-audit.html',
+    '<%= config.bin %> audits show 3f2a9c4e --compliance cis-7.0',
   ];
 
   static override args = {
@@ -31,13 +34,24 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
       char: 'o',
       description: 'Write the report to this file instead of stdout (a summary still prints).',
     }),
+    compliance: complianceFlag,
   };
 
   async run(): Promise<void> {
     const format: AuditOutputFormat = this.jsonEnabled() ? 'json' : this.flags.format;
     const outputFile = this.flags.output ? await assertWritable(this.flags.output) : undefined;
     const report = await this.engine.getAudit(this.args.id);
-    await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
+    if (this.flags.compliance) {
+      await writeOutput(
+        [await complianceOutput(undefined, report, this.flags.compliance, format)],
+        outputFile,
+      );
+    } else {
+      // The HTML page shows the drift since the audit saved before this one.
+      const diff =
+        format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), outputFile);
+    }
     if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
   }
 }

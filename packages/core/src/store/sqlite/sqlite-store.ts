@@ -8,6 +8,7 @@ import {
   Kysely,
   type Migration,
   Migrator,
+  type Selectable,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -21,6 +22,11 @@ import {
   type AuditReport,
   AuditReportSchema,
 } from '../../domain/audit.js';
+import {
+  type ExceptionEvent,
+  type FindingException,
+  FindingExceptionSchema,
+} from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
 import { parseInput } from '../../domain/parse-input.js';
 import { CoreError } from '../../errors.js';
@@ -40,15 +46,30 @@ import {
   type PlanStatus,
   PlanStatusSchema,
   type Store,
+  type StoredException,
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
-import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
+import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
 
 /** How long a write waits for another process's write lock before STORE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+function exceptionFromRow(row: Selectable<FindingExceptionsTable>): FindingException {
+  return FindingExceptionSchema.parse({
+    id: row.id,
+    accountId: row.account_id,
+    findingCode: row.finding_code,
+    reason: row.reason,
+    owner: row.owner,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    source: 'store',
+  });
+}
 
 /** Per-account rows inserted per statement (SQLite caps bound parameters per statement). */
 const ACCOUNT_ROWS_PER_INSERT = 500;
@@ -682,6 +703,97 @@ class SqliteStore implements Store {
         .executeTakeFirst(),
     );
     return Number(result.numUpdatedRows);
+  }
+
+  async addException(input: StoredException): Promise<void> {
+    const exception = parseInput(FindingExceptionSchema, input);
+    await this.#guard(async () => {
+      try {
+        await this.#db
+          .insertInto('finding_exceptions')
+          .values({
+            id: exception.id,
+            account_id: exception.accountId,
+            finding_code: exception.findingCode,
+            reason: exception.reason,
+            owner: exception.owner,
+            expires_at: exception.expiresAt,
+            created_at: input.createdAt,
+            created_by: input.createdBy,
+            removed_at: null,
+            removed_by: null,
+          })
+          .execute();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new CoreError('INVALID_INPUT', `Exception ${exception.id} already exists.`, {
+            details: { field: 'id' },
+          });
+        throw error;
+      }
+    });
+  }
+
+  async removeException(
+    id: string,
+    removal: { at: string; by: string },
+  ): Promise<FindingException | undefined> {
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('finding_exceptions')
+          .selectAll()
+          .where('id', '=', id)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await trx
+          .updateTable('finding_exceptions')
+          .set({ removed_at: removal.at, removed_by: removal.by })
+          .where('id', '=', id)
+          .execute();
+        return exceptionFromRow(row);
+      }),
+    );
+  }
+
+  async listExceptions(): Promise<FindingException[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('finding_exceptions')
+        .selectAll()
+        .where('removed_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    );
+    return rows.map(exceptionFromRow);
+  }
+
+  async listExceptionEvents(): Promise<ExceptionEvent[]> {
+    const rows = await this.#guard(() =>
+      this.#db.selectFrom('finding_exceptions').selectAll().orderBy('created_at').orderBy('id').execute(),
+    );
+    const events: ExceptionEvent[] = [];
+    for (const row of rows) {
+      const exception = exceptionFromRow(row);
+      events.push({
+        exceptionId: row.id,
+        action: 'added',
+        at: row.created_at,
+        by: row.created_by,
+        exception,
+      });
+      if (row.removed_at)
+        events.push({
+          exceptionId: row.id,
+          action: 'removed',
+          at: row.removed_at,
+          by: row.removed_by ?? 'unknown',
+          exception,
+        });
+    }
+    return events.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async close(): Promise<void> {

@@ -54,7 +54,7 @@ describe('Ctrl-C', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(interrupted).toBe(true);
-    expect(stderr).toContain('Interrupted: finishing with a partial report');
+    expect(stderr).toContain('Interrupted (SIGINT): finishing with a partial report');
     expect(code).toBe(4);
     const records = stdout
       .trim()

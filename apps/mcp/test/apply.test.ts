@@ -18,7 +18,7 @@ import {
 
 /**
  * plan-privileged-task and apply-plan end to end, against the sandbox: a real plan, a person's consent
- * (elicitation, or the fingerprint where the client cannot ask), the root credentials really gone.
+ * (elicitation; a client that cannot ask cannot apply), the root credentials really gone.
  */
 const ACCOUNT1 = '111111111111';
 
@@ -151,12 +151,12 @@ describe('apply-plan', () => {
     expect(deletions(fixture)).toBe(calls);
   });
 
-  it('applies with confirm = fingerprint when the client cannot ask, with progress per action', async () => {
-    const connection = await setUp();
+  it('sends progress per action once the person approved', async () => {
+    const connection = await setUp({ elicit: () => ({ action: 'accept', content: { approve: true } }) });
     const plan = await planDeletion(connection);
     const progress: Progress[] = [];
     const result = await connection.client.callTool(
-      { name: 'apply-plan', arguments: { planId: plan.planId, confirm: plan.fingerprint } },
+      { name: 'apply-plan', arguments: { planId: plan.planId } },
       undefined,
       { onprogress: (update) => progress.push(update) },
     );
@@ -172,14 +172,14 @@ describe('apply-plan', () => {
     const before = rootCredentialCount(declined.fixture);
     const refused = await declined.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
     expect(errorOf(refused).code).toBe('CONSENT_REQUIRED');
 
     const silent = await setUp();
     const other = await planDeletion(silent);
     const missing = await silent.client.callTool({ name: 'apply-plan', arguments: { planId: other.planId } });
-    expect(errorOf(missing)).toMatchObject({ code: 'CONSENT_REQUIRED', field: 'confirm' });
+    expect(errorOf(missing)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent' });
 
     for (const connection of [declined, silent]) {
       expect(rootCredentialCount(connection.fixture)).toBe(before);
@@ -192,7 +192,7 @@ describe('apply-plan', () => {
     const { client } = await setUp();
     const unknown = await client.callTool({
       name: 'apply-plan',
-      arguments: { planId: '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab', confirm: 'x' },
+      arguments: { planId: '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab' },
     });
     expect(errorOf(unknown)).toMatchObject({ code: 'PLAN_NOT_FOUND', field: 'planId' });
     expect(textOf(unknown)).toContain(
@@ -210,12 +210,12 @@ describe('apply-plan', () => {
   });
 
   it('refuses a stale plan: the state changed after planning', async () => {
-    const connection = await setUp();
+    const connection = await setUp({ elicit: () => ({ action: 'accept', content: { approve: true } }) });
     const plan = await planDeletion(connection);
     connection.fixture.sandbox.admin.addAccessKey(ACCOUNT1, { status: 'Active' });
     const result = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
     expect(errorOf(result)).toMatchObject({ code: 'PLAN_STALE', kind: 'conflict' });
   });
@@ -263,7 +263,7 @@ describe('apply-plan', () => {
     expect(rootCredentialCount(fixture)).toBe(0);
   });
 
-  it('plans and applies over stdio (built server, --sandbox --allow-mutations, fingerprint consent)', async () => {
+  it('plans and applies over stdio (built server, --sandbox --allow-mutations, elicitation)', async () => {
     const home = temporaryHome();
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -271,7 +271,16 @@ describe('apply-plan', () => {
       env: { ...(process.env as Record<string, string>), ROOTWARDEN_HOME: home.home },
       stderr: 'pipe',
     });
-    const client = new Client({ name: 'rootwarden-stdio-apply', version: '0.0.0' });
+    const client = new Client(
+      { name: 'rootwarden-stdio-apply', version: '0.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    // The person first declines, then approves.
+    const answers = [
+      { action: 'decline' as const },
+      { action: 'accept' as const, content: { approve: true } },
+    ];
+    client.setRequestHandler(ElicitRequestSchema, () => answers.shift() ?? { action: 'cancel' as const });
     cleanups.push(
       () => home.remove(),
       () => client.close(),
@@ -287,10 +296,8 @@ describe('apply-plan', () => {
     );
     const refused = await client.callTool({ name: 'apply-plan', arguments: { planId: plan.planId } });
     expect(errorOf(refused).code).toBe('CONSENT_REQUIRED');
-    const result = await client.callTool({
-      name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
-    });
+    const result = await client.callTool({ name: 'apply-plan', arguments: { planId: plan.planId } });
+    expect(answers).toEqual([]);
     expect(ApplyResultSchema.parse(result.structuredContent).status).toBe('applied');
     const audit = await client.callTool({
       name: 'audit-root-credentials',

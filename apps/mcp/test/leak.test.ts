@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../src/logger.js';
 import {
@@ -136,7 +136,12 @@ describe('leak test', () => {
     transport.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    const client = new Client({ name: 'rootwarden-leak-test', version: '0.0.0' });
+    // Consent comes from the person through elicitation (apply-plan takes nothing else).
+    const client = new Client(
+      { name: 'rootwarden-leak-test', version: '0.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { approve: true } }));
     await client.connect(transport);
     const received: JSONRPCMessage[] = [];
     const onmessage = transport.onmessage;
@@ -150,11 +155,8 @@ describe('leak test', () => {
         name: 'plan-privileged-task',
         arguments: { task: 'delete-root-credentials', accounts: ['300000000004'] },
       });
-      const { planId, fingerprint } = plan.structuredContent as { planId: string; fingerprint: string };
-      const applied = await client.callTool({
-        name: 'apply-plan',
-        arguments: { planId, confirm: fingerprint },
-      });
+      const { planId } = plan.structuredContent as { planId: string };
+      const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } });
       expect(applied.isError, textOf(applied)).toBeFalsy();
     } finally {
       await client.close();

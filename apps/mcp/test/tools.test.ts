@@ -187,7 +187,9 @@ describe('list-accounts', () => {
     expect(textOf(result)).toContain(
       '7 account(s) in o-8j81brsjuj (management 123456789012): 6 auditable, 1 skipped.',
     );
-    expect(textOf(result)).toContain('123456789012 Management [Root] ACTIVE · skipped: management account');
+    expect(textOf(result)).toContain(
+      '123456789012 "Management" [OU path "Root"] ACTIVE · skipped: management account',
+    );
   });
 
   it('names the field of an OU that is not in the organization', async () => {
@@ -224,7 +226,7 @@ describe('audit-root-credentials', () => {
       "Audit <uuid> of o-8j81brsjuj: 7 account(s) · 5 clean, 1 exposed, 0 unknown, 1 skipped.
       Findings: 1 critical, 0 high, 2 medium, 1 low.
       Exposed accounts (worst first):
-      - 111111111111 Account1: ROOT_ACCESS_KEY_ACTIVE (critical), ROOT_PASSWORD_PRESENT (medium), ROOT_SIGNING_CERTIFICATE (medium), ROOT_MFA_VIRTUAL_ONLY (low)
+      - 111111111111 "Account1": ROOT_ACCESS_KEY_ACTIVE (critical), ROOT_PASSWORD_PRESENT (medium), ROOT_SIGNING_CERTIFICATE (medium), ROOT_MFA_VIRTUAL_ONLY (low)
       Full report: rootwarden://audits/<uuid>"
     `);
   });
@@ -357,7 +359,7 @@ describe('diff-audits', () => {
       expect(diff.accounts).toMatchObject([
         { accountId: '666666666666', statusBefore: 'clean', statusAfter: 'exposed' },
       ]);
-      expect(normalize(textOf(result))).toContain('- 666666666666 Account6: clean → exposed · + password');
+      expect(normalize(textOf(result))).toContain('- 666666666666 "Account6": clean → exposed · + password');
     } finally {
       fixture.sandbox.admin.deleteLoginProfile('666666666666');
     }

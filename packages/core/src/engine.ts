@@ -36,12 +36,12 @@ import {
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
-import { CoreError } from './errors.js';
+import { CoreError, isCoreError } from './errors.js';
 import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
@@ -93,6 +93,13 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * When given, an unusable history (a full or read-only disk, an uncreatable home, a corrupt database)
+   * does not cost the report: the audit runs, the report is returned unsaved, and the store's error
+   * (STORE_UNAVAILABLE / STORE_CORRUPT / STORE_BUSY naming the cause) is given here, once. Without it,
+   * such an error fails the audit (before any AWS call when the store cannot be opened).
+   */
+  onSaveFailed?: (error: CoreError) => void;
   /**
    * Exceptions from a reviewed file (`--exceptions FILE`, see readExceptionsFile), applied with those
    * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
@@ -161,8 +168,11 @@ export interface Engine {
    * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
    */
   recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
-  /** Saved audits, newest first, without their per-account results. */
-  listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
+  /**
+   * Saved audits, newest first, without their per-account results. An unreadable row is left out and
+   * given to `options.onUnreadable` (one damaged audit never hides the others).
+   */
+  listAudits(input?: ListAuditsInput, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
   getAudit(id: string): Promise<AuditReport>;
   /**
@@ -342,8 +352,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
-      const history = run.save !== false && options.store !== false ? await store() : undefined;
-      const inForce = [...(run.exceptions ?? []), ...(await storedExceptions(history))];
+      const saveFailed = (error: unknown) => {
+        if (!run.onSaveFailed) throw error;
+        run.onSaveFailed(
+          isCoreError(error)
+            ? error
+            : new CoreError('INTERNAL', `The audit could not be saved: ${String(error)}`, { cause: error }),
+        );
+      };
+      let history: Store | undefined;
+      if (run.save !== false && options.store !== false) {
+        try {
+          history = await store();
+        } catch (error) {
+          saveFailed(error);
+        }
+      }
+      const inForce = [
+        ...(run.exceptions ?? []),
+        ...(await storedExceptions(history).catch((error: unknown) => {
+          saveFailed(error);
+          return [];
+        })),
+      ];
       const exceptions = new ExceptionTracker(inForce, now());
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
@@ -388,16 +419,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
         : run.streamResults
           ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
           : applyExceptions(audited, inForce, now());
-      await history?.saveAudit(
-        kept
-          ? {
-              ...report,
-              accounts: kept.sort((a, b) =>
-                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
-              ),
-            }
-          : report,
-      );
+      await history
+        ?.saveAudit(
+          kept
+            ? {
+                ...report,
+                accounts: kept.sort((a, b) =>
+                  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+                ),
+              }
+            : report,
+        )
+        .catch(saveFailed);
       // The report supersedes what the running audit checkpointed.
       if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
@@ -421,9 +454,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await history.deleteAuditCheckpoint(auditId);
       return { report, listed: checkpoint.header.listed };
     },
-    async listAudits(input) {
+    async listAudits(input, listOptions) {
       const query = parseInput(ListAuditsInputSchema, input);
-      return (await store()).listAudits(query);
+      return (await store()).listAudits(query, listOptions);
     },
     async getAudit(id) {
       return loadAudit('id', id);

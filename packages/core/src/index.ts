@@ -192,6 +192,13 @@ export {
   type CompactReportFormat,
 } from './report/compact-report.js';
 export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
+export {
+  escapeHtml,
+  escapeMarkdown,
+  neutralizeCsvField,
+  neutralizeForTerminal,
+  neutralizeStringsForTerminal,
+} from './report/neutralize.js';
 export { OCSF_VERSION } from './report/ocsf.js';
 export {
   DIFF_FORMATS,
@@ -250,6 +257,7 @@ export {
   type JobUpdate,
   type JournalEntry,
   JournalEntrySchema,
+  type ListAuditsOptions,
   type NewJournalEntry,
   type PlanClaim,
   type PlanClaimResult,
@@ -260,6 +268,7 @@ export {
   type Store,
   type StoredPlan,
   StoredPlanSchema,
+  type UnreadableAudit,
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { readExceptionsFile } from './workflows/exceptions.js';

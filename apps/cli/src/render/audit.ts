@@ -3,6 +3,7 @@ import {
   type AuditReport,
   explainUnknownAccount,
   type Finding,
+  neutralizeStringsForTerminal,
   REPORT_FORMATS,
   type ReportExtras,
   reportChunks,
@@ -73,7 +74,9 @@ interface TableAccount {
 export class AuditTable {
   readonly #accounts: TableAccount[] = [];
 
-  add(result: AccountAuditResult): void {
+  add(untrustedResult: AccountAuditResult): void {
+    // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+    const result = neutralizeStringsForTerminal(untrustedResult);
     this.#accounts.push({
       accountId: result.accountId,
       cells: [

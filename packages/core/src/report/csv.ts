@@ -1,5 +1,6 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { explainUnknownAccount } from '../rules/explain-unknown.js';
+import { neutralizeCsvField } from './neutralize.js';
 
 const COLUMNS = [
   'account_id',
@@ -22,13 +23,6 @@ const COLUMNS = [
   'error',
   'fix',
 ] as const;
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets never evaluate a cell as a formula. */
-function cell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function row(result: AccountAuditResult): string[] {
   const credentials = result.rootCredentials;
@@ -58,7 +52,7 @@ export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
 /** One account's line. */
 export function csvLine(result: AccountAuditResult): string {
-  return `${row(result).map(cell).join(',')}\r\n`;
+  return `${row(result).map(neutralizeCsvField).join(',')}\r\n`;
 }
 
 function unknownColumns(result: AccountAuditResult): [string, string] {

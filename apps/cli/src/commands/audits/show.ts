@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { HistoryCommand } from '../../base-command.js';
 import { complianceFlag, complianceOutput } from '../../compliance-output.js';
-import { assertWritable, writeOutput } from '../../output-file.js';
+import { resolveOutputTarget, writeOutput } from '../../output-file.js';
 import {
   AUDIT_OUTPUT_FORMATS,
   type AuditOutputFormat,
@@ -39,19 +39,17 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
 
   async run(): Promise<void> {
     const format: AuditOutputFormat = this.jsonEnabled() ? 'json' : this.flags.format;
-    const outputFile = this.flags.output ? await assertWritable(this.flags.output) : undefined;
+    const target = await resolveOutputTarget(this.flags.output);
     const report = await this.engine.getAudit(this.args.id);
     if (this.flags.compliance) {
-      await writeOutput(
-        [await complianceOutput(undefined, report, this.flags.compliance, format)],
-        outputFile,
-      );
+      await writeOutput([await complianceOutput(undefined, report, this.flags.compliance, format)], target);
     } else {
       // The HTML page shows the drift since the audit saved before this one.
       const diff =
         format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
-      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), outputFile);
+      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), target);
     }
-    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
+    if (this.flags.output)
+      this.logToStderr(`${summaryLine(report)}\nReport written to ${this.flags.output} (${format}).`);
   }
 }

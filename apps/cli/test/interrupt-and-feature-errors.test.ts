@@ -67,7 +67,9 @@ describe('Ctrl-C', () => {
     // Partial either way: listing stopped early (the accounts of pages not yet listed are missing), or every
     // account was listed and those not yet audited are `unknown` with ABORTED.
     const aborted = accounts.filter((account) => account.error?.code === 'ABORTED').length;
-    expect(accounts.length < 3000 || aborted > 0, `${accounts.length} accounts, ${aborted} aborted`).toBe(true);
+    expect(accounts.length < 3000 || aborted > 0, `${accounts.length} accounts, ${aborted} aborted`).toBe(
+      true,
+    );
     for (const account of accounts) {
       if (account.status === 'unknown')
         expect(['ABORTED', 'AWS_ACCESS_DENIED']).toContain(account.error?.code);

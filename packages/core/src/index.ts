@@ -228,7 +228,7 @@ export {
   renderReport,
   reportChunks,
 } from './report/render-report.js';
-export { acceptFindings, applyExceptions } from './rules/apply-exceptions.js';
+export { acceptFindings, applyExceptions, describeAcceptance } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';

@@ -1,6 +1,7 @@
 import {
   type AccountAuditResult,
   type AuditReport,
+  describeAcceptance,
   explainUnknownAccount,
   type Finding,
   neutralizeStringsForTerminal,
@@ -90,7 +91,11 @@ export class AuditTable {
         mfa(result),
         findings(result),
       ],
-      findings: result.findings.map(({ severity, code, message }) => ({ severity, code, message })),
+      findings: result.findings.map(({ severity, code, message, accepted }) => ({
+        severity,
+        code,
+        message: accepted ? `${message} (${describeAcceptance(accepted)})` : message,
+      })),
       ...(result.status === 'unknown' ? { notAudited: notAudited(result) } : {}),
     });
   }

@@ -42,7 +42,14 @@ function row(result: AccountAuditResult): string[] {
     keys.map((key) => key.accessKeyId).join(' '),
     credentials ? String(credentials.signingCertificates.length) : '',
     (credentials?.mfaDevices ?? []).map((device) => device.kind).join(' '),
-    result.findings.map((finding) => finding.code).join(' '),
+    // An accepted finding stays listed, marked with the last day its exception applies.
+    result.findings
+      .map((finding) =>
+        finding.accepted
+          ? `${finding.code}[accepted-until-${finding.accepted.expiresAt.slice(0, 10)}]`
+          : finding.code,
+      )
+      .join(' '),
     result.findings[0]?.severity ?? '',
     ...unknownColumns(result),
   ];

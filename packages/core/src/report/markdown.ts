@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { describeAcceptance } from '../rules/apply-exceptions.js';
 import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { escapeMarkdown } from './neutralize.js';
 
@@ -39,7 +40,9 @@ export function markdownFindings(result: AccountAuditResult): string | undefined
   if (result.findings.length === 0) return undefined;
   const lines = [`\n### ${result.accountId} ${escapeMarkdown(result.name)}\n`];
   for (const finding of result.findings)
-    lines.push(`\n- **${finding.severity}** \`${finding.code}\`: ${escapeMarkdown(finding.message)}`);
+    lines.push(
+      `\n- **${finding.severity}** \`${finding.code}\`: ${escapeMarkdown(finding.message)}${finding.accepted ? ` (${escapeMarkdown(describeAcceptance(finding.accepted))})` : ''}`,
+    );
   lines.push('\n');
   return lines.join('');
 }

@@ -1,8 +1,13 @@
 import type { AccountAuditResult, AuditReport, AuditSummary, SeverityCounts } from '../domain/audit.js';
 import { SEVERITIES } from '../domain/common.js';
 import type { ExpiredException, FindingException } from '../domain/exception.js';
-import type { Finding } from '../domain/finding.js';
+import type { Acceptance, Finding } from '../domain/finding.js';
 import { summarizeResults } from './summarize.js';
+
+/** How an accepted finding is labelled in text reports: `accepted until 2027-03-31 by platform-team: reason`. */
+export function describeAcceptance(accepted: Acceptance): string {
+  return `accepted until ${accepted.expiresAt.slice(0, 10)} by ${accepted.owner}: ${accepted.reason}`;
+}
 
 /** The exception that covers a finding of an account, if any: a finding-specific one wins over an account-wide one. */
 function matching(

@@ -123,7 +123,9 @@ describe('evidence: exceptions, compliance, OCSF and HTML from a real audit', ()
     expect(report.exceptions).toEqual({ applied: 1, expired: [] });
     // Every text report marks it too: CSV with the last day, Markdown with owner and reason.
     expect(renderReport(report, 'csv')).toContain('ROOT_ACCESS_KEY_ACTIVE[accepted-until-2099-03-31]');
-    expect(renderReport(report, 'markdown')).toMatch(/\(accepted until 2099\\-03\\-31 by platform\\-team\\: /);
+    expect(renderReport(report, 'markdown')).toMatch(
+      /\(accepted until 2099\\-03\\-31 by platform\\-team\\: /,
+    );
     const saved = await engine.getAudit(report.auditId);
     expect(saved.summary).toEqual(report.summary);
     expect(saved.accounts.find((entry) => entry.accountId === '111111111111')?.findings).toEqual(

@@ -29,30 +29,31 @@ describe('seed feature errors in the CLI', () => {
 
 describe('Ctrl-C', () => {
   it('finishes with a partial report marked incomplete and exit 4', async () => {
-    // jsonl: one line per audited account as it finishes, so the test interrupts once the audit is
-    // under way (the first line), however slow the machine, instead of after a guessed delay.
-    const child = spawn(
-      process.execPath,
-      [BIN, 'audit', '--sandbox', 'generated:3000', '--format', 'jsonl', '--fail-on', 'never'],
-      {
-        env: { ...process.env, ROOTWARDEN_HOME: temporaryDirectory(), NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    // Interrupted once the sandbox (served by this test) has answered the first AssumeRoot: the audit is
+    // under way, and with 25 ms per call its 3,000 accounts cannot all be audited before the signal lands.
+    const sandbox = createSandbox({ scenario: 'generated:3000', latencyMs: 25 });
+    const server = await sandbox.listen({ port: 0 });
+    const child = spawn(process.execPath, [BIN, 'audit', '--format', 'jsonl', '--fail-on', 'never'], {
+      env: { ...process.env, ...sandboxUserEnvironment(sandbox, server.url), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (!interrupted && stdout.includes('\n')) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    const watch = setInterval(() => {
+      if (interrupted || sandbox.admin.calls({ operation: 'AssumeRoot' }).length === 0) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    }, 20);
+    child.once('exit', () => clearInterval(watch));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await server.close();
     expect(interrupted).toBe(true);
     expect(stderr).toContain('Interrupted (SIGINT): finishing with a partial report');
     expect(code).toBe(4);

@@ -1,5 +1,13 @@
 import { parseArgs } from 'node:util';
-import { type EngineOptions, normalizeSandboxArgument, SANDBOX_SCENARIOS } from '@rootwarden/core';
+import {
+  type EngineOptions,
+  engineConnectionOptions,
+  normalizeSandboxArgument,
+  SANDBOX_SCENARIOS,
+  UsageError,
+} from '@rootwarden/core';
+
+export { UsageError };
 
 export const DEFAULT_HTTP_PORT = 4578;
 
@@ -27,10 +35,6 @@ AWS:
   --help, --version
 History: audits and plans are kept in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'version' }
@@ -39,6 +43,8 @@ export type ParsedCommand =
       transport: 'stdio' | 'http';
       port: number;
       allowMutations: boolean;
+      /** The sandbox scenario, when serving the offline sandbox. */
+      sandbox: string | undefined;
       engine: EngineOptions;
     };
 
@@ -75,20 +81,21 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (!/^\d+$/.test(values.port) || port > 65_535)
       throw new UsageError(`--port must be a port number (0–65535), not "${values.port}".`);
   }
-  const sandbox = values.sandbox as string | undefined;
-  if (sandbox !== undefined && (values.profile !== undefined || values['endpoint-url'] !== undefined))
-    throw new UsageError('--sandbox cannot be combined with --profile or --endpoint-url.');
-  const engine: EngineOptions = {
-    ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
-    ...(typeof values.region === 'string' ? { region: values.region } : {}),
-    ...(typeof values['endpoint-url'] === 'string' ? { endpoint: values['endpoint-url'] } : {}),
-    ...(sandbox !== undefined ? { sandbox } : {}),
-  };
+  const engine = engineConnectionOptions(
+    {
+      profile: values.profile as string | undefined,
+      region: values.region as string | undefined,
+      endpointUrl: values['endpoint-url'] as string | undefined,
+      sandbox: values.sandbox as string | undefined,
+    },
+    () => import('@rootwarden/aws-sandbox'),
+  );
   return {
     kind: 'serve',
     transport: values.http ? 'http' : 'stdio',
     port,
     allowMutations: values['allow-mutations'] === true,
+    sandbox: values.sandbox as string | undefined,
     engine,
   };
 }

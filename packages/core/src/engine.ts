@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
@@ -8,7 +9,9 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
-import type { EngineEventListener } from './domain/events.js';
+import type { SandboxEndpoint } from './domain/connection-options.js';
+import type { EngineEvent, EngineEventListener } from './domain/events.js';
+import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -33,34 +36,30 @@ import {
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
-import { CoreError } from './errors.js';
+import { CoreError, isCoreError } from './errors.js';
+import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
-import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import type { Store } from './store/store.js';
+import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
-import { checkOrganizationPolicies } from './workflows/check-policies.js';
+import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
+import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
+import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
 
-export interface SandboxEngineOptions {
-  latencyMs?: number;
-  jitterMs?: number;
-}
-
 export interface EngineOptions extends AwsConnectionOptions {
   /**
-   * Work against the offline AWS sandbox, started in-process on a loopback port: `true` for the
-   * default scenario, or a scenario name (`blog`, `clean`, `exposed`, `generated:500`) or JSON file.
-   * Its management principal is the caller; no AWS account is needed.
+   * Work against an AWS emulator (the offline sandbox) instead of AWS: started on first use, its
+   * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
+   * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  sandbox?: string | boolean | undefined;
-  sandboxOptions?: SandboxEngineOptions;
+  connectSandbox?: () => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -95,11 +94,35 @@ export interface AuditRunOptions extends RunOptions {
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
   /**
+   * When given, an unusable history (a full or read-only disk, an uncreatable home, a corrupt database)
+   * does not cost the report: the audit runs, the report is returned unsaved, and the store's error
+   * (STORE_UNAVAILABLE / STORE_CORRUPT / STORE_BUSY naming the cause) is given here, once. Without it,
+   * such an error fails the audit (before any AWS call when the store cannot be opened).
+   */
+  onSaveFailed?: (error: CoreError) => void;
+  /**
+   * Exceptions from a reviewed file (`--exceptions FILE`, see readExceptionsFile), applied with those
+   * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
+   */
+  exceptions?: readonly FindingException[];
+  /**
+   * Write finished accounts to the history as they finish (needs a store), so a process that dies
+   * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
+   */
+  checkpoint?: boolean;
+  /**
    * Deliver each account's result once, as its `account-done` event, and return the report with an
    * empty `accounts` (its summary still counts every account): memory stays flat however large the
    * organization. When the audit is also saved, the results are kept until the store has them.
    */
   streamResults?: boolean;
+}
+
+/** An audit recovered from its checkpoint: the partial report saved, and how many accounts were listed. */
+export interface RecoveredAudit {
+  report: AuditReport;
+  /** Accounts the inventory had listed when the process died (null when the listing had not finished). */
+  listed: number | null;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -140,8 +163,16 @@ export interface Engine {
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
    */
   audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
-  /** Saved audits, newest first, without their per-account results. */
-  listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
+  /**
+   * Saves what an audit run with `checkpoint: true` finished before its process died, as a partial
+   * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
+   */
+  recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
+  /**
+   * Saved audits, newest first, without their per-account results. An unreadable row is left out and
+   * given to `options.onUnreadable` (one damaged audit never hides the others).
+   */
+  listAudits(input?: ListAuditsInput, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
   getAudit(id: string): Promise<AuditReport>;
   /**
@@ -169,6 +200,16 @@ export interface Engine {
    * environment) and `credential-process`. The credentials stay inside the returned object.
    */
   openRootSession(input: OpenSessionInput, options?: RunOptions): Promise<RootSession>;
+  /** Records an exception to a finding, with an owner and an expiry; `by` says who (shown in its history). */
+  addException(input: NewException, by: string): Promise<FindingException>;
+  /** Removes an exception by id or unique prefix (EXCEPTION_NOT_FOUND when none); kept in its history. */
+  removeException(id: string, by: string): Promise<FindingException>;
+  /** Exceptions in the store (not removed), expired ones included. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, and when. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+  /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
+  previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -179,33 +220,23 @@ interface Connected {
 }
 
 async function connect(options: EngineOptions): Promise<Connected> {
-  if (!options.sandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const scenario = options.sandbox === true ? DEFAULT_SANDBOX_SCENARIO : options.sandbox;
-  // Loaded only in sandbox mode: real AWS users never pay for it.
-  const { createSandbox } = await import('@rootwarden/aws-sandbox');
-  let sandbox: ReturnType<typeof createSandbox>;
+  if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
+  const started = await options.connectSandbox();
   try {
-    sandbox = createSandbox({ scenario, ...options.sandboxOptions });
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Sandbox scenario "${scenario}": ${(error as Error).message}`, {
-      fix: 'Use a built-in scenario (blog, clean, exposed, generated:N) or a valid scenario JSON file.',
-      details: { field: 'sandbox' },
+    const runtime = await AwsRuntime.create({
+      ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+      endpoint: started.endpoint,
+      region: options.region ?? started.region,
+      credentials: started.credentials,
     });
+    return {
+      runtime,
+      sandbox: { url: started.endpoint, scenario: started.scenario, close: () => started.close() },
+    };
+  } catch (error) {
+    await started.close();
+    throw error;
   }
-  const server = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const principal = sandbox.managementPrincipal();
-  const runtime = await AwsRuntime.create({
-    ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
-    endpoint: server.url,
-    region: options.region ?? 'us-east-1',
-    // The scenario's default principal may be a role session (ASIA key + session token).
-    credentials: {
-      accessKeyId: principal.accessKeyId,
-      secretAccessKey: principal.secretAccessKey,
-      ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}),
-    },
-  });
-  return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }
 
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
@@ -217,6 +248,16 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
   const home = resolveHome(options.home);
   let opened: Promise<Store> | undefined;
+  /**
+   * Exceptions recorded in the history apply to every audit, saved or not: read them when the engine
+   * saves, or when a history database already exists (--no-save never creates one).
+   */
+  const storedExceptions = async (history: Store | undefined): Promise<FindingException[]> => {
+    if (history) return history.listExceptions();
+    if (options.store === false) return [];
+    if (!options.store && !existsSync(databasePath(home))) return [];
+    return (await store()).listExceptions();
+  };
   const store = (): Promise<Store> => {
     if (options.store === false)
       return Promise.reject(
@@ -311,38 +352,111 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
-      const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const saveFailed = (error: unknown) => {
+        if (!run.onSaveFailed) throw error;
+        run.onSaveFailed(
+          isCoreError(error)
+            ? error
+            : new CoreError('INTERNAL', `The audit could not be saved: ${String(error)}`, { cause: error }),
+        );
+      };
+      let history: Store | undefined;
+      if (run.save !== false && options.store !== false) {
+        try {
+          history = await store();
+        } catch (error) {
+          saveFailed(error);
+        }
+      }
+      const inForce = [
+        ...(run.exceptions ?? []),
+        ...(await storedExceptions(history).catch((error: unknown) => {
+          saveFailed(error);
+          return [];
+        })),
+      ];
+      const exceptions = new ExceptionTracker(inForce, now());
+      const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
-      const onEvent: EngineEventListener | undefined = kept
-        ? (event) => {
-            if (event.type === 'account-done') kept.push(event.result);
-            run.onEvent?.(event);
-          }
-        : run.onEvent;
-      const report = await auditOrganization(await runtime(), settings, {
-        now,
-        signal: run.signal,
-        onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        auditId: run.auditId,
-        streamResults: run.streamResults,
-      });
-      await history?.saveAudit(
-        kept
-          ? {
-              ...report,
-              accounts: kept.sort((a, b) =>
-                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
-              ),
+      const onEvent: EngineEventListener | undefined =
+        kept || checkpoints || exceptions.active
+          ? (event: EngineEvent) => {
+              const delivered: EngineEvent =
+                event.type === 'account-done' ? { ...event, result: exceptions.accept(event.result) } : event;
+              if (kept && delivered.type === 'account-done') kept.push(delivered.result);
+              checkpoints?.onEvent(delivered);
+              run.onEvent?.(delivered);
             }
-          : report,
-      );
+          : run.onEvent;
+      let audited: AuditReport;
+      try {
+        audited = await auditOrganization(await runtime(), settings, {
+          now,
+          signal: run.signal,
+          onEvent,
+          sessionDurationSeconds: options.sessionDurationSeconds,
+          auditId: run.auditId,
+          streamResults: run.streamResults,
+          onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
+        });
+      } catch (error) {
+        // No report for a failed audit: what it checkpointed goes too.
+        if (checkpoints && run.auditId) {
+          await checkpoints.flush();
+          await history?.deleteAuditCheckpoint(run.auditId).catch(() => undefined);
+        }
+        throw error;
+      }
+      await checkpoints?.flush();
+      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
+      await explainAuditRefusals(await runtime(), kept ? { ...audited, accounts: kept } : audited, {
+        signal: run.signal,
+      });
+      // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
+      const report: AuditReport = !exceptions.active
+        ? audited
+        : run.streamResults
+          ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
+          : applyExceptions(audited, inForce, now());
+      await history
+        ?.saveAudit(
+          kept
+            ? {
+                ...report,
+                accounts: kept.sort((a, b) =>
+                  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+                ),
+              }
+            : report,
+        )
+        .catch(saveFailed);
+      // The report supersedes what the running audit checkpointed.
+      if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
     },
-    async listAudits(input) {
+    async recoverAudit(auditId) {
+      const history = await store();
+      const checkpoint = await history.getAuditCheckpoint(auditId);
+      if (!checkpoint) return undefined;
+      if (checkpoint.results.length === 0) {
+        // Died before any account finished: there is nothing to report.
+        await history.deleteAuditCheckpoint(auditId);
+        return undefined;
+      }
+      const saved = await history.getAudit(auditId);
+      if (saved) {
+        await history.deleteAuditCheckpoint(auditId);
+        return { report: saved, listed: checkpoint.header.listed };
+      }
+      const report = partialReport(checkpoint, now());
+      await history.saveAudit(report);
+      await history.deleteAuditCheckpoint(auditId);
+      return { report, listed: checkpoint.header.listed };
+    },
+    async listAudits(input, listOptions) {
       const query = parseInput(ListAuditsInputSchema, input);
-      return (await store()).listAudits(query);
+      return (await store()).listAudits(query, listOptions);
     },
     async getAudit(id) {
       return loadAudit('id', id);
@@ -409,6 +523,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async openRootSession(input, run = {}) {
       const request = parseInput(OpenSessionInputSchema, input);
       return openRootSession(request, { runtime: await runtime(), now, signal: run.signal });
+    },
+    async addException(input, by) {
+      return addException(await store(), input, by, now());
+    },
+    async removeException(id, by) {
+      return removeException(await store(), id, by, now());
+    },
+    async listExceptions() {
+      return (await store()).listExceptions();
+    },
+    async listExceptionEvents() {
+      return (await store()).listExceptionEvents();
+    },
+    async previousAuditDiff(report) {
+      if (options.store === false) return undefined;
+      if (!options.store && !existsSync(databasePath(home))) return undefined;
+      return previousAuditDiff(await store(), report);
     },
     async close() {
       const history = opened;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
+import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
+import type { CoreError } from '../errors.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
 export const PlanTaskSchema = z.enum([
@@ -83,6 +85,39 @@ export const JobSchema = z.object({
 export type Job = z.infer<typeof JobSchema>;
 export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'result'>> & { updatedAt: string };
 
+/** A saved audit `listAudits` left out because its row cannot be read. */
+export interface UnreadableAudit {
+  auditId: string;
+  error: CoreError;
+}
+
+export interface ListAuditsOptions {
+  /** Called for each saved audit left out because its row is unreadable (STORE_CORRUPT). */
+  onUnreadable?: (audit: UnreadableAudit) => void;
+}
+
+/**
+ * What a running audit checkpoints besides its account results: everything a partial report needs,
+ * so the finished accounts of an audit whose process died are not lost.
+ */
+export interface AuditCheckpointHeader {
+  auditId: string;
+  organizationId: string;
+  managementAccountId: string;
+  caller: AuditReport['caller'];
+  startedAt: string;
+  selection: AuditReport['selection'];
+  settings: AuditReport['settings'];
+  /** Accounts the inventory listed, once it finished (null before). */
+  listed: number | null;
+}
+
+export interface AuditCheckpoint {
+  header: AuditCheckpointHeader;
+  /** The accounts finished so far, in the order they finished. */
+  results: AccountAuditResult[];
+}
+
 /**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
  * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
@@ -93,8 +128,20 @@ export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'resu
 export interface Store {
   /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
-  /** Saved audits, newest first (by start time). */
-  listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;
+  /**
+   * Records a running audit's header (replacing the previous one) and adds the account results that
+   * finished since the last call, in one transaction: a process that dies keeps them.
+   */
+  checkpointAudit(header: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void>;
+  /** What a running (or dead) audit checkpointed, or undefined when it has no checkpoint. */
+  getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined>;
+  /** Drops an audit's checkpoint (no-op when there is none): once its report is saved, or it failed. */
+  deleteAuditCheckpoint(auditId: string): Promise<void>;
+  /**
+   * Saved audits, newest first (by start time). A row that cannot be read is left out (the others are
+   * still listed) and given to `options.onUnreadable` with its STORE_CORRUPT error.
+   */
+  listAudits(query: ListAuditsQuery, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** Ids of saved audits that start with `prefix` (a full id matches itself), at most `limit`. */
   findAuditIds(prefix: string, limit: number): Promise<string[]>;
   /** The full report, or undefined when no audit has this id. */
@@ -123,5 +170,17 @@ export interface Store {
   /** Marks jobs left `queued` or `running` by a process that died as `interrupted`; returns how many. */
   interruptUnfinishedJobs(at: string): Promise<number>;
 
+  /** Records an exception (`rootwarden exceptions add`); `exception.createdAt`/`createdBy` say when and who. */
+  addException(exception: StoredException): Promise<void>;
+  /** Marks an exception removed (kept for its history); undefined when no live exception has this id. */
+  removeException(id: string, removal: { at: string; by: string }): Promise<FindingException | undefined>;
+  /** Live exceptions (expired ones included: they are reported as expired), oldest first. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, when, oldest first. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+
   close(): Promise<void>;
 }
+
+/** An exception as the store keeps it: always with who added it and when. */
+export type StoredException = FindingException & { createdAt: string; createdBy: string; source: 'store' };

@@ -93,9 +93,56 @@ const planApplyClaims: Migration = {
   },
 };
 
+const auditCheckpoints: Migration = {
+  async up(db: Kysely<unknown>) {
+    // A running audit's finished accounts, written as they finish, so a crash keeps them.
+    await db.schema
+      .createTable('audit_checkpoints')
+      .addColumn('audit_id', 'text', (column) => column.primaryKey())
+      .addColumn('header', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema
+      .createTable('audit_checkpoint_accounts')
+      .addColumn('audit_id', 'text', (column) =>
+        column.notNull().references('audit_checkpoints.audit_id').onDelete('cascade'),
+      )
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('position', 'integer', (column) => column.notNull())
+      .addColumn('result', 'text', (column) => column.notNull())
+      .addPrimaryKeyConstraint('audit_checkpoint_accounts_pk', ['audit_id', 'account_id'])
+      .execute();
+  },
+};
+
 const jobResult: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('jobs').addColumn('result', 'text').execute();
+  },
+};
+
+const findingExceptions: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Accepted findings with an owner and an expiry; a removed exception keeps its row (who removed it,
+    // when) so the history of what was accepted stays auditable.
+    await db.schema
+      .createTable('finding_exceptions')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('finding_code', 'text')
+      .addColumn('reason', 'text', (column) => column.notNull())
+      .addColumn('owner', 'text', (column) => column.notNull())
+      .addColumn('expires_at', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('created_by', 'text', (column) => column.notNull())
+      .addColumn('removed_at', 'text')
+      .addColumn('removed_by', 'text')
+      .execute();
+    await db.schema
+      .createIndex('finding_exceptions_account')
+      .on('finding_exceptions')
+      .column('account_id')
+      .execute();
   },
 };
 
@@ -112,7 +159,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_plans_journal_jobs': plansJournalJobs,
   '0003_plan_apply_claims': planApplyClaims,
   '0004_job_result': jobResult,
-  '0005_audit_warnings': auditWarnings,
+  '0005_audit_checkpoints': auditCheckpoints,
+  '0006_finding_exceptions': findingExceptions,
+  '0007_audit_warnings': auditWarnings,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

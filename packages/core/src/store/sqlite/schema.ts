@@ -86,10 +86,43 @@ export interface JobsTable {
   result: string | null;
 }
 
+export interface AuditCheckpointsTable {
+  audit_id: string;
+  /** JSON: `AuditCheckpointHeader`. */
+  header: string;
+  updated_at: string;
+}
+
+export interface AuditCheckpointAccountsTable {
+  audit_id: string;
+  account_id: string;
+  /** Order in which the account finished. */
+  position: number;
+  /** JSON: `AccountAuditResult`, re-parsed with its schema (never a secret). */
+  result: string;
+}
+
+export interface FindingExceptionsTable {
+  id: string;
+  account_id: string;
+  /** Null: every finding of the account. */
+  finding_code: string | null;
+  reason: string;
+  owner: string;
+  expires_at: string;
+  created_at: string;
+  created_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface StoreDatabase {
   audits: AuditsTable;
   audit_accounts: AuditAccountsTable;
   plans: PlansTable;
   journal_entries: JournalEntriesTable;
   jobs: JobsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_checkpoint_accounts: AuditCheckpointAccountsTable;
+  finding_exceptions: FindingExceptionsTable;
 }

@@ -1,5 +1,16 @@
-import { closeSync, openSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  linkSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -14,35 +25,63 @@ import {
   SqliteDriver,
   sql,
 } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AccountSchema } from '../../domain/account.js';
-import { type AccountAuditResult, type AuditReport, AuditReportSchema } from '../../domain/audit.js';
+import {
+  type AccountAuditResult,
+  AccountAuditResultSchema,
+  type AuditReport,
+  AuditReportSchema,
+} from '../../domain/audit.js';
+import {
+  type ExceptionEvent,
+  type FindingException,
+  FindingExceptionSchema,
+} from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
 import { parseInput } from '../../domain/parse-input.js';
-import { CoreError } from '../../errors.js';
+import { CoreError, isCoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
 import { assertNoSecrets } from '../no-secrets.js';
 import {
+  type AuditCheckpoint,
+  type AuditCheckpointHeader,
   type Job,
   JobSchema,
   type JobStatus,
   type JournalEntry,
   JournalEntrySchema,
+  type ListAuditsOptions,
   type NewJournalEntry,
   type PlanClaim,
   type PlanClaimResult,
   type PlanStatus,
   PlanStatusSchema,
   type Store,
+  type StoredException,
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
-import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
+import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
 
 /** How long a write waits for another process's write lock before STORE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+function exceptionFromRow(row: Selectable<FindingExceptionsTable>): FindingException {
+  return FindingExceptionSchema.parse({
+    id: row.id,
+    accountId: row.account_id,
+    findingCode: row.finding_code,
+    reason: row.reason,
+    owner: row.owner,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    source: 'store',
+  });
+}
 
 /** Per-account rows inserted per statement (SQLite caps bound parameters per statement). */
 const ACCOUNT_ROWS_PER_INSERT = 500;
@@ -64,14 +103,29 @@ export interface SqliteStoreOptions {
  * waiting for busy_timeout (https://sqlite.org/lang_transaction.html#deferred_immediate_and_exclusive_transactions).
  */
 class ImmediateTransactionDriver extends SqliteDriver {
+  readonly #sqlite: Database.Database;
+  constructor(config: SqliteDialectConfig & { database: Database.Database }) {
+    super(config);
+    this.#sqlite = config.database;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  /**
+   * After SQLITE_FULL, SQLITE_IOERR or SQLITE_BUSY on a write, SQLite may already have rolled the
+   * transaction back by itself (https://sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction).
+   * A ROLLBACK then fails ("no transaction is active") and Kysely would throw that failure instead of
+   * the real cause: roll back only a transaction that is still open.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (!this.#sqlite.inTransaction) return;
+    await super.rollbackTransaction(connection);
   }
 }
 
 class StoreDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #config: SqliteDialectConfig & { database: Database.Database };
+  constructor(config: SqliteDialectConfig & { database: Database.Database }) {
     super(config);
     this.#config = config;
   }
@@ -80,13 +134,88 @@ class StoreDialect extends SqliteDialect {
   }
 }
 
-/** Creates the database file 0600 before SQLite does (SQLite would use the umask, often 0644). */
-function createPrivateFile(file: string): void {
+/**
+ * Creates the database file when it is missing: 0600 (SQLite would use the umask, often 0644), already
+ * an SQLite file in WAL mode, built under a temporary name and linked into place (link fails when
+ * another process created it first). So `rootwarden.db` is never an empty file of ours, and an empty
+ * one is a damaged history (a full disk, a truncated copy), never silently started afresh.
+ */
+function createDatabaseFile(file: string): void {
   try {
-    closeSync(openSync(file, 'wx', 0o600));
+    statSync(file);
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+  }
+  const temporary = `${file}.${process.pid}.new`;
+  try {
+    closeSync(openSync(temporary, 'w', 0o600));
+    const fresh = new Database(temporary);
+    try {
+      fresh.pragma('journal_mode = WAL');
+    } finally {
+      fresh.close();
+    }
+    linkSync(temporary, file);
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temporary, { force: true });
+    rmSync(`${temporary}-wal`, { force: true });
+    rmSync(`${temporary}-shm`, { force: true });
   }
+}
+
+const FIX_MOVE_ASIDE_ADVICE =
+  'Move the file aside (rootwarden then starts a new, empty history; restore the old one from a backup if you have it) or point ROOTWARDEN_HOME at another directory.';
+
+/**
+ * Creates the home directory (0700). A recursive mkdir reports ENOENT for any failure below an
+ * existing directory (a read-only mount, no permission): ask the nearest existing ancestor for the
+ * real cause (EROFS, EACCES, ENOTDIR), so the user is told what to fix.
+ */
+async function createHome(home: string): Promise<void> {
+  try {
+    await mkdir(home, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    let ancestor = dirname(home);
+    while (ancestor !== dirname(ancestor) && !existsSync(ancestor)) ancestor = dirname(ancestor);
+    let code = 'ENOENT';
+    try {
+      if (!statSync(ancestor).isDirectory()) code = 'ENOTDIR';
+      else accessSync(ancestor, constants.W_OK);
+    } catch (probe) {
+      code = String((probe as { code?: string }).code ?? code);
+    }
+    throw Object.assign(new Error(`cannot create ${home} (${code} at ${ancestor})`), { code });
+  }
+}
+
+/** Every SQLite database file starts with these 16 bytes (https://sqlite.org/fileformat.html#the_database_header). */
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * SQLite takes an empty or very short file for a new database and would write a fresh history over it:
+ * a file without the SQLite header is refused instead.
+ */
+function assertSqliteFile(file: string): void {
+  const header = Buffer.alloc(SQLITE_MAGIC.length);
+  const descriptor = openSync(file, 'r');
+  let read: number;
+  try {
+    read = readSync(descriptor, header, 0, header.length, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  if (read === header.length && header.equals(SQLITE_MAGIC)) return;
+  throw new CoreError(
+    'STORE_CORRUPT',
+    read === 0
+      ? `${file} is not a readable rootwarden database: it is empty (0 bytes), as a full disk or an interrupted copy leaves files.`
+      : `${file} is not a readable rootwarden database: it does not start with the SQLite header.`,
+    { fix: `${FIX_MOVE_ASIDE_ADVICE} Audits still run with \`--no-save\`.`, details: { file } },
+  );
 }
 
 function json(value: unknown): string {
@@ -140,8 +269,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   let sqlite: Database.Database | undefined;
   let db: Kysely<StoreDatabase> | undefined;
   try {
-    await mkdir(options.home, { recursive: true, mode: 0o700 });
-    createPrivateFile(file);
+    await createHome(options.home);
+    createDatabaseFile(file);
+    assertSqliteFile(file);
     sqlite = new Database(file, { timeout: busyTimeoutMs });
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
     // WAL: readers never block the writer and the writer never blocks readers (https://sqlite.org/wal.html).
@@ -162,6 +292,16 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   }
   return new SqliteStore(db, file, now);
 }
+
+const CheckpointHeaderSchema = AuditReportSchema.pick({
+  auditId: true,
+  organizationId: true,
+  managementAccountId: true,
+  caller: true,
+  startedAt: true,
+  selection: true,
+  settings: true,
+}).extend({ listed: z.number().int().nullable() });
 
 function fromJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
@@ -251,6 +391,83 @@ class SqliteStore implements Store {
     });
   }
 
+  async checkpointAudit(input: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void> {
+    const header = parseInput(CheckpointHeaderSchema, input);
+    // Re-parsed with the report's own schema: unknown fields (anything secret) never reach the disk.
+    const parsed = results.map((result) => parseInput(AccountAuditResultSchema, result));
+    const at = this.#now().toISOString();
+    await this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('audit_checkpoints')
+          .values({ audit_id: header.auditId, header: json(header), updated_at: at })
+          .onConflict((conflict) =>
+            conflict.column('audit_id').doUpdateSet({ header: json(header), updated_at: at }),
+          )
+          .execute();
+        if (parsed.length === 0) return;
+        const { next } = await trx
+          .selectFrom('audit_checkpoint_accounts')
+          .select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.lit(-1)).as('next'))
+          .where('audit_id', '=', header.auditId)
+          .executeTakeFirstOrThrow();
+        const rows = parsed.map((result, index) => ({
+          audit_id: header.auditId,
+          account_id: result.accountId,
+          position: Number(next) + 1 + index,
+          result: json(result),
+        }));
+        for (let start = 0; start < rows.length; start += ACCOUNT_ROWS_PER_INSERT) {
+          await trx
+            .insertInto('audit_checkpoint_accounts')
+            .values(rows.slice(start, start + ACCOUNT_ROWS_PER_INSERT))
+            // An account checkpointed twice keeps its latest result.
+            .onConflict((conflict) =>
+              conflict
+                .columns(['audit_id', 'account_id'])
+                .doUpdateSet((eb) => ({ result: eb.ref('excluded.result') })),
+            )
+            .execute();
+        }
+      }),
+    );
+  }
+
+  async getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined> {
+    const found = await this.#guard(async () => {
+      const header = await this.#db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('audit_id', '=', auditId)
+        .executeTakeFirst();
+      if (!header) return undefined;
+      const accounts = await this.#db
+        .selectFrom('audit_checkpoint_accounts')
+        .select(['result'])
+        .where('audit_id', '=', auditId)
+        .orderBy('position')
+        .execute();
+      return { header, accounts };
+    });
+    if (!found) return undefined;
+    return {
+      header: this.#parse(
+        CheckpointHeaderSchema,
+        () => JSON.parse(found.header.header),
+        `Checkpoint of audit ${auditId}`,
+      ),
+      results: found.accounts.map((row) =>
+        this.#parse(AccountAuditResultSchema, () => JSON.parse(row.result), `Checkpoint of audit ${auditId}`),
+      ),
+    };
+  }
+
+  async deleteAuditCheckpoint(auditId: string): Promise<void> {
+    await this.#guard(() =>
+      this.#db.deleteFrom('audit_checkpoints').where('audit_id', '=', auditId).execute(),
+    );
+  }
+
   #entry(row: Selectable<AuditsTable>): AuditListEntry {
     return this.#parse(
       AuditListEntrySchema,
@@ -271,13 +488,23 @@ class SqliteStore implements Store {
     );
   }
 
-  async listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]> {
+  async listAudits(query: ListAuditsQuery, options: ListAuditsOptions = {}): Promise<AuditListEntry[]> {
     const rows = await this.#guard(() => {
       let select = this.#db.selectFrom('audits').selectAll();
       if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
       return select.orderBy('started_at_ms', 'desc').orderBy(sql`rowid`, 'desc').limit(query.limit).execute();
     });
-    return rows.map((row) => this.#entry(row));
+    // One damaged row must not hide the others: it is left out and reported.
+    const entries: AuditListEntry[] = [];
+    for (const row of rows) {
+      try {
+        entries.push(this.#entry(row));
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        options.onUnreadable?.({ auditId: String(row.id), error });
+      }
+    }
+    return entries;
   }
 
   async findAuditIds(prefix: string, limit: number): Promise<string[]> {
@@ -591,6 +818,97 @@ class SqliteStore implements Store {
         .executeTakeFirst(),
     );
     return Number(result.numUpdatedRows);
+  }
+
+  async addException(input: StoredException): Promise<void> {
+    const exception = parseInput(FindingExceptionSchema, input);
+    await this.#guard(async () => {
+      try {
+        await this.#db
+          .insertInto('finding_exceptions')
+          .values({
+            id: exception.id,
+            account_id: exception.accountId,
+            finding_code: exception.findingCode,
+            reason: exception.reason,
+            owner: exception.owner,
+            expires_at: exception.expiresAt,
+            created_at: input.createdAt,
+            created_by: input.createdBy,
+            removed_at: null,
+            removed_by: null,
+          })
+          .execute();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new CoreError('INVALID_INPUT', `Exception ${exception.id} already exists.`, {
+            details: { field: 'id' },
+          });
+        throw error;
+      }
+    });
+  }
+
+  async removeException(
+    id: string,
+    removal: { at: string; by: string },
+  ): Promise<FindingException | undefined> {
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('finding_exceptions')
+          .selectAll()
+          .where('id', '=', id)
+          .where('removed_at', 'is', null)
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await trx
+          .updateTable('finding_exceptions')
+          .set({ removed_at: removal.at, removed_by: removal.by })
+          .where('id', '=', id)
+          .execute();
+        return exceptionFromRow(row);
+      }),
+    );
+  }
+
+  async listExceptions(): Promise<FindingException[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('finding_exceptions')
+        .selectAll()
+        .where('removed_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    );
+    return rows.map(exceptionFromRow);
+  }
+
+  async listExceptionEvents(): Promise<ExceptionEvent[]> {
+    const rows = await this.#guard(() =>
+      this.#db.selectFrom('finding_exceptions').selectAll().orderBy('created_at').orderBy('id').execute(),
+    );
+    const events: ExceptionEvent[] = [];
+    for (const row of rows) {
+      const exception = exceptionFromRow(row);
+      events.push({
+        exceptionId: row.id,
+        action: 'added',
+        at: row.created_at,
+        by: row.created_by,
+        exception,
+      });
+      if (row.removed_at)
+        events.push({
+          exceptionId: row.id,
+          action: 'removed',
+          at: row.removed_at,
+          by: row.removed_by ?? 'unknown',
+          exception,
+        });
+    }
+    return events.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async close(): Promise<void> {

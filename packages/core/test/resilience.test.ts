@@ -11,22 +11,41 @@ afterEach(async () => {
 
 describe('resilience', () => {
   it('survives a throttling storm: tight quotas plus injected faults, every account present and correct', async () => {
+    // AssumeRoot's bucket holds 20 calls and all but never refills by itself; the test refills it each
+    // time it ran dry (as time would). A real-time refill rate made the storm depend on the machine's
+    // speed: a slow run spread its calls thinly enough never to be throttled at all.
+    const quotas = {
+      rules: {
+        'sts:AssumeRoot': { rate: 0.001, burst: 20 },
+        'iam:*': { rate: 10, burst: 4 },
+        'organizations:ListAccounts': { rate: 4, burst: 2 },
+      },
+    };
     fixture = await startSandbox({
       scenario: 'generated:120:7',
       seed: 11,
-      quotas: {
-        rules: {
-          'sts:AssumeRoot': { rate: 40, burst: 5 },
-          'iam:*': { rate: 10, burst: 4 },
-          'organizations:ListAccounts': { rate: 4, burst: 2 },
-        },
-      },
+      quotas,
       faults: [{ rate: 0.12, kind: 'random' }],
     });
+    const sandboxAdmin = fixture.sandbox.admin;
+    let refilledAfter = 0;
     const events: EngineEvent[] = [];
-    const report = await fixture
-      .engine()
-      .audit({ concurrency: 32 }, { onEvent: (event) => events.push(event) });
+    const report = await fixture.engine().audit(
+      { concurrency: 32 },
+      {
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type !== 'throttled') return;
+          const calls = sandboxAdmin.calls();
+          const ranDry = calls.some(
+            (call) => call.seq > refilledAfter && call.injected === 'quota' && call.operation === 'AssumeRoot',
+          );
+          if (!ranDry) return;
+          refilledAfter = calls.at(-1)?.seq ?? refilledAfter;
+          sandboxAdmin.setQuotas(quotas);
+        },
+      },
+    );
 
     const admin = fixture.sandbox.admin;
     expect(report.accounts).toHaveLength(admin.scenario().accounts);

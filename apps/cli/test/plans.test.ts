@@ -313,7 +313,8 @@ describe('rootwarden plan / apply / restore-policy', () => {
     expect(iam.exitCode).toBe(1);
     expect(iam.stderr).toContain('[ROOT_ACCESS_NOT_ENABLED]');
     expect(iam.stderr).not.toMatch(STACK_TRACE);
-  });
+    // Two spawned CLIs: each can take 10+ s on a loaded CI machine.
+  }, 120_000);
 });
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;

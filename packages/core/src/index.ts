@@ -114,6 +114,16 @@ export {
 } from './domain/org-status.js';
 export { parseInput } from './domain/parse-input.js';
 export {
+  type Schedule,
+  type ScheduleInput,
+  ScheduleNameSchema,
+  type ScheduleOutcome,
+  type ScheduleRunClaim,
+  ScheduleSchema,
+  type ScheduleState,
+  ScheduleStateSchema,
+} from './domain/schedule.js';
+export {
   ActionOutcomeSchema,
   type ApplyResult,
   ApplyResultSchema,
@@ -171,6 +181,7 @@ export {
   type Engine,
   type EngineOptions,
   type JobStore,
+  type ScheduleStore,
   type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
@@ -234,6 +245,13 @@ export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { explainUnknownAccount, type UnknownExplanation } from './rules/explain-unknown.js';
+export {
+  decideScheduleTick,
+  initialNextRun,
+  nextRunAfter,
+  type ScheduleTickDecision,
+  validateScheduleTiming,
+} from './rules/schedule-timing.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {

@@ -39,6 +39,7 @@ import {
   FindingExceptionSchema,
 } from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
+import type { ScheduleRunClaim, ScheduleState } from '../../domain/schedule.js';
 import { parseInput } from '../../domain/parse-input.js';
 import { CoreError, isCoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
@@ -62,6 +63,12 @@ import {
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
+import {
+  claimScheduleRun,
+  listScheduleStates,
+  recordScheduleStartFailure,
+  saveScheduleTiming,
+} from '../schedule-rows.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
 import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
@@ -907,6 +914,25 @@ class SqliteStore implements Store {
         });
     }
     return events.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  listScheduleStates(): Promise<ScheduleState[]> {
+    return this.#guard(() => listScheduleStates(this.#db));
+  }
+
+  saveScheduleTiming(timing: Parameters<Store['saveScheduleTiming']>[0]): Promise<ScheduleState> {
+    return this.#guard(() => saveScheduleTiming(this.#db, timing));
+  }
+
+  claimScheduleRun(name: string, claim: ScheduleRunClaim): Promise<boolean> {
+    return this.#guard(() => claimScheduleRun(this.#db, name, claim));
+  }
+
+  async recordScheduleStartFailure(
+    name: string,
+    failure: Parameters<Store['recordScheduleStartFailure']>[1],
+  ): Promise<void> {
+    await this.#guard(() => recordScheduleStartFailure(this.#db, name, failure));
   }
 
   async close(): Promise<void> {

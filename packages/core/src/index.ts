@@ -114,16 +114,6 @@ export {
 } from './domain/org-status.js';
 export { parseInput } from './domain/parse-input.js';
 export {
-  type Schedule,
-  type ScheduleInput,
-  ScheduleNameSchema,
-  type ScheduleOutcome,
-  type ScheduleRunClaim,
-  ScheduleSchema,
-  type ScheduleState,
-  ScheduleStateSchema,
-} from './domain/schedule.js';
-export {
   ActionOutcomeSchema,
   type ApplyResult,
   ApplyResultSchema,
@@ -174,6 +164,16 @@ export {
   type SigningCertificate,
 } from './domain/root-credentials.js';
 export {
+  type Schedule,
+  type ScheduleInput,
+  ScheduleNameSchema,
+  type ScheduleOutcome,
+  type ScheduleRunClaim,
+  ScheduleSchema,
+  type ScheduleState,
+  ScheduleStateSchema,
+} from './domain/schedule.js';
+export {
   type ApplyRunOptions,
   type AuditRunOptions,
   type ConnectionInfo,
@@ -181,9 +181,9 @@ export {
   type Engine,
   type EngineOptions,
   type JobStore,
-  type ScheduleStore,
   type RecoveredAudit,
   type RunOptions,
+  type ScheduleStore,
 } from './engine.js';
 export {
   CORE_ERROR_CODES,

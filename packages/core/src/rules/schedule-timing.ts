@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
-import type { JobStatus } from '../store/store.js';
 import { UsageError } from '../errors.js';
+import type { JobStatus } from '../store/store.js';
 
 /**
  * When schedules run. Pure: "now" is always a parameter (the scheduler's clock is injected), so the
@@ -52,10 +52,13 @@ export function validateScheduleTiming(schedule: ScheduleTiming, now: Date): voi
 export function nextRunAfter(schedule: ScheduleTiming, after: Date): string {
   const next = cronOf(schedule).nextRun(after);
   if (!next)
-    throw new UsageError(`Schedule "${schedule.name}": "${schedule.cron}" never runs after ${after.toISOString()}.`, {
-      fix: 'Check the day-of-month and month fields (e.g. "0 6 31 2 *" asks for 31 February).',
-      field: `schedules.${schedule.name}.cron`,
-    });
+    throw new UsageError(
+      `Schedule "${schedule.name}": "${schedule.cron}" never runs after ${after.toISOString()}.`,
+      {
+        fix: 'Check the day-of-month and month fields (e.g. "0 6 31 2 *" asks for 31 February).',
+        field: `schedules.${schedule.name}.cron`,
+      },
+    );
   return next.toISOString();
 }
 
@@ -70,8 +73,13 @@ export interface StoredTiming {
  * The next run a schedule starts with when the server starts: the stored one while the cron and time
  * zone are unchanged (a restart neither loses a due run nor adds one), else the first after `now`.
  */
-export function initialNextRun(schedule: ScheduleTiming, stored: StoredTiming | undefined, now: Date): string {
-  if (stored && stored.cron === schedule.cron && stored.timezone === schedule.timezone) return stored.nextRunAt;
+export function initialNextRun(
+  schedule: ScheduleTiming,
+  stored: StoredTiming | undefined,
+  now: Date,
+): string {
+  if (stored && stored.cron === schedule.cron && stored.timezone === schedule.timezone)
+    return stored.nextRunAt;
   return nextRunAfter(schedule, now);
 }
 
@@ -106,14 +114,23 @@ export function decideScheduleTick(input: {
   const following = nextRunAfter(schedule, now);
   if (input.lastJobStatus !== null && STILL_GOING.has(input.lastJobStatus))
     return { action: 'skip', dueAt: nextRunAt, nextRunAt: following, reason: 'previous-run-still-going' };
-  return { action: 'run', dueAt: nextRunAt, nextRunAt: following, missedRuns: countMissed(schedule, nextRunAt, now) };
+  return {
+    action: 'run',
+    dueAt: nextRunAt,
+    nextRunAt: following,
+    missedRuns: countMissed(schedule, nextRunAt, now),
+  };
 }
 
 /** Occurrences after the due one up to `now` that the catch-up run stands for (capped). */
 function countMissed(schedule: ScheduleTiming, dueAt: string, now: Date): number {
   const cron = cronOf(schedule);
   let missed = 0;
-  for (let at = cron.nextRun(new Date(dueAt)); at && at <= now && missed < MISSED_COUNT_LIMIT; at = cron.nextRun(at))
+  for (
+    let at = cron.nextRun(new Date(dueAt));
+    at && at <= now && missed < MISSED_COUNT_LIMIT;
+    at = cron.nextRun(at)
+  )
     missed += 1;
   return missed;
 }

@@ -1,9 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import {
-  type ScheduleRunClaim,
-  type ScheduleState,
-  ScheduleStateSchema,
-} from '../domain/schedule.js';
+import { type ScheduleRunClaim, type ScheduleState, ScheduleStateSchema } from '../domain/schedule.js';
 import type { SchedulesTable, StoreDatabase } from './sqlite/schema.js';
 
 /**
@@ -67,7 +63,11 @@ export async function saveScheduleTiming(
         ),
     )
     .execute();
-  const row = await db.selectFrom('schedules').selectAll().where('name', '=', timing.name).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('schedules')
+    .selectAll()
+    .where('name', '=', timing.name)
+    .executeTakeFirstOrThrow();
   return stateFromRow(row);
 }
 

@@ -39,11 +39,17 @@ import {
   FindingExceptionSchema,
 } from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
-import type { ScheduleRunClaim, ScheduleState } from '../../domain/schedule.js';
 import { parseInput } from '../../domain/parse-input.js';
+import type { ScheduleRunClaim, ScheduleState } from '../../domain/schedule.js';
 import { CoreError, isCoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
 import { assertNoSecrets } from '../no-secrets.js';
+import {
+  claimScheduleRun,
+  listScheduleStates,
+  recordScheduleStartFailure,
+  saveScheduleTiming,
+} from '../schedule-rows.js';
 import {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
@@ -63,12 +69,6 @@ import {
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
-import {
-  claimScheduleRun,
-  listScheduleStates,
-  recordScheduleStartFailure,
-  saveScheduleTiming,
-} from '../schedule-rows.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
 import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';

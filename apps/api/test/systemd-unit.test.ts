@@ -12,7 +12,9 @@ const INSTALLED_BIN = '/usr/local/bin/rootwarden-api';
 const found = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
 const hasSystemdAnalyze = found.status === 0;
 if (!hasSystemdAnalyze)
-  console.warn('systemd-unit.test: skipped, systemd-analyze is not installed on this machine (install systemd to run it).');
+  console.warn(
+    'systemd-unit.test: skipped, systemd-analyze is not installed on this machine (install systemd to run it).',
+  );
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -9,7 +9,7 @@ const healthz = createRoute({
   path: '/healthz',
   tags: ['health'],
   summary: 'Liveness: the process answers',
-  description: 'No authentication. Says nothing about AWS or the store.',
+  description: 'No authentication. Says nothing about AWS or the store; shows the audit scheduler’s state.',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: Health } } } },
 });
 
@@ -26,22 +26,34 @@ const readyz = createRoute({
   },
 });
 
-export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, { jobs }: RouteDeps): void {
-  app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
+export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, { jobs, scheduler }: RouteDeps): void {
+  // The scheduler's state is shown, not judged: a failed tick is retried by the next one, and a store
+  // that cannot be read already makes /readyz fail.
+  app.openapi(healthz, (c) => c.json({ status: 'ok' as const, scheduler: scheduler.status() }, 200));
   app.openapi(readyz, async (c) => {
     if (jobs.closing)
-      return c.json({ status: 'not-ready' as const, checks: { server: 'shutting down' } }, 503);
+      return c.json(
+        { status: 'not-ready' as const, checks: { server: 'shutting down' }, scheduler: scheduler.status() },
+        503,
+      );
     // A store that refused a write (full or read-only disk) still reads: not ready until a report is saved again.
     const fault = jobs.storeFault;
-    if (fault) return c.json({ status: 'not-ready' as const, checks: storeChecks(fault) }, 503);
+    if (fault)
+      return c.json(
+        { status: 'not-ready' as const, checks: storeChecks(fault), scheduler: scheduler.status() },
+        503,
+      );
     try {
       await (await jobs.store()).listJobs({ limit: 1 });
-      return c.json({ status: 'ready' as const, checks: { store: 'ok' } }, 200);
+      return c.json(
+        { status: 'ready' as const, checks: { store: 'ok' }, scheduler: scheduler.status() },
+        200,
+      );
     } catch (error) {
       const checks = isCoreError(error)
         ? storeChecks(error)
         : { store: String((error as { code?: unknown }).code ?? 'INTERNAL') };
-      return c.json({ status: 'not-ready' as const, checks }, 503);
+      return c.json({ status: 'not-ready' as const, checks, scheduler: scheduler.status() }, 503);
     }
   });
 }

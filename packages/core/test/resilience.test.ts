@@ -38,7 +38,8 @@ describe('resilience', () => {
           if (event.type !== 'throttled') return;
           const calls = sandboxAdmin.calls();
           const ranDry = calls.some(
-            (call) => call.seq > refilledAfter && call.injected === 'quota' && call.operation === 'AssumeRoot',
+            (call) =>
+              call.seq > refilledAfter && call.injected === 'quota' && call.operation === 'AssumeRoot',
           );
           if (!ranDry) return;
           refilledAfter = calls.at(-1)?.seq ?? refilledAfter;

@@ -9,6 +9,7 @@ import {
   engineConnectionOptions,
   isCallerMistake,
   isCoreError,
+  NotificationConfigSchema,
   normalizeSandboxArgument,
   UsageError,
 } from '@rootwarden/core';
@@ -45,6 +46,8 @@ export const ApiConfigSchema = z
       .optional(),
     maxConcurrentAudits: z.number().int().min(1).max(64).optional(),
     maxQueuedAudits: z.number().int().min(0).max(10_000).optional(),
+    /** The guard's notifications after every audit: channels (secrets by env var name), threshold. */
+    notifications: NotificationConfigSchema.optional(),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
@@ -256,7 +259,11 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     ]);
 
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
-    const engineOptions: EngineOptions = { ...connection, ...(values.home ? { home: values.home } : {}) };
+    const engineOptions: EngineOptions = {
+      ...connection,
+      ...(values.home ? { home: values.home } : {}),
+      ...(config.notifications ? { notifications: config.notifications, env: io.env } : {}),
+    };
     const engine = createEngine(engineOptions);
     const api = createApp({
       engine,

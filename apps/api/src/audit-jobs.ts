@@ -22,6 +22,20 @@ export interface AuditJobsOptions {
   /** Audits waiting beyond the running ones before POST answers 503 QUEUE_FULL (default 20). */
   maxQueuedAudits?: number;
   now?: () => Date;
+  /** Told when a job this process ran ends and when AWS throttles one of its calls (the metrics). */
+  observer?: AuditJobObserver;
+}
+
+/** Who started an audit job: a client over HTTP, or a schedule (`requestedBy` `schedule:NAME`). */
+export type AuditTrigger = 'api' | 'schedule';
+
+export interface AuditJobObserver {
+  ended?(job: Job, trigger: AuditTrigger): void;
+  throttled?(operation: string): void;
+}
+
+export function triggerOf(requestedBy: string): AuditTrigger {
+  return requestedBy.startsWith('schedule:') ? 'schedule' : 'api';
 }
 
 export type StreamEventName =
@@ -76,6 +90,7 @@ export interface AuditJobView {
 
 interface LiveJob {
   job: Job;
+  trigger: AuditTrigger;
   controller: AbortController;
   progress: AuditProgress;
   /** Ids are consecutive: event `id` is at index `id - events[0].id`. */
@@ -110,6 +125,7 @@ export class AuditJobs {
   readonly #maxRunning: number;
   readonly #maxQueued: number;
   readonly #now: () => Date;
+  readonly #observer: AuditJobObserver;
   readonly #live = new Map<string, LiveJob>();
   /** Jobs that just ended, with their events, for resuming followers (see FINISHED_EVENTS_TTL_MS). */
   readonly #recent = new Map<string, LiveJob>();
@@ -124,6 +140,7 @@ export class AuditJobs {
     this.#maxRunning = Math.max(1, options.maxConcurrentAudits ?? 2);
     this.#maxQueued = Math.max(0, options.maxQueuedAudits ?? 20);
     this.#now = options.now ?? (() => new Date());
+    this.#observer = options.observer ?? {};
   }
 
   /** The job store, once jobs a previous process left unfinished are marked interrupted (done once). */
@@ -186,15 +203,18 @@ export class AuditJobs {
     return this.#closing;
   }
 
-  /** Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. */
-  async start(input: AuditInput, requestedBy: string): Promise<Job> {
+  /**
+   * Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. A schedule gives
+   * the job id it claimed its run with (`options.id`), so its stored state names the job.
+   */
+  async start(input: AuditInput, requestedBy: string, options: { id?: string } = {}): Promise<Job> {
     if (this.#closing) throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new audits.');
     if (this.#queue.length >= this.#maxQueued)
       throw new ApiError('QUEUE_FULL', `${this.#queue.length} audits are already waiting: try again later.`);
     const store = await this.store();
     const at = this.#now().toISOString();
     const job: Job = {
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       kind: 'audit',
       status: 'queued',
       createdAt: at,
@@ -211,6 +231,7 @@ export class AuditJobs {
     });
     const live: LiveJob = {
       job,
+      trigger: triggerOf(requestedBy),
       controller: new AbortController(),
       progress: { done: 0, total: null },
       events: [],
@@ -332,6 +353,11 @@ export class AuditJobs {
 
   #finish(live: LiveJob): void {
     this.#live.delete(live.job.id);
+    try {
+      this.#observer.ended?.(live.job, live.trigger);
+    } catch (error) {
+      this.#logger.error({ jobId: live.job.id, err: describe(error) }, 'a job observer failed');
+    }
     live.ended = true;
     for (const wake of live.followers) wake();
     this.#recent.set(live.job.id, live);
@@ -365,6 +391,7 @@ export class AuditJobs {
         });
         return;
       case 'throttled':
+        this.#observer.throttled?.(event.operation);
         this.#emit(live, 'throttled', { operation: event.operation, concurrency: event.concurrency });
         return;
       default:

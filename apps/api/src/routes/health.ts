@@ -7,7 +7,7 @@ const healthz = createRoute({
   path: '/healthz',
   tags: ['health'],
   summary: 'Liveness: the process answers',
-  description: 'No authentication. Says nothing about AWS or the store.',
+  description: 'No authentication. Says nothing about AWS or the store; shows the audit scheduler’s state.',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: Health } } } },
 });
 
@@ -23,17 +23,28 @@ const readyz = createRoute({
   },
 });
 
-export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, { jobs }: RouteDeps): void {
-  app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
+export function registerHealthRoutes(app: OpenAPIHono<ApiEnv>, { jobs, scheduler }: RouteDeps): void {
+  // The scheduler's state is shown, not judged: a failed tick is retried by the next one, and a store
+  // that cannot be read already makes /readyz fail.
+  app.openapi(healthz, (c) => c.json({ status: 'ok' as const, scheduler: scheduler.status() }, 200));
   app.openapi(readyz, async (c) => {
     if (jobs.closing)
-      return c.json({ status: 'not-ready' as const, checks: { server: 'shutting down' } }, 503);
+      return c.json(
+        { status: 'not-ready' as const, checks: { server: 'shutting down' }, scheduler: scheduler.status() },
+        503,
+      );
     try {
       await (await jobs.store()).listJobs({ limit: 1 });
-      return c.json({ status: 'ready' as const, checks: { store: 'ok' } }, 200);
+      return c.json(
+        { status: 'ready' as const, checks: { store: 'ok' }, scheduler: scheduler.status() },
+        200,
+      );
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'INTERNAL';
-      return c.json({ status: 'not-ready' as const, checks: { store: code } }, 503);
+      return c.json(
+        { status: 'not-ready' as const, checks: { store: code }, scheduler: scheduler.status() },
+        503,
+      );
     }
   });
 }

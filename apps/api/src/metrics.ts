@@ -120,12 +120,13 @@ export function createApiMetrics(options: {
       if (at !== undefined) this.set(at);
     },
   });
-  new Gauge({
-    name: 'rootwarden_scheduler_errors',
-    help: '1 when the last scheduler tick failed (see /readyz for the error), else 0.',
+  new Counter({
+    name: 'rootwarden_scheduler_errors_total',
+    help: 'Scheduler failures (a schedule, the store, a periodic task) since the server started; /readyz shows the last one.',
     registers: [registry],
     collect() {
-      this.set(scheduler()?.lastError ? 1 : 0);
+      this.reset();
+      this.inc(scheduler()?.errors ?? 0);
     },
   });
   const scheduleGauge = (

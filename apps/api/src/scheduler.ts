@@ -32,8 +32,10 @@ export interface SchedulerStatus {
   /** The earliest next run of any schedule (ISO), null without schedules. */
   nextDueAt: string | null;
   lastTickAt: string | null;
-  /** The last tick's failure (cleared by a tick that succeeds). */
+  /** The most recent failure of a tick (a schedule, the store, a periodic task), kept with its time. */
   lastError: { code: string; message: string; at: string } | null;
+  /** Failures since this process started. */
+  errors: number;
 }
 
 export interface ScheduleView {
@@ -104,6 +106,7 @@ export class Scheduler {
   #ticking: Promise<void> | undefined;
   #lastTickAt: string | null = null;
   #lastError: SchedulerStatus['lastError'] = null;
+  #errors = 0;
   #nextRuns = new Map<string, string>();
 
   constructor(options: SchedulerOptions) {
@@ -175,7 +178,11 @@ export class Scheduler {
 
   async #tick(): Promise<void> {
     const now = this.#now();
-    let failure: { code: string; message: string } | null = null;
+    let failure: SchedulerStatus['lastError'] = null;
+    const fail = (error: unknown) => {
+      failure = { ...errorOf(error), at: now.toISOString() };
+      this.#errors += 1;
+    };
     try {
       const store = await this.#engine.schedules();
       const states = new Map((await store.listScheduleStates()).map((state) => [state.name, state]));
@@ -186,7 +193,7 @@ export class Scheduler {
         try {
           await this.#tickSchedule(schedule, state, now);
         } catch (error) {
-          failure = errorOf(error);
+          fail(error);
           this.#logger.error(
             { schedule: schedule.name, err: describe(error) },
             'scheduler: a schedule failed',
@@ -194,7 +201,7 @@ export class Scheduler {
         }
       }
     } catch (error) {
-      failure = errorOf(error);
+      fail(error);
       this.#logger.error({ err: describe(error) }, 'scheduler: the tick failed');
     }
     for (const task of this.#tasks) {
@@ -202,12 +209,12 @@ export class Scheduler {
       try {
         await task.run(now);
       } catch (error) {
-        failure = errorOf(error);
+        fail(error);
         this.#logger.error({ task: task.name, err: describe(error) }, 'scheduler: a periodic task failed');
       }
     }
     this.#lastTickAt = now.toISOString();
-    this.#lastError = failure ? { ...failure, at: now.toISOString() } : null;
+    if (failure) this.#lastError = failure;
   }
 
   async #tickSchedule(schedule: Schedule, state: ScheduleState, now: Date): Promise<void> {
@@ -312,6 +319,7 @@ export class Scheduler {
       nextDueAt: next,
       lastTickAt: this.#lastTickAt,
       lastError: this.#lastError,
+      errors: this.#errors,
     };
   }
 

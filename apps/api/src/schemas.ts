@@ -147,10 +147,11 @@ export const SchedulerStatus = z
       .string()
       .nullable()
       .openapi({ description: 'When the scheduler last looked for due runs.' }),
-    lastError: z
-      .object({ code: z.string(), message: z.string(), at: z.string() })
-      .nullable()
-      .openapi({ description: 'The last tick’s failure (cleared by a tick that succeeds).' }),
+    lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable().openapi({
+      description:
+        'The most recent failure of a scheduler tick (a schedule, the store, a periodic task), with its time.',
+    }),
+    errors: z.number().int().openapi({ description: 'Scheduler failures since the server started.' }),
   })
   .openapi('SchedulerStatus');
 

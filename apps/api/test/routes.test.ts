@@ -57,7 +57,14 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({
       status: 'ok',
-      scheduler: { state: 'disabled', schedules: 0, nextDueAt: null, lastTickAt: null, lastError: null },
+      scheduler: {
+        state: 'disabled',
+        schedules: 0,
+        nextDueAt: null,
+        lastTickAt: null,
+        lastError: null,
+        errors: 0,
+      },
     });
     const ready = await (transport === 'http'
       ? fetch(`${server?.url}/readyz`)

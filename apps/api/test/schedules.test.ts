@@ -56,7 +56,13 @@ interface ScheduleBody {
     } | null;
     skippedRuns: number;
   }[];
-  scheduler: { state: string; nextDueAt: string | null; lastTickAt: string | null; lastError: unknown };
+  scheduler: {
+    state: string;
+    nextDueAt: string | null;
+    lastTickAt: string | null;
+    lastError: unknown;
+    errors: number;
+  };
 }
 
 async function schedules(fixture: Fixture): Promise<ScheduleBody> {
@@ -229,6 +235,50 @@ describe('scheduled audits (injected clock, real sandbox)', () => {
     await waitForAudit((path) => runner.request(path, { as: 'read' }), jobs[0]?.id as string);
   });
 
+  it('a run whose audit cannot be queued is recorded not started, and is not retried until the next run', async () => {
+    const clock = { now: new Date('2026-12-01T05:00:00Z') };
+    const fixture = await scheduled(clock, [nightly()], { app: { maxQueuedAudits: 0 } });
+    clock.now = new Date('2026-12-01T06:00:00Z');
+    await fixture.api.scheduler.tick();
+    await fixture.api.scheduler.tick();
+    expect(await auditJobs(fixture)).toHaveLength(0);
+    const body = await schedules(fixture);
+    expect(body.schedules[0]).toMatchObject({
+      nextRunAt: '2026-12-02T06:00:00.000Z',
+      lastRun: { outcome: 'not-started', jobStatus: null, error: { code: 'QUEUE_FULL' } },
+    });
+    expect(body.scheduler).toMatchObject({ lastError: { code: 'QUEUE_FULL' }, errors: 1 });
+  });
+
+  it('a run claimed by a process that died before queuing its audit is shown not started (never rerun)', async () => {
+    const home = temporaryDirectory('rootwarden-schedules-');
+    const store = await openSqliteStore({ home });
+    await store.saveScheduleTiming({
+      name: 'nightly',
+      cron: '0 6 * * *',
+      timezone: 'UTC',
+      nextRunAt: '2026-12-01T06:00:00.000Z',
+      at: '2026-12-01T05:00:00.000Z',
+    });
+    await store.claimScheduleRun('nightly', {
+      dueAt: '2026-12-01T06:00:00.000Z',
+      nextRunAt: '2026-12-02T06:00:00.000Z',
+      at: '2026-12-01T06:00:00.000Z',
+      outcome: 'started',
+      jobId: 'job-of-a-dead-process',
+      error: null,
+    });
+    await store.close();
+    const clock = { now: new Date('2026-12-01T06:10:00Z') };
+    const fixture = await scheduled(clock, [nightly()], { home });
+    await fixture.api.scheduler.tick();
+    expect(await auditJobs(fixture)).toHaveLength(0);
+    expect((await schedules(fixture)).schedules[0]).toMatchObject({
+      nextRunAt: '2026-12-02T06:00:00.000Z',
+      lastRun: { outcome: 'not-started', jobId: 'job-of-a-dead-process', error: { code: 'SERVER_STOPPED' } },
+    });
+  });
+
   it('schedules have their own selection; periodic tasks run on every tick with the injected time', async () => {
     const clock = { now: new Date('2026-12-01T05:00:00Z') };
     const seen: string[] = [];
@@ -311,6 +361,7 @@ describe('GET /metrics', () => {
     expect(value('rootwarden_findings{severity="critical"}')).toBe(audited.summary.findings.critical);
     expect(value('rootwarden_notification_deliveries_total')).toBe(0);
     expect(value('rootwarden_scheduler_up')).toBe(1);
+    expect(value('rootwarden_scheduler_errors_total')).toBe(0);
     expect(value('rootwarden_schedule_next_run_timestamp_seconds{schedule="nightly"}')).toBe(
       Date.parse('2026-12-02T06:00:00Z') / 1000,
     );

@@ -379,6 +379,7 @@ export class AuditJobs {
     }
   }
 
+  /**
    * Records how a job ended. When the store refuses the write (full or read-only disk) the job still ends
    * in memory, where `get` finds it, and the cause is the store's fault for `/readyz`.
    */

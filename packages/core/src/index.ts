@@ -39,6 +39,7 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   MAX_CONCURRENCY,
+  type SeverityCounts,
 } from './domain/audit.js';
 export {
   type AccountDiff,
@@ -76,6 +77,7 @@ export {
   ConnectionOptionsSchema,
   type EngineConnectionOptions,
   engineConnectionOptions,
+  type SandboxContext,
   type SandboxEndpoint,
   type StartSandbox,
 } from './domain/connection-options.js';
@@ -131,6 +133,7 @@ export {
   type PlanActionKind,
   PlanActionKindSchema,
   PlanActionSchema,
+  PlanIdPrefixSchema,
   PlanIdSchema,
   type PlanRequest,
   PlanSchema,
@@ -234,7 +237,7 @@ export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { explainUnknownAccount, type UnknownExplanation } from './rules/explain-unknown.js';
-export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { compareRisk, countOpenFindings, countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
@@ -242,7 +245,14 @@ export {
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
-export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export {
+  DATABASE_FILE,
+  databasePath,
+  resolveHome,
+  SANDBOX_STATE_EXTENSION,
+  sandboxStateDirectory,
+  sandboxStatePath,
+} from './store/home.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,

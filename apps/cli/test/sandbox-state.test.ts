@@ -22,7 +22,14 @@ describe('a --sandbox organization kept between commands', () => {
     const home = temporaryDirectory();
     expect(statusOf(await audit(home, 'blog'), '111111111111')).toBe('exposed');
 
-    const planned = await run(home, ['plan', 'delete-root-credentials', '--sandbox', 'blog', '--account', '111111111111']);
+    const planned = await run(home, [
+      'plan',
+      'delete-root-credentials',
+      '--sandbox',
+      'blog',
+      '--account',
+      '111111111111',
+    ]);
     expect(planned.exitCode).toBe(0);
     const hint = /Review it, then apply it: rootwarden (apply \S+ --sandbox blog)\n/.exec(planned.stdout);
     expect(hint, planned.stdout).not.toBeNull();

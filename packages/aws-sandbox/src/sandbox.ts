@@ -8,8 +8,8 @@ import type { QuotaOverrides } from './quotas.js';
 import { createRequestHandler, type SandboxRequestHandler } from './request-handler.js';
 import { SandboxCore } from './sandbox-core.js';
 import { resolveScenario } from './scenarios/load.js';
-import { WorldFile } from './state/world-file.js';
 import type { Scenario, ScenarioInput } from './scenarios/schema.js';
+import { WorldFile } from './state/world-file.js';
 
 export interface SandboxOptions {
   /** `blog` (default), `clean`, `exposed`, `generated:N[:SEED]`, a JSON file path, JSON text, or a scenario object. */

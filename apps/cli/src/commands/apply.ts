@@ -22,7 +22,8 @@ Exit codes: 0 applied and verified; 1 an action failed or could not be verified,
 
   static override args = {
     planId: Args.string({
-      description: 'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
+      description:
+        'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
       required: true,
     }),
   };

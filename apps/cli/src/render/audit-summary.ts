@@ -5,8 +5,8 @@ import {
   countOpenFindings,
   explainUnknownAccount,
   neutralizeForTerminal,
-  type SeverityCounts,
   type Severity,
+  type SeverityCounts,
 } from '@rootwarden/core';
 import { summaryLine } from './audit.js';
 import { colorSeverity, colors } from './colors.js';
@@ -109,5 +109,7 @@ export class AuditSummaryView {
 }
 
 function byRiskThenId(a: Ranked, b: Ranked): number {
-  return compareRisk(a.counts, b.counts) || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0);
+  return (
+    compareRisk(a.counts, b.counts) || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)
+  );
 }

@@ -47,8 +47,10 @@ export function renderOrgStatus(untrustedStatus: OrgStatus): string {
     ],
     [
       'Can do now',
-      capabilities.filter(([, can]) => can).map(([name]) => colors.green(inWords(name))).join(', ') ||
-        colors.red('nothing'),
+      capabilities
+        .filter(([, can]) => can)
+        .map(([name]) => colors.green(inWords(name)))
+        .join(', ') || colors.red('nothing'),
     ],
     ...(capabilities.some(([, can]) => !can)
       ? [

@@ -51,18 +51,48 @@ describe('resolveConfiguredEndpoints', () => {
       {},
       { ...ALL('http://global.example'), sts: 'http://sts.example', s3: 'http://s3.example' },
     ],
-    ['AWS_ENDPOINT_URL beats the config file', 'split', { AWS_ENDPOINT_URL: 'http://env.example' }, ALL('http://env.example')],
+    [
+      'AWS_ENDPOINT_URL beats the config file',
+      'split',
+      { AWS_ENDPOINT_URL: 'http://env.example' },
+      ALL('http://env.example'),
+    ],
     [
       'AWS_ENDPOINT_URL_<SERVICE> beats AWS_ENDPOINT_URL',
       'split',
       { AWS_ENDPOINT_URL: 'http://env.example', AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://orgs.example' },
       { ...ALL('http://env.example'), organizations: 'http://orgs.example' },
     ],
-    ['AWS_PROFILE chooses the profile when none is given', undefined, { AWS_PROFILE: 'global' }, ALL('http://global.example')],
-    ['the profile given beats AWS_PROFILE', 'split', { AWS_PROFILE: 'global' }, { ...ALL('http://global.example'), sts: 'http://sts.example', s3: 'http://s3.example' }],
-    ['ignore_configured_endpoint_urls in the profile', 'ignoring', { AWS_ENDPOINT_URL: 'http://env.example' }, {}],
-    ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true', 'global', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, {}],
-    ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false beats the profile', 'ignoring', { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false' }, ALL('http://global.example')],
+    [
+      'AWS_PROFILE chooses the profile when none is given',
+      undefined,
+      { AWS_PROFILE: 'global' },
+      ALL('http://global.example'),
+    ],
+    [
+      'the profile given beats AWS_PROFILE',
+      'split',
+      { AWS_PROFILE: 'global' },
+      { ...ALL('http://global.example'), sts: 'http://sts.example', s3: 'http://s3.example' },
+    ],
+    [
+      'ignore_configured_endpoint_urls in the profile',
+      'ignoring',
+      { AWS_ENDPOINT_URL: 'http://env.example' },
+      {},
+    ],
+    [
+      'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true',
+      'global',
+      { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+      {},
+    ],
+    [
+      'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=false beats the profile',
+      'ignoring',
+      { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false' },
+      ALL('http://global.example'),
+    ],
   ] as const)('%s', async (_name, profile, env, expected) => {
     expect(await resolveConfiguredEndpoints(profile, { ...env })).toEqual(expected);
   });

@@ -172,7 +172,11 @@ export class AwsRuntime {
   sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
     // Requests go to the configured (or regional) endpoint, never to the host of a user-given queue URL:
     // a mistyped or foreign host must not receive requests signed with a root session.
-    return new SQSClient({ ...this.#sessionConfig(credentials, 'sqs'), region, useQueueUrlAsEndpoint: false });
+    return new SQSClient({
+      ...this.#sessionConfig(credentials, 'sqs'),
+      region,
+      useQueueUrlAsEndpoint: false,
+    });
   }
 
   destroy(): void {

@@ -21,7 +21,12 @@ describe('meetsThreshold', () => {
 });
 
 describe('compareRisk', () => {
-  const c = (critical: number, high: number, medium: number, low: number) => ({ critical, high, medium, low });
+  const c = (critical: number, high: number, medium: number, low: number) => ({
+    critical,
+    high,
+    medium,
+    low,
+  });
   it.each([
     ['one critical beats many highs', c(1, 0, 0, 0), c(0, 9, 9, 9), -1],
     ['more highs at equal criticals', c(1, 2, 0, 0), c(1, 1, 5, 0), -1],

@@ -20,7 +20,9 @@ export function countsMeetThreshold(counts: SeverityCounts, failOn: FailOn): boo
 }
 
 /** Findings per severity, accepted ones (exceptions) left out: they no longer count against an account. */
-export function countOpenFindings(findings: readonly { severity: Severity; accepted?: unknown }[]): SeverityCounts {
+export function countOpenFindings(
+  findings: readonly { severity: Severity; accepted?: unknown }[],
+): SeverityCounts {
   const counts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const finding of findings) if (finding.accepted === undefined) counts[finding.severity] += 1;
   return counts;

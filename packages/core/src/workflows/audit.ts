@@ -21,9 +21,9 @@ import {
 } from '../domain/audit.js';
 import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
-import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';

@@ -12,7 +12,8 @@ export default class PlanShowCommand extends HistoryCommand<typeof PlanShowComma
 
   static override args = {
     planId: Args.string({
-      description: 'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
+      description:
+        'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
       required: true,
     }),
   };

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Args } from '@oclif/core';
-import { closest, distance } from 'fastest-levenshtein';
 import { removeWorldFile } from '@rootwarden/aws-sandbox';
 import {
   isSandboxScenario,
@@ -13,6 +12,7 @@ import {
   sandboxStatePath,
   UsageError,
 } from '@rootwarden/core';
+import { closest, distance } from 'fastest-levenshtein';
 import { HistoryCommand } from '../../base-command.js';
 
 export default class SandboxResetCommand extends HistoryCommand<typeof SandboxResetCommand> {
@@ -39,7 +39,9 @@ export default class SandboxResetCommand extends HistoryCommand<typeof SandboxRe
       );
     }
     const files =
-      scenario === undefined ? keptSandboxes(sandboxStateDirectory(home)) : [sandboxStatePath(home, scenario)];
+      scenario === undefined
+        ? keptSandboxes(sandboxStateDirectory(home))
+        : [sandboxStatePath(home, scenario)];
     const reset: string[] = [];
     for (const file of files) if (await removeWorldFile(file)) reset.push(file);
     const result = { reset: reset.map((file) => basename(file, SANDBOX_STATE_EXTENSION)) };

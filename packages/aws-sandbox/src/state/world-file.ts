@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Scenario } from '../scenarios/schema.js';
-import { acquireFileLock } from '../util/file-lock.js';
+import { acquireFileLock, FileLockTimeoutError } from '../util/file-lock.js';
 import type { World } from './world.js';
 
 /** Bumped when `World` changes shape: an older file is then replaced by a fresh world (it is a sandbox). */
@@ -71,6 +71,12 @@ export class WorldFile implements WorldPersistence {
   private dirty = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly digest: string;
+  /**
+   * Set when the file could not be read, locked or written (a full or read-only disk, a file in the
+   * way): the sandbox then goes on in memory, as without a state file. Keeping state is a convenience;
+   * it never costs a command its result.
+   */
+  failure: Error | undefined;
 
   private constructor(
     readonly path: string,
@@ -82,8 +88,13 @@ export class WorldFile implements WorldPersistence {
 
   /** Loads the saved world, or saves a new one built from the scenario (a changed scenario starts afresh). */
   static async open(path: string, scenario: Scenario, holder: WorldHolder): Promise<WorldFile> {
-    mkdirSync(dirname(path), { recursive: true });
     const file = new WorldFile(path, scenario, holder);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      file.fail(error);
+      return file;
+    }
     await file.beginMutation();
     file.inFlight -= 1; // only a world built afresh is dirty: opening an existing file writes nothing
     file.flush();
@@ -91,22 +102,26 @@ export class WorldFile implements WorldPersistence {
   }
 
   refresh(): void {
-    if (this.release || this.inFlight > 0) return;
+    if (this.failure || this.release || this.inFlight > 0) return;
     if (stampOf(this.path) !== this.stamp) this.load();
   }
 
   async beginMutation(): Promise<void> {
     this.inFlight += 1;
     clearTimeout(this.flushTimer);
-    if (this.release) return;
+    if (this.release || this.failure) return;
     try {
       this.acquiring ??= this.acquire().finally(() => {
         this.acquiring = undefined;
       });
       await this.acquiring;
     } catch (error) {
-      this.inFlight -= 1;
-      throw error;
+      // Busy for too long: this request fails (ServiceUnavailable), the next one tries again.
+      if (error instanceof FileLockTimeoutError) {
+        this.inFlight -= 1;
+        throw error;
+      }
+      this.fail(error);
     }
   }
 
@@ -124,19 +139,36 @@ export class WorldFile implements WorldPersistence {
   flush(force = false): void {
     clearTimeout(this.flushTimer);
     if (!this.release || (this.inFlight > 0 && !force)) return;
+    const temporary = `${this.path}.${process.pid}.tmp`;
     try {
       if (this.dirty) {
         const saved: SavedWorld = { format: FORMAT, scenarioDigest: this.digest, world: this.holder.world };
-        const temporary = `${this.path}.${process.pid}.tmp`;
         writeFileSync(temporary, serialize(saved));
         renameSync(temporary, this.path);
         this.stamp = stampOf(this.path);
         this.dirty = false;
       }
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      this.fail(error);
     } finally {
-      this.release();
-      this.release = undefined;
+      this.releaseLock();
     }
+  }
+
+  private releaseLock(): void {
+    try {
+      this.release?.();
+    } catch {
+      // a lock directory that cannot be removed is taken over once this process has exited
+    }
+    this.release = undefined;
+  }
+
+  /** Goes on in memory from here (see `failure`). */
+  private fail(error: unknown): void {
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.releaseLock();
   }
 
   /** Saves and lets go (the sandbox is closing). */

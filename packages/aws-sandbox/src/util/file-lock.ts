@@ -61,12 +61,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function acquireFileLock(path: string, timeoutMs = 60_000): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {
+    let made = false;
     try {
       mkdirSync(path);
-      writeFileSync(`${path}/owner.json`, JSON.stringify({ pid: process.pid, host: hostname() }));
-      return () => rmSync(path, { recursive: true, force: true });
+      made = true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (made) {
+      try {
+        writeFileSync(`${path}/owner.json`, JSON.stringify({ pid: process.pid, host: hostname() }));
+      } catch (error) {
+        rmSync(path, { recursive: true, force: true }); // a full disk: give the lock back, then fail
+        throw error;
+      }
+      return () => rmSync(path, { recursive: true, force: true });
     }
     if (isAbandoned(path)) {
       // Renamed away first: of two processes taking over the same abandoned lock, only one succeeds.

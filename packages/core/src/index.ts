@@ -39,6 +39,7 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   MAX_CONCURRENCY,
+  type SeverityCounts,
 } from './domain/audit.js';
 export {
   type AccountDiff,
@@ -85,6 +86,7 @@ export {
   ConnectionOptionsSchema,
   type EngineConnectionOptions,
   engineConnectionOptions,
+  type SandboxContext,
   type SandboxEndpoint,
   type StartSandbox,
 } from './domain/connection-options.js';
@@ -159,6 +161,7 @@ export {
   type PlanActionKind,
   PlanActionKindSchema,
   PlanActionSchema,
+  PlanIdPrefixSchema,
   PlanIdSchema,
   type PlanRequest,
   PlanSchema,
@@ -291,7 +294,7 @@ export {
   type ScheduleTickDecision,
   validateScheduleTiming,
 } from './rules/schedule-timing.js';
-export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { compareRisk, countOpenFindings, countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
@@ -299,7 +302,14 @@ export {
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
-export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export {
+  DATABASE_FILE,
+  databasePath,
+  resolveHome,
+  SANDBOX_STATE_EXTENSION,
+  sandboxStateDirectory,
+  sandboxStatePath,
+} from './store/home.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { createEngine, type Engine, type EngineOptions, normalizeSandboxArgument } from '@rootwarden/core';
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  normalizeSandboxArgument,
+  parseStoreUrl,
+} from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
 import {
@@ -57,6 +63,8 @@ Options:
   --cache-seconds N      reuse organization/accounts answers this long (default 30; AWS Organizations quotas)
   --sandbox-latency MS   with --sandbox: delay every AWS answer (to watch progress events)
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
+  --store URL            keep history and jobs in PostgreSQL (postgres://…; default $ROOTWARDEN_STORE_URL):
+                         several replicas on one database share audits, jobs and events
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
   --log-level LEVEL      pino level (default info)
 
@@ -166,6 +174,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         'body-limit': { type: 'string' },
         'cache-seconds': { type: 'string' },
         home: { type: 'string' },
+        store: { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -213,12 +222,21 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         );
     }
 
+    const storeUrl = values.store || io.env.ROOTWARDEN_STORE_URL || undefined;
+    if (storeUrl !== undefined) {
+      try {
+        parseStoreUrl(storeUrl, '--store');
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message} ${(error as { fix?: string }).fix ?? ''}`.trim());
+      }
+    }
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
     const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);
     const engineOptions: EngineOptions = {
       ...(sandbox ? { sandbox } : {}),
       ...(sandbox && sandboxLatency ? { sandboxOptions: { latencyMs: sandboxLatency } } : {}),
       ...(values.home ? { home: values.home } : {}),
+      ...(storeUrl ? { storeUrl } : {}),
       ...(values.profile ? { profile: values.profile } : {}),
       ...(values.region ? { region: values.region } : {}),
       ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}),

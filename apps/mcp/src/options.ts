@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { type EngineOptions, normalizeSandboxArgument, SANDBOX_SCENARIOS } from '@rootwarden/core';
+import {
+  type EngineOptions,
+  isCoreError,
+  normalizeSandboxArgument,
+  parseStoreUrl,
+  SANDBOX_SCENARIOS,
+} from '@rootwarden/core';
 
 export const DEFAULT_HTTP_PORT = 4578;
 
@@ -24,8 +30,12 @@ AWS:
   --sandbox [SCENARIO]   The built-in offline AWS sandbox, no AWS account needed: ${SANDBOX_SCENARIOS.join(', ')},
                          generated:N or a scenario .json file (default blog).
 
-  --help, --version
-History: audits and plans are kept in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).`;
+History:
+  --store URL            Keep audits and plans in this PostgreSQL database (postgres://…; default
+                         $ROOTWARDEN_STORE_URL), shared with the CLI and rootwarden-api replicas.
+                         Without it: $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).
+
+  --help, --version`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -59,6 +69,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
         region: { type: 'string' },
         'endpoint-url': { type: 'string' },
         sandbox: { type: 'string' },
+        store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -83,6 +94,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     ...(typeof values.region === 'string' ? { region: values.region } : {}),
     ...(typeof values['endpoint-url'] === 'string' ? { endpoint: values['endpoint-url'] } : {}),
     ...(sandbox !== undefined ? { sandbox } : {}),
+    ...(typeof values.store === 'string' ? { storeUrl: checkStoreUrl(values.store) } : {}),
   };
   return {
     kind: 'serve',
@@ -91,4 +103,14 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     allowMutations: values['allow-mutations'] === true,
     engine,
   };
+}
+
+/** `--store` must be a PostgreSQL URL: a usage error otherwise (the message never repeats a password). */
+function checkStoreUrl(value: string): string {
+  try {
+    return parseStoreUrl(value, '--store');
+  } catch (error) {
+    if (isCoreError(error)) throw new UsageError(`${error.message} ${error.fix ?? ''}`.trim());
+    throw error;
+  }
 }

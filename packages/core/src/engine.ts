@@ -31,8 +31,9 @@ import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
@@ -68,6 +69,11 @@ export interface EngineOptions extends AwsConnectionOptions {
    * methods fail with STORE_UNAVAILABLE); a `Store` replaces the SQLite file (the caller closes it).
    */
   store?: Store | false;
+  /**
+   * A `postgres://` URL: keep history in that PostgreSQL database (shared by API replicas, the CLI in
+   * CI, …) instead of the SQLite file in `home`. Default: `$ROOTWARDEN_STORE_URL`.
+   */
+  storeUrl?: string | undefined;
   /** How long a plan may be applied after it was made, in seconds (default 3600: one hour). */
   planTtlSeconds?: number;
 }
@@ -192,6 +198,9 @@ function parseAuditId(field: string, value: unknown): string {
 export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
   const home = resolveHome(options.home);
+  const storeUrl = options.storeUrl || process.env.ROOTWARDEN_STORE_URL || undefined;
+  /** Where the history is, for messages (never a password). */
+  const historyLocation = storeUrl ? describeStoreUrl(storeUrl) : databasePath(home);
   let opened: Promise<Store> | undefined;
   const store = (): Promise<Store> => {
     if (options.store === false)
@@ -201,7 +210,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }),
       );
     if (options.store) return Promise.resolve(options.store);
-    opened ??= openSqliteStore({ home, now });
+    opened ??= openStore({ url: storeUrl, home, now });
     return opened;
   };
 
@@ -223,7 +232,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const report = id === undefined ? undefined : await history.getAudit(id);
     if (!report) {
       throw new CoreError('AUDIT_NOT_FOUND', `No saved audit ${prefix}.`, {
-        fix: `See the saved audits with \`rootwarden audits list\` (history: ${databasePath(home)}, set by ROOTWARDEN_HOME).`,
+        fix: `See the saved audits with \`rootwarden audits list\` (history: ${historyLocation}, set by ${storeUrl ? 'ROOTWARDEN_STORE_URL or --store' : 'ROOTWARDEN_HOME'}).`,
         details: { field, auditId: prefix },
       });
     }
@@ -325,7 +334,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           'INVALID_INPUT',
           last
             ? `Only one saved audit of organization ${last.organizationId}: a diff needs two.`
-            : `No saved audits yet in ${databasePath(home)}: a diff needs two.`,
+            : `No saved audits yet in ${historyLocation}: a diff needs two.`,
           {
             fix: 'Run `rootwarden audit` (it saves every audit unless --no-save), then compare.',
             details: { field: 'oldId' },

@@ -158,6 +158,8 @@ export {
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
 export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export { type OpenStoreOptions, openStore } from './store/open-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,
@@ -181,5 +183,6 @@ export {
   type StoredPlan,
   StoredPlanSchema,
 } from './store/store.js';
+export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

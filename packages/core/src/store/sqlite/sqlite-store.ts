@@ -13,38 +13,16 @@ import {
   SqliteDriver,
   sql,
 } from 'kysely';
-import type { z } from 'zod';
-import { AccountSchema } from '../../domain/account.js';
-import { type AccountAuditResult, type AuditReport, AuditReportSchema } from '../../domain/audit.js';
-import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
-import { parseInput } from '../../domain/parse-input.js';
 import { CoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
-import { assertNoSecrets } from '../no-secrets.js';
-import {
-  type Job,
-  JobSchema,
-  type JobStatus,
-  type JournalEntry,
-  JournalEntrySchema,
-  type NewJournalEntry,
-  type PlanClaim,
-  type PlanClaimResult,
-  type PlanStatus,
-  PlanStatusSchema,
-  type Store,
-  type StoredPlan,
-  StoredPlanSchema,
-} from '../store.js';
+import { KyselyStore, type StoreBackend } from '../kysely-store.js';
+import { createMigrationProvider, MIGRATIONS } from '../migrations.js';
+import type { StoreDatabase } from '../schema.js';
+import type { Store } from '../store.js';
 import { mapSqliteError } from './map-sqlite-error.js';
-import { createMigrationProvider, MIGRATIONS } from './migrations.js';
-import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
 
 /** How long a write waits for another process's write lock before STORE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-
-/** Per-account rows inserted per statement (SQLite caps bound parameters per statement). */
-const ACCOUNT_ROWS_PER_INSERT = 500;
 
 export interface SqliteStoreOptions {
   /** Directory of `rootwarden.db`; created (0700) when missing. */
@@ -79,6 +57,26 @@ class StoreDialect extends SqliteDialect {
   }
 }
 
+/** SQLite error codes better-sqlite3 reports for constraint failures (https://sqlite.org/rescode.html). */
+function sqliteCode(error: unknown): string {
+  return String((error as { code?: unknown })?.code ?? '');
+}
+
+export function sqliteBackend(file: string): StoreBackend {
+  return {
+    location: file,
+    mapError: (error) => mapSqliteError(error, file),
+    isUniqueViolation: (error) =>
+      sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+      sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE',
+    isForeignKeyViolation: (error) => sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+    lockRowsInTransactions: false,
+    tieBreak: 'rowid',
+    // SQLite allows 32,766 bound parameters per statement (https://sqlite.org/limits.html#max_variable_number).
+    maxRowsPerInsert: 500,
+  };
+}
+
 /** Creates the database file 0600 before SQLite does (SQLite would use the umask, often 0644). */
 function createPrivateFile(file: string): void {
   try {
@@ -86,18 +84,6 @@ function createPrivateFile(file: string): void {
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
   }
-}
-
-function json(value: unknown): string {
-  return JSON.stringify(value ?? null);
-}
-
-function corrupt(file: string, what: string, issue: unknown): CoreError {
-  const reason = issue instanceof Error ? issue.message : String(issue);
-  return new CoreError('STORE_CORRUPT', `${what} in ${file} is unreadable (${reason}).`, {
-    fix: 'The database was changed outside rootwarden. Move the file aside or point ROOTWARDEN_HOME at another directory.',
-    details: { file },
-  });
 }
 
 async function checkCompatible(db: Kysely<StoreDatabase>, file: string, known: readonly string[]) {
@@ -159,445 +145,5 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     else sqlite?.close();
     throw mapSqliteError(error, file);
   }
-  return new SqliteStore(db, file, now);
-}
-
-function fromJson(text: string | null): unknown {
-  return text === null ? null : JSON.parse(text);
-}
-
-class SqliteStore implements Store {
-  readonly #db: Kysely<StoreDatabase>;
-  readonly #file: string;
-  readonly #now: () => Date;
-
-  constructor(db: Kysely<StoreDatabase>, file: string, now: () => Date) {
-    this.#db = db;
-    this.#file = file;
-    this.#now = now;
-  }
-
-  async #guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw mapSqliteError(error, this.#file);
-    }
-  }
-
-  #parse<S extends z.ZodType>(schema: S, value: () => unknown, what: string): z.output<S> {
-    let raw: unknown;
-    try {
-      raw = value();
-    } catch (error) {
-      throw corrupt(this.#file, what, error);
-    }
-    const result = schema.safeParse(raw);
-    if (!result.success) throw corrupt(this.#file, what, result.error.issues[0]?.message ?? 'invalid');
-    return result.data;
-  }
-
-  async saveAudit(input: AuditReport): Promise<void> {
-    const report = parseInput(AuditReportSchema, input);
-    const savedAt = this.#now().toISOString();
-    const rows = report.accounts.map((result: AccountAuditResult, position) => ({
-      audit_id: report.auditId,
-      account_id: result.accountId,
-      position,
-      status: result.status,
-      account: json(AccountSchema.parse(result)),
-      root_credentials: result.rootCredentials ? json(result.rootCredentials) : null,
-      findings: json(result.findings),
-      error: result.error ? json(result.error) : null,
-      audited_at: result.auditedAt,
-    }));
-    await this.#guard(async () => {
-      try {
-        await this.#db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('audits')
-            .values({
-              id: report.auditId,
-              organization_id: report.organizationId,
-              management_account_id: report.managementAccountId,
-              schema_version: report.schemaVersion,
-              caller: json(report.caller),
-              started_at: report.startedAt,
-              started_at_ms: new Date(report.startedAt).getTime(),
-              finished_at: report.finishedAt,
-              complete: report.complete ? 1 : 0,
-              summary: json(report.summary),
-              selection: json(report.selection),
-              settings: json(report.settings),
-              saved_at: savedAt,
-            })
-            .execute();
-          for (let start = 0; start < rows.length; start += ACCOUNT_ROWS_PER_INSERT) {
-            await trx
-              .insertInto('audit_accounts')
-              .values(rows.slice(start, start + ACCOUNT_ROWS_PER_INSERT))
-              .execute();
-          }
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new CoreError('INVALID_INPUT', `Audit ${report.auditId} is already saved.`, {
-            details: { field: 'auditId' },
-          });
-        throw error;
-      }
-    });
-  }
-
-  #entry(row: AuditsTable): AuditListEntry {
-    return this.#parse(
-      AuditListEntrySchema,
-      () => ({
-        schemaVersion: row.schema_version,
-        auditId: row.id,
-        organizationId: row.organization_id,
-        managementAccountId: row.management_account_id,
-        caller: JSON.parse(row.caller),
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        complete: row.complete === 1,
-        selection: JSON.parse(row.selection),
-        settings: JSON.parse(row.settings),
-        summary: JSON.parse(row.summary),
-      }),
-      `Audit ${row.id}`,
-    );
-  }
-
-  async listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]> {
-    const rows = await this.#guard(() => {
-      let select = this.#db.selectFrom('audits').selectAll();
-      if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
-      return select.orderBy('started_at_ms', 'desc').orderBy(sql`rowid`, 'desc').limit(query.limit).execute();
-    });
-    return rows.map((row) => this.#entry(row));
-  }
-
-  async findAuditIds(prefix: string, limit: number): Promise<string[]> {
-    const rows = await this.#guard(() =>
-      this.#db
-        .selectFrom('audits')
-        .select('id')
-        .where(sql<boolean>`substr(id, 1, ${prefix.length}) = ${prefix}`)
-        .orderBy('id')
-        .limit(limit)
-        .execute(),
-    );
-    return rows.map((row) => row.id);
-  }
-
-  async getAudit(id: string): Promise<AuditReport | undefined> {
-    const found = await this.#guard(async () => {
-      const audit = await this.#db.selectFrom('audits').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!audit) return undefined;
-      const accounts = await this.#db
-        .selectFrom('audit_accounts')
-        .selectAll()
-        .where('audit_id', '=', id)
-        .orderBy('position')
-        .execute();
-      return { audit, accounts };
-    });
-    if (!found) return undefined;
-    const header = this.#entry(found.audit);
-    return this.#parse(
-      AuditReportSchema,
-      () => ({
-        ...header,
-        accounts: found.accounts.map((row) => ({
-          ...(JSON.parse(row.account) as object),
-          status: row.status,
-          ...(row.error === null ? {} : { error: JSON.parse(row.error) }),
-          rootCredentials: fromJson(row.root_credentials),
-          findings: JSON.parse(row.findings),
-          auditedAt: row.audited_at,
-        })),
-      }),
-      `Audit ${id}`,
-    );
-  }
-
-  async savePlan(input: StoredPlan): Promise<void> {
-    const plan = parseInput(StoredPlanSchema, input);
-    assertNoSecrets(plan.body, 'plan body');
-    await this.#guard(async () => {
-      try {
-        await this.#db
-          .insertInto('plans')
-          .values({
-            id: plan.id,
-            created_at: plan.createdAt,
-            expires_at: plan.expiresAt,
-            organization_id: plan.organizationId,
-            task: plan.task,
-            status: plan.status,
-            fingerprint: plan.fingerprint,
-            body: json(plan.body),
-            updated_at: this.#now().toISOString(),
-          })
-          .execute();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new CoreError('INVALID_INPUT', `Plan ${plan.id} is already saved.`, {
-            details: { field: 'id' },
-          });
-        throw error;
-      }
-    });
-  }
-
-  async getPlan(id: string): Promise<StoredPlan | undefined> {
-    const row = await this.#guard(() =>
-      this.#db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst(),
-    );
-    if (!row) return undefined;
-    return this.#parse(
-      StoredPlanSchema,
-      () => ({
-        id: row.id,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        organizationId: row.organization_id,
-        task: row.task,
-        status: row.status,
-        fingerprint: row.fingerprint,
-        body: JSON.parse(row.body),
-      }),
-      `Plan ${id}`,
-    );
-  }
-
-  async setPlanStatus(id: string, status: PlanStatus): Promise<void> {
-    const checked = parseInput(PlanStatusSchema, status);
-    const result = await this.#guard(() =>
-      this.#db
-        .updateTable('plans')
-        .set({ status: checked, updated_at: this.#now().toISOString() })
-        .where('id', '=', id)
-        .executeTakeFirst(),
-    );
-    if (result.numUpdatedRows === 0n) throw planNotFound(id);
-  }
-
-  async claimPlan(id: string, claim: PlanClaim): Promise<PlanClaimResult> {
-    return this.#guard(() =>
-      this.#db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('plans')
-          .select(['apply_owner', 'apply_until'])
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!row) throw planNotFound(id);
-        const free =
-          row.apply_owner === null ||
-          row.apply_owner === claim.owner ||
-          (row.apply_until ?? '') < claim.now ||
-          (claim.takeOver ?? []).includes(row.apply_owner);
-        if (!free) return { claimed: false, owner: row.apply_owner ?? '', until: row.apply_until ?? '' };
-        await trx
-          .updateTable('plans')
-          .set({ apply_owner: claim.owner, apply_until: claim.until })
-          .where('id', '=', id)
-          .execute();
-        return { claimed: true };
-      }),
-    );
-  }
-
-  async releasePlan(id: string, owner: string): Promise<void> {
-    await this.#guard(() =>
-      this.#db
-        .updateTable('plans')
-        .set({ apply_owner: null, apply_until: null })
-        .where('id', '=', id)
-        .where('apply_owner', '=', owner)
-        .execute(),
-    );
-  }
-
-  async appendJournal(input: NewJournalEntry): Promise<JournalEntry> {
-    const entry = parseInput(JournalEntrySchema.omit({ sequence: true }), input);
-    assertNoSecrets(entry.detail, 'journal detail');
-    return this.#guard(async () => {
-      try {
-        return await this.#db.transaction().execute(async (trx) => {
-          const last = await trx
-            .selectFrom('journal_entries')
-            .select((eb) => eb.fn.max('sequence').as('sequence'))
-            .where('plan_id', '=', entry.planId)
-            .executeTakeFirst();
-          const sequence = (last?.sequence ?? 0) + 1;
-          await trx
-            .insertInto('journal_entries')
-            .values({
-              plan_id: entry.planId,
-              sequence,
-              action_id: entry.actionId,
-              phase: entry.phase,
-              outcome: entry.outcome,
-              at: entry.at,
-              detail: json(entry.detail),
-            })
-            .execute();
-          return { ...entry, sequence };
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY')
-          throw planNotFound(entry.planId);
-        throw error;
-      }
-    });
-  }
-
-  async listJournal(planId: string): Promise<JournalEntry[]> {
-    const rows = await this.#guard(() =>
-      this.#db
-        .selectFrom('journal_entries')
-        .selectAll()
-        .where('plan_id', '=', planId)
-        .orderBy('sequence')
-        .execute(),
-    );
-    return rows.map((row) =>
-      this.#parse(
-        JournalEntrySchema,
-        () => ({
-          planId: row.plan_id,
-          sequence: row.sequence,
-          actionId: row.action_id,
-          phase: row.phase,
-          outcome: row.outcome,
-          at: row.at,
-          detail: JSON.parse(row.detail),
-        }),
-        `Journal entry ${planId}#${row.sequence}`,
-      ),
-    );
-  }
-
-  #job(row: JobsTable): Job {
-    return this.#parse(
-      JobSchema,
-      () => ({
-        id: row.id,
-        kind: row.kind,
-        status: row.status,
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-        input: JSON.parse(row.input),
-        auditId: row.audit_id,
-        error: fromJson(row.error),
-        ...(row.result === null ? {} : { result: JSON.parse(row.result) }),
-      }),
-      `Job ${row.id}`,
-    );
-  }
-
-  async createJob(input: Job): Promise<void> {
-    const job = parseInput(JobSchema, input);
-    assertNoSecrets(job.input, 'job input');
-    assertNoSecrets(job.error, 'job error');
-    assertNoSecrets(job.result, 'job result');
-    await this.#guard(async () => {
-      try {
-        await this.#db
-          .insertInto('jobs')
-          .values({
-            id: job.id,
-            kind: job.kind,
-            status: job.status,
-            created_at: job.createdAt,
-            updated_at: job.updatedAt,
-            input: json(job.input),
-            audit_id: job.auditId,
-            error: job.error === null ? null : json(job.error),
-            result: job.result === undefined ? null : json(job.result),
-          })
-          .execute();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-          throw new CoreError('INVALID_INPUT', `Job ${job.id} already exists.`, { details: { field: 'id' } });
-        throw error;
-      }
-    });
-  }
-
-  async updateJob(id: string, update: Parameters<Store['updateJob']>[1]): Promise<Job> {
-    const checked = parseInput(
-      JobSchema.pick({ status: true, auditId: true, error: true, result: true, updatedAt: true }).partial({
-        status: true,
-        auditId: true,
-        error: true,
-      }),
-      update,
-    );
-    assertNoSecrets(checked.error, 'job error');
-    assertNoSecrets(checked.result, 'job result');
-    const row = await this.#guard(() =>
-      this.#db
-        .updateTable('jobs')
-        .set({
-          updated_at: checked.updatedAt,
-          ...(checked.status === undefined ? {} : { status: checked.status }),
-          ...(checked.auditId === undefined ? {} : { audit_id: checked.auditId }),
-          ...(checked.error === undefined
-            ? {}
-            : { error: checked.error === null ? null : json(checked.error) }),
-          ...(checked.result === undefined ? {} : { result: json(checked.result) }),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst(),
-    );
-    if (!row)
-      throw new CoreError('RESOURCE_NOT_FOUND', `No job ${id}.`, { details: { field: 'id', jobId: id } });
-    return this.#job(row);
-  }
-
-  async getJob(id: string): Promise<Job | undefined> {
-    const row = await this.#guard(() =>
-      this.#db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
-    );
-    return row ? this.#job(row) : undefined;
-  }
-
-  async listJobs(query: { status?: JobStatus; limit?: number } = {}): Promise<Job[]> {
-    const rows = await this.#guard(() => {
-      let select = this.#db.selectFrom('jobs').selectAll();
-      if (query.status) select = select.where('status', '=', query.status);
-      return select
-        .orderBy('created_at', 'desc')
-        .orderBy(sql`rowid`, 'desc')
-        .limit(query.limit ?? 100)
-        .execute();
-    });
-    return rows.map((row) => this.#job(row));
-  }
-
-  async interruptUnfinishedJobs(at: string): Promise<number> {
-    const result = await this.#guard(() =>
-      this.#db
-        .updateTable('jobs')
-        .set({ status: 'interrupted', updated_at: at })
-        .where('status', 'in', ['queued', 'running'])
-        .executeTakeFirst(),
-    );
-    return Number(result.numUpdatedRows);
-  }
-
-  async close(): Promise<void> {
-    await this.#db.destroy();
-  }
-}
-
-function planNotFound(id: string): CoreError {
-  return new CoreError('PLAN_NOT_FOUND', `No plan ${id}.`, {
-    fix: 'Create a plan with `rootwarden plan …` first.',
-    details: { field: 'planId', planId: id },
-  });
+  return new KyselyStore(db, sqliteBackend(file), now);
 }

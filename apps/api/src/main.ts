@@ -4,13 +4,17 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import {
   createEngine,
+  describeStoreUrl,
   type Engine,
   type EngineOptions,
+  type JobQueue,
   normalizeSandboxArgument,
+  openPostgresJobQueue,
   parseStoreUrl,
 } from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
+import { describe } from './audit-jobs.js';
 import {
   formatTokenSpec,
   generateToken,
@@ -40,6 +44,8 @@ export const ApiConfigSchema = z
       .optional(),
     maxConcurrentAudits: z.number().int().min(1).max(64).optional(),
     maxQueuedAudits: z.number().int().min(0).max(10_000).optional(),
+    /** Replicas (a PostgreSQL store): how long a job lease lasts before another replica takes the job over. */
+    jobLeaseSeconds: z.number().int().min(3).max(600).optional(),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
@@ -65,6 +71,8 @@ Options:
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
   --store URL            keep history and jobs in PostgreSQL (postgres://…; default $ROOTWARDEN_STORE_URL):
                          several replicas on one database share audits, jobs and events
+  --job-lease-seconds N  with --store: a replica that stops renewing a job this long loses it to
+                         another replica (default 30)
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
   --log-level LEVEL      pino level (default info)
 
@@ -175,6 +183,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         'cache-seconds': { type: 'string' },
         home: { type: 'string' },
         store: { type: 'string' },
+        'job-lease-seconds': { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -230,6 +239,10 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         throw new UsageError(`${(error as Error).message} ${(error as { fix?: string }).fix ?? ''}`.trim());
       }
     }
+    const jobLeaseSeconds =
+      integer('job-lease-seconds', values['job-lease-seconds'], 3, 600) ?? config.jobLeaseSeconds;
+    if (jobLeaseSeconds !== undefined && !storeUrl)
+      throw new UsageError('--job-lease-seconds applies to replicas: give --store postgres://… too.');
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
     const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);
     const engineOptions: EngineOptions = {
@@ -242,7 +255,23 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}),
     };
     const engine = createEngine(engineOptions);
+    let queue: JobQueue | undefined;
+    if (storeUrl) {
+      try {
+        // The store first: it creates and migrates the tables the queue's jobs refer to.
+        await engine.jobs();
+        queue = await openPostgresJobQueue({
+          url: storeUrl,
+          onError: (error) => logger.error({ err: describe(error) }, 'job queue error'),
+        });
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    }
     const api = createApp({
+      ...(queue ? { queue } : {}),
+      ...(jobLeaseSeconds === undefined ? {} : { jobLeaseSeconds }),
       engine,
       tokens,
       logger,
@@ -260,6 +289,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       // Jobs a previous process left unfinished are marked interrupted now, not on the first request.
       await api.jobs.store();
     } catch (error) {
+      await queue?.close();
       await engine.close();
       throw error;
     }
@@ -268,7 +298,13 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       throw new UsageError(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
     });
     logger.info(
-      { url: server.url, sandbox: sandbox ?? null, tokens: tokens.map((t) => `${t.name}:${t.scope}`) },
+      {
+        url: server.url,
+        sandbox: sandbox ?? null,
+        tokens: tokens.map((t) => `${t.name}:${t.scope}`),
+        store: storeUrl ? describeStoreUrl(storeUrl) : 'sqlite',
+        ...(queue ? { replica: api.jobs.replicaId } : {}),
+      },
       'listening',
     );
     if (!isLoopback(host))

@@ -98,7 +98,15 @@ export interface AuditRunOptions extends RunOptions {
 /** The store's HTTP API job methods (`Engine.jobs()`). */
 export type JobStore = Pick<
   Store,
-  'createJob' | 'updateJob' | 'getJob' | 'listJobs' | 'interruptUnfinishedJobs'
+  | 'createJob'
+  | 'updateJob'
+  | 'getJob'
+  | 'listJobs'
+  | 'interruptUnfinishedJobs'
+  | 'claimJob'
+  | 'renewJobLeases'
+  | 'listExpiredJobs'
+  | 'endExpiredJob'
 >;
 
 /** Where the engine sends its calls. */

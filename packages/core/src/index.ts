@@ -119,6 +119,8 @@ export {
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
+export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export {
   DIFF_FORMATS,
   type DiffFormat,
@@ -166,7 +168,9 @@ export {
   type SqliteStoreOptions,
 } from './store/sqlite/sqlite-store.js';
 export {
+  type ExpiredJob,
   type Job,
+  type JobLease,
   JobSchema,
   type JobStatus,
   type JobUpdate,

@@ -403,6 +403,75 @@ export function describeStoreContract(harness: StoreHarness): void {
     });
   });
 
+  describe('job leases (API replicas)', () => {
+    const at = (second: number) => `2026-11-01T10:00:${String(second).padStart(2, '0')}.000Z`;
+    const queued = (id: string) => ({
+      id,
+      kind: 'audit' as const,
+      status: 'queued' as const,
+      createdAt: at(0),
+      updatedAt: at(0),
+      input: {},
+      auditId: null,
+      error: null,
+    });
+
+    it('one runner takes a queued job; another takes it only once the lease ran out', async () => {
+      const store = await harness.open();
+      await store.createJob(queued('job-1'));
+      const first = await store.claimJob('job-1', { owner: 'replica-a', now: at(1), until: at(10) });
+      expect(first?.attempt).toBe(1);
+      expect(first?.job.status).toBe('running');
+      expect(
+        await store.claimJob('job-1', { owner: 'replica-b', now: at(5), until: at(15) }),
+      ).toBeUndefined();
+      expect(await store.renewJobLeases('replica-a', at(20))).toBe(1);
+      expect(await store.listExpiredJobs(at(15))).toEqual([]);
+      expect(
+        await store.claimJob('job-1', { owner: 'replica-b', now: at(15), until: at(25) }),
+      ).toBeUndefined();
+      const expired = await store.listExpiredJobs(at(21));
+      expect(expired.map((item) => [item.job.id, item.attempts])).toEqual([['job-1', 1]]);
+      const second = await store.claimJob('job-1', { owner: 'replica-b', now: at(21), until: at(30) });
+      expect(second?.attempt).toBe(2);
+      // replica-a lost it: it can neither renew nor write the outcome.
+      expect(await store.renewJobLeases('replica-a', at(40))).toBe(0);
+      expect(
+        await codeOf(
+          store.updateJob('job-1', { status: 'succeeded', updatedAt: at(22), leaseOwner: 'replica-a' }),
+        ),
+      ).toBe('RESOURCE_NOT_FOUND');
+      const done = await store.updateJob('job-1', {
+        status: 'succeeded',
+        updatedAt: at(23),
+        leaseOwner: 'replica-b',
+      });
+      expect(done.status).toBe('succeeded');
+      expect(
+        await store.claimJob('job-1', { owner: 'replica-c', now: at(59), until: at(59) }),
+      ).toBeUndefined();
+      expect(await store.listExpiredJobs(at(59))).toEqual([]);
+    });
+
+    it('ends an expired job once, and never one whose runner renewed', async () => {
+      const store = await harness.open();
+      await store.createJob(
+        { ...queued('apply-1'), kind: 'apply', status: 'running' },
+        { owner: 'replica-a', now: at(0), until: at(10) },
+      );
+      const interrupted = {
+        status: 'interrupted' as const,
+        error: { code: 'ABORTED', message: 'The replica running it stopped.' },
+      };
+      expect(await store.endExpiredJob('apply-1', { ...interrupted, updatedAt: at(5) })).toBe(false);
+      expect(await store.renewJobLeases('replica-a', at(20))).toBe(1);
+      expect(await store.endExpiredJob('apply-1', { ...interrupted, updatedAt: at(15) })).toBe(false);
+      expect(await store.endExpiredJob('apply-1', { ...interrupted, updatedAt: at(21) })).toBe(true);
+      expect(await store.endExpiredJob('apply-1', { ...interrupted, updatedAt: at(22) })).toBe(false);
+      expect(await store.getJob('apply-1')).toMatchObject(interrupted);
+    });
+  });
+
   describe('several processes on one database', () => {
     it('two processes saving audits and journal entries concurrently lose nothing', async () => {
       const script = fileURLToPath(new URL('./fixtures/concurrent-writer.mjs', import.meta.url));
@@ -484,6 +553,30 @@ export function describeStoreContract(harness: StoreHarness): void {
         ),
       );
       expect(results.filter((result) => result.claimed)).toHaveLength(1);
+    });
+
+    it('gives a queued job to exactly one of several racing runners', async () => {
+      const stores = await Promise.all([harness.open(), harness.open(), harness.open()]);
+      await stores[0]?.createJob({
+        id: 'job-1',
+        kind: 'audit',
+        status: 'queued',
+        createdAt: '2026-11-01T10:00:00.000Z',
+        updatedAt: '2026-11-01T10:00:00.000Z',
+        input: {},
+        auditId: null,
+        error: null,
+      });
+      const results = await Promise.all(
+        stores.map((store, index) =>
+          store.claimJob('job-1', {
+            owner: `replica-${index}`,
+            now: '2026-11-01T10:00:01.000Z',
+            until: '2026-11-01T10:00:31.000Z',
+          }),
+        ),
+      );
+      expect(results.filter((result) => result !== undefined)).toHaveLength(1);
     });
   });
 }

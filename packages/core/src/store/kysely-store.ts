@@ -9,9 +9,12 @@ import { CoreError } from '../errors.js';
 import { assertNoSecrets } from './no-secrets.js';
 import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
 import {
+  type ExpiredJob,
   type Job,
+  type JobLease,
   JobSchema,
   type JobStatus,
+  type JobUpdate,
   type JournalEntry,
   JournalEntrySchema,
   type NewJournalEntry,
@@ -421,7 +424,7 @@ export class KyselyStore implements Store {
     );
   }
 
-  async createJob(input: Job): Promise<void> {
+  async createJob(input: Job, lease?: JobLease): Promise<void> {
     const job = parseInput(JobSchema, input);
     assertNoSecrets(job.input, 'job input');
     assertNoSecrets(job.error, 'job error');
@@ -440,6 +443,9 @@ export class KyselyStore implements Store {
             audit_id: job.auditId,
             error: job.error === null ? null : json(job.error),
             result: job.result === undefined ? null : json(job.result),
+            lease_owner: lease && job.status === 'running' ? lease.owner : null,
+            lease_until: lease && job.status === 'running' ? lease.until : null,
+            attempts: job.status === 'running' ? 1 : 0,
           })
           .execute();
       } catch (error) {
@@ -450,7 +456,7 @@ export class KyselyStore implements Store {
     });
   }
 
-  async updateJob(id: string, update: Parameters<Store['updateJob']>[1]): Promise<Job> {
+  #jobUpdate(update: JobUpdate) {
     const checked = parseInput(
       JobSchema.pick({ status: true, auditId: true, error: true, result: true, updatedAt: true }).partial({
         status: true,
@@ -461,25 +467,105 @@ export class KyselyStore implements Store {
     );
     assertNoSecrets(checked.error, 'job error');
     assertNoSecrets(checked.result, 'job result');
+    const ending =
+      checked.status !== undefined && checked.status !== 'running' && checked.status !== 'queued';
+    return {
+      updated_at: checked.updatedAt,
+      ...(checked.status === undefined ? {} : { status: checked.status }),
+      ...(checked.auditId === undefined ? {} : { audit_id: checked.auditId }),
+      ...(checked.error === undefined ? {} : { error: checked.error === null ? null : json(checked.error) }),
+      ...(checked.result === undefined ? {} : { result: json(checked.result) }),
+      // A job that ended holds no lease.
+      ...(ending ? { lease_owner: null, lease_until: null } : {}),
+    };
+  }
+
+  async updateJob(id: string, update: JobUpdate): Promise<Job> {
+    const values = this.#jobUpdate(update);
     const row = await this.#guard(() =>
       this.#db
         .updateTable('jobs')
-        .set({
-          updated_at: checked.updatedAt,
-          ...(checked.status === undefined ? {} : { status: checked.status }),
-          ...(checked.auditId === undefined ? {} : { audit_id: checked.auditId }),
-          ...(checked.error === undefined
-            ? {}
-            : { error: checked.error === null ? null : json(checked.error) }),
-          ...(checked.result === undefined ? {} : { result: json(checked.result) }),
-        })
+        .set(values)
         .where('id', '=', id)
+        .$if(update.leaseOwner !== undefined, (query) =>
+          query.where('lease_owner', '=', update.leaseOwner ?? '').where('status', '=', 'running'),
+        )
         .returningAll()
         .executeTakeFirst(),
     );
     if (!row)
-      throw new CoreError('RESOURCE_NOT_FOUND', `No job ${id}.`, { details: { field: 'id', jobId: id } });
+      throw new CoreError(
+        'RESOURCE_NOT_FOUND',
+        update.leaseOwner === undefined
+          ? `No job ${id}.`
+          : `Job ${id} is no longer held by ${update.leaseOwner} (another runner took it over, or it ended).`,
+        { details: { field: 'id', jobId: id } },
+      );
     return this.#job(row);
+  }
+
+  async claimJob(id: string, lease: JobLease): Promise<{ job: Job; attempt: number } | undefined> {
+    const row = await this.#guard(() =>
+      this.#db
+        .updateTable('jobs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: lease.owner,
+          lease_until: lease.until,
+          updated_at: lease.now,
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'queued'),
+            eb.and([eb('status', '=', 'running'), eb('lease_until', '<', lease.now)]),
+          ]),
+        )
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    return row ? { job: this.#job(row), attempt: row.attempts } : undefined;
+  }
+
+  async renewJobLeases(owner: string, until: string): Promise<number> {
+    const result = await this.#guard(() =>
+      this.#db
+        .updateTable('jobs')
+        .set({ lease_until: until })
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'running')
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows);
+  }
+
+  async listExpiredJobs(now: string, limit = 100): Promise<ExpiredJob[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('status', '=', 'running')
+        .where('lease_until', '<', now)
+        .orderBy('lease_until')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => ({ job: this.#job(row), attempts: row.attempts }));
+  }
+
+  async endExpiredJob(id: string, update: JobUpdate & { status: JobStatus }): Promise<boolean> {
+    const values = this.#jobUpdate(update);
+    const result = await this.#guard(() =>
+      this.#db
+        .updateTable('jobs')
+        .set({ ...values, lease_owner: null, lease_until: null })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where('lease_until', '<', update.updatedAt)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async getJob(id: string): Promise<Job | undefined> {

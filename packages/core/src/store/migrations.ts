@@ -103,12 +103,26 @@ const jobResult: Migration = {
   },
 };
 
+const jobLeases: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Several API replicas on one database: the replica running a job holds a lease it renews; a job
+    // whose lease ran out (its replica died) is taken over by another replica.
+    await db.schema.alterTable('jobs').addColumn('lease_owner', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('lease_until', 'text').execute();
+    await db.schema
+      .alterTable('jobs')
+      .addColumn('attempts', 'integer', (column) => column.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
   '0002_plans_journal_jobs': plansJournalJobs,
   '0003_plan_apply_claims': planApplyClaims,
   '0004_job_result': jobResult,
+  '0005_job_leases': jobLeases,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

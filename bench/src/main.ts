@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '30' },
     'jitter-ms': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
+    /** Share of AWS requests (0..1) the sandbox answers with a random fault: throttle, 5xx or a dropped connection. */
+    'fault-rate': { type: 'string', default: '0' },
     concurrency: { type: 'string' },
     /** Audit only this many accounts in the sequential loop and extrapolate (it takes ~7 calls × latency per account). */
     'sequential-limit': { type: 'string' },
@@ -26,9 +29,16 @@ const { values } = parseArgs({
 const accounts = Number(values.accounts);
 const latencyMs = Number(values['latency-ms']);
 const jitterMs = Number(values['jitter-ms']);
-if (!Number.isInteger(accounts) || accounts < 2 || !(latencyMs >= 0) || !(jitterMs >= 0)) {
+const faultRate = Number(values['fault-rate']);
+if (
+  !Number.isInteger(accounts) ||
+  accounts < 2 ||
+  !(latencyMs >= 0) ||
+  !(jitterMs >= 0) ||
+  !(faultRate >= 0 && faultRate < 1)
+) {
   console.error(
-    'usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--sequential-limit M] [--skip-sequential]',
+    'usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--sequential-limit M] [--skip-sequential]',
   );
   process.exit(2);
 }
@@ -47,6 +57,7 @@ async function startSandboxServer(): Promise<{ child: ChildProcess; connection: 
       String(latencyMs),
       '--jitter-ms',
       String(jitterMs),
+      ...(faultRate > 0 ? ['--fault-rate', String(faultRate), '--seed', String(values.seed)] : []),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -94,7 +105,7 @@ async function runRootwarden(connection: Connection): Promise<{
   peakRssMb: number;
   report: {
     summary: { clean: number; exposed: number; skipped: number; unknown: number };
-    accounts: unknown[];
+    accounts: Array<{ accountId: string; status: string; findings: unknown[] }>;
   };
 }> {
   const work = mkdtempSync(join(tmpdir(), 'rootwarden-bench-'));
@@ -175,6 +186,12 @@ try {
   const ok = (operation: string) =>
     log.filter((call) => call.operation === operation && call.outcome === 'OK').length;
   const throttled = log.filter((call) => call.injected === 'quota').length;
+  const injected = log.filter((call) => call.injected === 'fault' || call.injected === 'drop').length;
+  // What the audit concluded per account, independent of timing: equal digests = equal results.
+  const verdicts = rootwarden.report.accounts
+    .map((account) => JSON.stringify([account.accountId, account.status, account.findings]))
+    .sort();
+  const resultsDigest = createHash('sha256').update(verdicts.join('\n')).digest('hex').slice(0, 16);
 
   const scenario = generateScenario({ accounts, seed: Number(values.seed) });
   const bound = lowerBound({
@@ -215,6 +232,8 @@ try {
     ['rootwarden audit (wall, CLI process)', `${round(rootwarden.seconds)} s`],
     ['rootwarden peak RSS', `${round(rootwarden.peakRssMb, 1)} MB`],
     ['throttled answers seen by rootwarden', String(throttled)],
+    ['injected faults (rate)', `${injected} (${faultRate})`],
+    ['results digest', resultsDigest],
     [
       'lower bound max(list, ou, assume) + 3L',
       `${round(bound.seconds)} s (list ${round(bound.terms.list)} · ou ${round(bound.terms.ou)} · assume ${round(bound.terms.assume)} · tail ${round(bound.terms.tail)})`,
@@ -237,6 +256,10 @@ try {
     JSON.stringify({
       accounts,
       latencyMs,
+      faultRate,
+      injectedFaults: injected,
+      unknown: summary.unknown,
+      resultsDigest,
       rootwardenSeconds: round(rootwarden.seconds),
       sequentialSeconds: sequentialSeconds === null ? null : round(sequentialSeconds),
       boundSeconds: round(bound.seconds),

@@ -9,6 +9,7 @@ import { AuditJobs, describe } from './audit-jobs.js';
 import { type Caller, createAuthenticator, type Scope, scopeAllows, type TokenConfig } from './auth.js';
 import type { ApiEnv, RouteDeps } from './context.js';
 import { ApiError, type FieldLocation, renderError } from './errors.js';
+import { createHostGuard } from './host-guard.js';
 import { IdempotentApply } from './idempotent-apply.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi.js';
@@ -19,6 +20,7 @@ import { registerDocsRoutes } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerPlanRoutes } from './routes/plans.js';
+import { StreamSlots } from './stream-slots.js';
 import { API_VERSION } from './version.js';
 
 export interface CreateAppOptions {
@@ -30,6 +32,11 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Browser origins allowed to call the API (CORS). Default none: no CORS headers at all. */
   corsOrigins?: readonly string[];
+  /**
+   * Host names the API answers to (DNS rebinding); `'any'` skips the check. Default: the loopback names
+   * (localhost, 127.0.0.1, [::1]).
+   */
+  allowedHosts?: readonly string[] | 'any';
   /** Largest accepted request body in bytes (default 64 KiB). */
   bodyLimitBytes?: number;
   rateLimit?: RateLimitOptions;
@@ -47,6 +54,9 @@ export interface CreateAppOptions {
    * identical requests always share one AWS lookup; 0 keeps nothing beyond that.
    */
   readCacheSeconds?: number;
+  /** Event streams open at once: overall (default 256) and per token (default 32); 429 beyond. */
+  maxStreams?: number;
+  maxStreamsPerToken?: number;
   /** Allows an empty token list (every authenticated route then answers 401). */
   allowNoTokens?: boolean;
   now?: () => Date;
@@ -79,8 +89,9 @@ const securityHeaders: MiddlewareHandler<ApiEnv> = async (c, next) => {
   set('Cross-Origin-Opener-Policy', 'same-origin');
   set('Cross-Origin-Resource-Policy', 'same-origin');
   set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  // Answers carry organization data: never cached by a shared proxy or the browser.
-  set('Cache-Control', 'no-store');
+  // Answers carry organization data: never cached by a shared proxy or the browser. Forced, not
+  // defaulted: Hono's streamSSE and the docs assets would otherwise say `no-cache` (which stores).
+  headers.set('Cache-Control', 'no-store');
 };
 
 /** A key as a field name: `accounts`, or quoted when it is empty or odd (`"a b"`). */
@@ -229,6 +240,7 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
     else logger.info(entry, 'request');
   });
   app.use('*', securityHeaders);
+  app.use('*', createHostGuard({ allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins }));
   if (options.corsOrigins && options.corsOrigins.length > 0) {
     app.use(
       '*',
@@ -273,7 +285,20 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   });
 
   const readCache = createReadCache((options.readCacheSeconds ?? 30) * 1000);
-  const deps: RouteDeps = { engine, jobs, applies, logger, readCache, requireScope, version: API_VERSION };
+  const streams = new StreamSlots({
+    maxStreams: options.maxStreams,
+    maxStreamsPerToken: options.maxStreamsPerToken,
+  });
+  const deps: RouteDeps = {
+    engine,
+    jobs,
+    applies,
+    logger,
+    readCache,
+    streams,
+    requireScope,
+    version: API_VERSION,
+  };
   registerSecurityScheme(app);
   registerHealthRoutes(app, deps);
   registerOrganizationRoutes(app, deps);

@@ -38,11 +38,37 @@ export interface AuditJobsOptions {
   jobLeaseSeconds?: number;
 }
 
-/** One server-sent event: `event` is its name, `data` its JSON. Never a credential (see toStreamEvent). */
+export type StreamEventName =
+  | 'status'
+  | 'inventory'
+  | 'progress'
+  | 'throttled'
+  | 'completed'
+  | 'failed'
+  | 'interrupted';
+
+/**
+ * One server-sent event: `event` is its name, `data` its JSON, `frame` the event as it goes on the wire,
+ * encoded once for every follower (200 followers must not cost 200 serialisations). Never a credential.
+ */
 export interface StreamEvent {
   id: number;
-  event: 'status' | 'inventory' | 'progress' | 'throttled' | 'completed' | 'failed' | 'interrupted';
+  event: StreamEventName;
   data: Record<string, unknown>;
+  frame: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+/** The text/event-stream frame of one event (https://html.spec.whatwg.org/multipage/server-sent-events.html). */
+export function streamEvent(id: number, event: StreamEventName, data: Record<string, unknown>): StreamEvent {
+  // JSON.stringify never emits a raw line break, so the data is one `data:` line.
+  return {
+    id,
+    event,
+    data,
+    frame: encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\nid: ${id}\n\n`),
+  };
 }
 
 export interface AuditProgress {
@@ -68,8 +94,11 @@ interface LiveJob {
   eventOffset: number;
   controller: AbortController;
   progress: AuditProgress;
+  /** Ids are consecutive: event `id` is at index `id - events[0].id`. */
   events: StreamEvent[];
-  listeners: Set<(event: StreamEvent) => void>;
+  /** One wake-up per follower: a follower reads the shared `events` itself, from its own cursor. */
+  followers: Set<() => void>;
+  ended: boolean;
   /** Resolves once the job is recorded as ended. */
   finished: Promise<void>;
   settle: () => void;
@@ -85,6 +114,12 @@ const EVENT_IDS_PER_ATTEMPT = 10_000_000;
 const REMOTE_FOLLOW_CHECK_MS = 2_000;
 /** Events kept per running job for late subscribers and `Last-Event-ID` resumption. */
 const MAX_BUFFERED_EVENTS = 50_000;
+/**
+ * How long a finished job's events stay for a follower that lost its connection near the end and
+ * resumes with `Last-Event-ID` (EventSource retries after a few seconds), and how many jobs at most.
+ */
+const FINISHED_EVENTS_TTL_MS = 5 * 60_000;
+const MAX_FINISHED_WITH_EVENTS = 16;
 
 /**
  * Audits started over HTTP: persisted as jobs in the engine's store, run with bounded parallelism,
@@ -100,6 +135,8 @@ export class AuditJobs {
   readonly #maxQueued: number;
   readonly #now: () => Date;
   readonly #live = new Map<string, LiveJob>();
+  /** Jobs that just ended, with their events, for resuming followers (see FINISHED_EVENTS_TTL_MS). */
+  readonly #recent = new Map<string, LiveJob>();
   /** Alone: audits waiting for a free slot in this process. */
   readonly #waiting: LiveJob[] = [];
   #running = 0;
@@ -217,7 +254,8 @@ export class AuditJobs {
       controller: new AbortController(),
       progress: { done: 0, total: null },
       events: [],
-      listeners: new Set(),
+      followers: new Set(),
+      ended: false,
       finished,
       settle,
     };
@@ -308,7 +346,7 @@ export class AuditJobs {
   #onRemoteEvent(jobId: string, queued: QueuedJobEvent): void {
     // This replica runs it: its followers already got the event.
     if (this.#live.has(jobId)) return;
-    const event = queued as StreamEvent;
+    const event = streamEvent(queued.id, queued.event as StreamEventName, queued.data);
     if (event.event === 'progress' || event.event === 'inventory') {
       const progress = this.#remoteProgress.get(jobId) ?? { done: 0, total: null };
       if (event.event === 'progress') {
@@ -439,7 +477,16 @@ export class AuditJobs {
 
   #finish(live: LiveJob): void {
     this.#live.delete(live.job.id);
-    live.listeners.clear();
+    live.ended = true;
+    for (const wake of live.followers) wake();
+    this.#recent.set(live.job.id, live);
+    for (const id of this.#recent.keys()) {
+      if (this.#recent.size <= MAX_FINISHED_WITH_EVENTS) break;
+      this.#recent.delete(id);
+    }
+    setTimeout(() => {
+      if (this.#recent.get(live.job.id) === live) this.#recent.delete(live.job.id);
+    }, FINISHED_EVENTS_TTL_MS).unref();
   }
 
   #onEngineEvent(live: LiveJob, event: EngineEvent): void {
@@ -470,15 +517,15 @@ export class AuditJobs {
     }
   }
 
-  #emit(live: LiveJob, event: StreamEvent['event'], data: Record<string, unknown>): void {
+  #emit(live: LiveJob, event: StreamEventName, data: Record<string, unknown>): void {
     const last = live.events.at(-1);
-    const item: StreamEvent = { id: (last?.id ?? live.eventOffset) + 1, event, data };
+    const item = streamEvent((last?.id ?? live.eventOffset) + 1, event, data);
     live.events.push(item);
     if (live.events.length > MAX_BUFFERED_EVENTS)
       live.events.splice(0, live.events.length - MAX_BUFFERED_EVENTS);
-    for (const listener of live.listeners) listener(item);
+    for (const wake of live.followers) wake();
     // Followers connected to other replicas; failures are logged by the queue, never fail the audit.
-    if (this.#queue) void this.#queue.publish(live.job.id, item);
+    if (this.#queue) void this.#queue.publish(live.job.id, { id: item.id, event, data });
   }
 
   /** A job by exact id, with live progress while it runs, or undefined. */
@@ -508,7 +555,11 @@ export class AuditJobs {
 
   /**
    * Streams a job's events after `afterId` to `write`, then follows it live until it ends. A job that
-   * already ended gets one terminal event built from its stored state.
+   * already ended gets its remaining events while they are kept (a follower resuming with
+   * `Last-Event-ID`), otherwise one terminal event built from its stored state.
+   *
+   * Followers share the job's event buffer and each keeps only a cursor: an event costs one wake-up per
+   * follower, and nothing is added to `signal` or to a shared promise per event (no listener leak).
    */
   async follow(
     job: Job,
@@ -516,7 +567,8 @@ export class AuditJobs {
     write: (event: StreamEvent) => Promise<void>,
     signal: AbortSignal,
   ): Promise<void> {
-    const live = this.#live.get(job.id);
+    // A new follower of a finished job gets its final event only; one resuming gets what it missed.
+    const live = this.#live.get(job.id) ?? (afterId > 0 ? this.#recent.get(job.id) : undefined);
     if (!live) {
       const stored = (await (await this.store()).getJob(job.id)) ?? job;
       if (this.#queue && !isTerminal(stored.status))
@@ -524,37 +576,39 @@ export class AuditJobs {
       await write(terminalEvent(stored, afterId));
       return;
     }
-    const pending: StreamEvent[] = live.events.filter((event) => event.id > afterId);
-    let wake: () => void = () => undefined;
-    const listener = (event: StreamEvent) => {
-      pending.push(event);
-      wake();
+    let cursor = afterId;
+    let woken = false;
+    let resume: () => void = () => undefined;
+    const wake = () => {
+      woken = true;
+      resume();
     };
-    live.listeners.add(listener);
-    const ended = live.finished;
+    live.followers.add(wake);
+    signal.addEventListener('abort', wake, { once: true });
     try {
       for (;;) {
-        while (pending.length > 0) {
-          const event = pending.shift() as StreamEvent;
-          await write(event);
-          if (event.event === 'completed' || event.event === 'failed' || event.event === 'interrupted')
-            return;
+        woken = false;
+        for (let next = eventAfter(live, cursor); next; next = eventAfter(live, cursor)) {
+          if (signal.aborted) return;
+          await write(next);
+          cursor = next.id;
+          if (TERMINAL_EVENTS.has(next.event)) return;
         }
         if (signal.aborted) return;
-        const next = new Promise<'event' | 'end'>((resolve) => {
-          wake = () => resolve('event');
-          void ended.then(() => resolve('end'));
-          signal.addEventListener('abort', () => resolve('end'), { once: true });
-        });
-        if ((await next) === 'end' && pending.length === 0) {
-          if (signal.aborted) return;
+        if (live.ended) {
           const stored = (await (await this.store()).getJob(job.id)) ?? live.job;
-          await write(terminalEvent(stored, (live.events.at(-1)?.id ?? afterId) + 1));
+          await write(terminalEvent(stored, Math.max(cursor, live.events.at(-1)?.id ?? 0)));
           return;
         }
+        if (!woken)
+          await new Promise<void>((resolve) => {
+            resume = resolve;
+          });
+        resume = () => undefined;
       }
     } finally {
-      live.listeners.delete(listener);
+      live.followers.delete(wake);
+      signal.removeEventListener('abort', wake);
     }
   }
 
@@ -580,7 +634,7 @@ export class AuditJobs {
     this.#remoteListeners.set(job.id, listeners);
     let lastId = afterId;
     try {
-      await write({ id: afterId, event: 'status', data: { id: job.id, status: job.status } });
+      await write(streamEvent(afterId, 'status', { id: job.id, status: job.status }));
       for (;;) {
         while (pending.length > 0) {
           const event = pending.shift() as StreamEvent;
@@ -642,7 +696,11 @@ export class AuditJobs {
           'could not mark a queued audit interrupted',
         );
       }
-      this.#emit(live, 'interrupted', { id: live.job.id, status: 'interrupted' });
+      this.#emit(live, 'interrupted', {
+        id: live.job.id,
+        status: 'interrupted',
+        ...(live.job.error ? { error: live.job.error } : {}),
+      });
       this.#finish(live);
       live.settle();
     }
@@ -654,8 +712,16 @@ export class AuditJobs {
   }
 }
 
-function terminalEvent(job: Job, id: number): StreamEvent {
-  const event: StreamEvent['event'] =
+/** The first kept event after `cursor` (the oldest kept one when the buffer dropped those in between). */
+function eventAfter(live: LiveJob, cursor: number): StreamEvent | undefined {
+  const first = live.events[0];
+  if (!first) return undefined;
+  return live.events[Math.max(0, cursor + 1 - first.id)];
+}
+
+/** The one event a follower gets for a job that ended: its id follows `afterId`. */
+function terminalEvent(job: Job, afterId: number): StreamEvent {
+  const event: StreamEventName =
     job.status === 'succeeded'
       ? 'completed'
       : job.status === 'failed'
@@ -663,16 +729,12 @@ function terminalEvent(job: Job, id: number): StreamEvent {
         : job.status === 'interrupted'
           ? 'interrupted'
           : 'status';
-  return {
-    id,
-    event,
-    data: {
-      id: job.id,
-      status: job.status,
-      auditId: job.auditId,
-      ...(job.error ? { error: job.error } : {}),
-    },
-  };
+  return streamEvent(afterId + 1, event, {
+    id: job.id,
+    status: job.status,
+    auditId: job.auditId,
+    ...(job.error ? { error: job.error } : {}),
+  });
 }
 
 export function isTerminal(status: JobStatus): boolean {

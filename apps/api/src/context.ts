@@ -5,6 +5,7 @@ import type { Caller, Scope } from './auth.js';
 import type { IdempotentApply } from './idempotent-apply.js';
 import type { Logger } from './logger.js';
 import type { ReadCache } from './read-cache.js';
+import type { StreamSlots } from './stream-slots.js';
 
 export interface ApiVariables {
   requestId: string;
@@ -24,6 +25,8 @@ export interface RouteDeps {
   logger: Logger;
   /** Shared, briefly kept answers of read-only AWS lookups (organization, accounts). */
   readCache: ReadCache;
+  /** Caps on open event streams (per token and overall). */
+  streams: StreamSlots;
   requireScope(scope: Scope): MiddlewareHandler<ApiEnv>;
   version: string;
 }

@@ -47,6 +47,9 @@ export const CORE_ERROR_STATUS: Record<CoreErrorCode, ContentfulStatusCode> = {
 export const API_ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   INSUFFICIENT_SCOPE: 403,
+  // DNS rebinding and cross-site browser requests (host-guard.ts).
+  HOST_NOT_ALLOWED: 403,
+  ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -54,6 +57,7 @@ export const API_ERROR_STATUS = {
   AUDIT_HAS_NO_REPORT: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   RATE_LIMITED: 429,
+  TOO_MANY_STREAMS: 429,
   QUEUE_FULL: 503,
   SHUTTING_DOWN: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -65,6 +69,7 @@ const RETRY_AFTER_SECONDS: Partial<Record<string, number>> = {
   STORE_BUSY: 1,
   QUEUE_FULL: 10,
   SHUTTING_DOWN: 5,
+  TOO_MANY_STREAMS: 5,
 };
 
 /** Where a bad value was: the JSON body, the query string, the path or a header. */

@@ -15,20 +15,26 @@ export interface ApplyOutcome {
 const WAIT_FOR_OTHER_REPLICA_MS = 60_000;
 const OTHER_REPLICA_POLL_MS = 500;
 
+/** The route an Idempotency-Key is scoped to (with the token): keys of other routes never collide. */
+const APPLY_ROUTE = 'POST /v1/plans/{id}/apply';
+
 /**
- * `POST /v1/plans/{id}/apply` with an Idempotency-Key: the key (with the plan id) names an `apply` job in
- * the store, created atomically before anything runs. A repeated key replays the stored answer (result
- * or error) and never calls the engine again; a concurrent repeat in this process waits for the same
- * apply, one on another replica polls the stored job until it ends (then replays). The job's id is a
- * digest, so the key itself is not stored. With replicas the job holds a lease (renewed with the
- * replica's audits), so a replica that dies mid-apply leaves it `interrupted`, not running forever.
+ * `POST /v1/plans/{id}/apply` with an Idempotency-Key: the key, scoped to the caller's token and this
+ * route, names an `apply` job in the store, created atomically before anything runs. A repeated key
+ * replays the stored answer (result or error) and never calls the engine again; a concurrent repeat in
+ * this process waits for the same apply, one on another replica polls the stored job until it ends
+ * (then replays). Reusing a key for another plan is a 409, never another plan's answer
+ * (draft-ietf-httpapi-idempotency-key-header §2.6: a key reused with a different request payload is an
+ * error). The job's id is a digest, so the key itself is not stored. With replicas the job holds a lease
+ * (renewed with the replica's audits), so a replica that dies mid-apply leaves it `interrupted`, not
+ * running forever.
  */
 export class IdempotentApply {
   readonly #engine: Engine;
   readonly #jobs: AuditJobs;
   readonly #logger: Logger;
   readonly #now: () => Date;
-  readonly #inflight = new Map<string, Promise<ApplyOutcome>>();
+  readonly #inflight = new Map<string, { planId: string; run: Promise<ApplyOutcome> }>();
 
   constructor(options: { engine: Engine; jobs: AuditJobs; logger: Logger; now?: () => Date }) {
     this.#engine = options.engine;
@@ -39,16 +45,20 @@ export class IdempotentApply {
 
   /** Waits for applies in flight (they are never aborted halfway: the engine journals every action). */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.#inflight.values()]);
+    await Promise.allSettled([...this.#inflight.values()].map((entry) => entry.run));
   }
 
+  /** `requestedBy` is the token's name: a key is one token's, and another token's same key is another key. */
   async apply(planId: string, key: string, requestedBy: string): Promise<ApplyOutcome> {
-    const id = `apply-${createHash('sha256').update(`${planId}\n${key}`).digest('hex').slice(0, 40)}`;
+    const id = applyJobId(requestedBy, key);
     // Registered before the first await, so a concurrent repeat always finds it.
     const inflight = this.#inflight.get(id);
-    if (inflight) return { ...(await inflight), replayed: true };
+    if (inflight) {
+      if (inflight.planId !== planId) throw usedForAnotherPlan();
+      return { ...(await inflight.run), replayed: true };
+    }
     const run = this.#claim(id, planId, requestedBy);
-    this.#inflight.set(id, run);
+    this.#inflight.set(id, { planId, run });
     try {
       return await run;
     } finally {
@@ -59,7 +69,10 @@ export class IdempotentApply {
   async #claim(id: string, planId: string, requestedBy: string): Promise<ApplyOutcome> {
     const store = await this.#jobs.store();
     const existing = await store.getJob(id);
-    if (existing) return this.#replayWhenEnded(existing);
+    if (existing) {
+      if ((existing.input as { planId?: unknown } | null)?.planId !== planId) throw usedForAnotherPlan();
+      return this.#replayWhenEnded(existing);
+    }
     if (this.#jobs.closing)
       throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new applies.');
     const at = this.#now().toISOString();
@@ -81,8 +94,9 @@ export class IdempotentApply {
       // Another process created it between our read and our insert.
       if (isCoreError(error) && error.code === 'INVALID_INPUT') {
         const other = await store.getJob(id);
-        if (other) return this.#replayWhenEnded(other);
-        throw inUse();
+        if (!other) throw inUse();
+        if ((other.input as { planId?: unknown } | null)?.planId !== planId) throw usedForAnotherPlan();
+        return this.#replayWhenEnded(other);
       }
       throw error;
     }
@@ -143,6 +157,23 @@ function inUse(): ApiError {
     location: 'header',
     fix: 'Wait for it, then repeat the request to get its answer.',
   });
+}
+
+/** The store id of the apply job behind a token's Idempotency-Key (a digest: the key is not stored). */
+export function applyJobId(tokenName: string, key: string): string {
+  return `apply-${createHash('sha256').update(`${tokenName}\n${APPLY_ROUTE}\n${key}`).digest('hex').slice(0, 40)}`;
+}
+
+function usedForAnotherPlan(): ApiError {
+  return new ApiError(
+    'IDEMPOTENCY_KEY_IN_USE',
+    'This token already used this Idempotency-Key to apply another plan.',
+    {
+      field: 'Idempotency-Key',
+      location: 'header',
+      fix: 'Send a new, unique Idempotency-Key for each plan you apply.',
+    },
+  );
 }
 
 function replay(job: Job): ApplyOutcome {

@@ -24,6 +24,7 @@ import {
   type TokenConfig,
   TokenConfigSchema,
 } from './auth.js';
+import { LOOPBACK_HOST_NAMES } from './host-guard.js';
 import { createLogger, type Logger } from './logger.js';
 import { API_VERSION } from './version.js';
 
@@ -37,6 +38,7 @@ export const ApiConfigSchema = z
     host: z.string().optional(),
     port: z.number().int().min(0).max(65535).optional(),
     corsOrigins: z.array(z.string().url()).default([]),
+    allowedHosts: z.array(z.string().min(1).max(253)).default([]),
     bodyLimitBytes: z.number().int().min(1024).max(16_777_216).optional(),
     rateLimit: z
       .object({ perMinute: z.number().int().min(0).optional(), burst: z.number().int().min(1).optional() })
@@ -63,6 +65,8 @@ Options:
   --port N               port (default ${DEFAULT_PORT}; 0 picks a free one)
   --config FILE          JSON config: tokens, host, port, corsOrigins, bodyLimitBytes, rateLimit, …
   --cors-origin ORIGIN   allow this browser origin (repeatable; default: no CORS)
+  --allowed-host NAME    a Host name the API answers to besides localhost/127.0.0.1/[::1] and --host
+                         (repeatable; DNS rebinding protection; "*" turns the check off)
   --rate-limit N         requests per minute per token (default 1200; 0 = off)
   --max-audits N         audits running at once (default 2)
   --body-limit BYTES     largest request body (default 65536)
@@ -151,6 +155,20 @@ function loadConfig(path: string | undefined): ApiConfig {
   return parsed.data;
 }
 
+/**
+ * The Host names the API answers to: the loopback names, the bind address unless it is a wildcard, and
+ * the operator's. A wildcard bind with no name given cannot be checked (`'any'`, with a warning).
+ */
+export function resolveAllowedHosts(host: string, extra: readonly string[]): readonly string[] | 'any' {
+  if (extra.includes('*')) return 'any';
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
+  if (wildcard && extra.length === 0) return 'any';
+  for (const name of extra)
+    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9.-]{1,253})$/.test(name))
+      throw new UsageError(`--allowed-host must be a host name without port or scheme (got "${name}").`);
+  return [...LOOPBACK_HOST_NAMES, ...(wildcard ? [] : [host]), ...extra];
+}
+
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
@@ -177,6 +195,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         port: { type: 'string' },
         config: { type: 'string' },
         'cors-origin': { type: 'string', multiple: true },
+        'allowed-host': { type: 'string', multiple: true },
         'rate-limit': { type: 'string' },
         'max-audits': { type: 'string' },
         'body-limit': { type: 'string' },
@@ -243,6 +262,11 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       integer('job-lease-seconds', values['job-lease-seconds'], 3, 600) ?? config.jobLeaseSeconds;
     if (jobLeaseSeconds !== undefined && !storeUrl)
       throw new UsageError('--job-lease-seconds applies to replicas: give --store postgres://… too.');
+    const allowedHosts = resolveAllowedHosts(host, [
+      ...config.allowedHosts,
+      ...(values['allowed-host'] ?? []),
+    ]);
+
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
     const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);
     const engineOptions: EngineOptions = {
@@ -276,6 +300,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       tokens,
       logger,
       corsOrigins,
+      allowedHosts,
       ...((bodyLimit ?? config.bodyLimitBytes) ? { bodyLimitBytes: bodyLimit ?? config.bodyLimitBytes } : {}),
       rateLimit: { ...config.rateLimit, ...(perMinute === undefined ? {} : { perMinute }) },
       ...((maxAudits ?? config.maxConcurrentAudits)
@@ -309,6 +334,11 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     );
     if (!isLoopback(host))
       logger.warn({ host }, 'bound to a non-loopback address: the API is reachable from the network');
+    if (allowedHosts === 'any')
+      logger.warn(
+        { host },
+        'the Host header is not checked (DNS rebinding): name the host with --allowed-host unless a proxy checks it',
+      );
 
     let closing: Promise<void> | undefined;
     const running: RunningServer = {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Sandbox } from '@rootwarden/aws-sandbox';
 import { ApplyResultSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyJobId } from '../src/idempotent-apply.js';
 import {
   BLOG_DELETES,
   countPlanCalls,
@@ -104,7 +104,7 @@ describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
     expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
   });
 
-  it('a key is scoped to its plan', async () => {
+  it('reusing a key for another plan is a 409, and that plan is not applied', async () => {
     const calls = noPlanCalls();
     const fixture = await start(calls);
     const deletes = await planDeletes(fixture);
@@ -115,19 +115,23 @@ describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
     expect(recovery.actions.map((action) => action.kind)).toEqual(['create-login-profile']);
 
     const first = await apply(fixture, deletes.planId, 'shared-key');
+    expect(first.status, await first.clone().text()).toBe(200);
+    expect(ApplyResultSchema.parse(await first.json())).toMatchObject({
+      planId: deletes.planId,
+      status: 'applied',
+    });
+    // The attack: a key known to have applied plan A replayed against plan B must neither apply B nor
+    // answer with A's result as if it were B's.
     const second = await apply(fixture, recovery.planId, 'shared-key');
-    for (const [response, plan] of [
-      [first, deletes],
-      [second, recovery],
-    ] as const) {
-      expect(response.status, await response.clone().text()).toBe(200);
-      expect(response.headers.get('idempotent-replayed')).toBeNull();
-      expect(ApplyResultSchema.parse(await response.json())).toMatchObject({
-        planId: plan.planId,
-        status: 'applied',
-      });
-    }
-    expect(calls.applyPlan).toBe(2);
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({
+      error: { code: 'IDEMPOTENCY_KEY_IN_USE', field: 'Idempotency-Key', location: 'header' },
+    });
+    expect(calls.applyPlan).toBe(1);
+    expect(mutations(fixture.sandbox)).toEqual(BLOG_DELETES);
+    // With its own key the other plan applies.
+    const own = await apply(fixture, recovery.planId, 'recovery-key');
+    expect(own.status).toBe(200);
     expect(mutations(fixture.sandbox)).toEqual([...BLOG_DELETES, 'CreateLoginProfile@666666666666']);
   });
 
@@ -191,7 +195,7 @@ describe('POST /v1/plans/{id}/apply with an Idempotency-Key', () => {
     const pending = await planDeletes(after);
     expect(pending.actions).toHaveLength(BLOG_DELETES.length);
     const jobs = await after.engine.jobs();
-    const id = `apply-${createHash('sha256').update(`${pending.planId}\nkey-crashed`).digest('hex').slice(0, 40)}`;
+    const id = applyJobId('remediate-client', 'key-crashed');
     const at = new Date().toISOString();
     await jobs.createJob({
       id,

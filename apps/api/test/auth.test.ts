@@ -267,7 +267,7 @@ describe('per-token rate limit, CORS, security headers, request ids', () => {
 });
 
 describe('without CORS configuration', () => {
-  it('sends no CORS headers and answers preflights 404', async () => {
+  it('sends no CORS headers and refuses cross-origin preflights (403 ORIGIN_NOT_ALLOWED)', async () => {
     const fixture = await startFixture();
     try {
       const simple = await fixture.request('/healthz', {
@@ -279,7 +279,7 @@ describe('without CORS configuration', () => {
         as: null,
         headers: { origin: 'https://console.example.com', 'access-control-request-method': 'POST' },
       });
-      expect(preflight.status).toBe(404);
+      expect(preflight.status).toBe(403);
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await fixture.close();

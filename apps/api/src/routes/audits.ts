@@ -16,6 +16,7 @@ import {
   describe,
   isTerminal,
   type StreamEvent,
+  streamEvent,
 } from '../audit-jobs.js';
 import type { ApiEnv, RouteDeps } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -218,7 +219,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       path: '/v1/audits/{id}/events',
       tags: ['audits'],
       summary: 'Server-sent events: progress, then completion',
-      description: `Events \`status\`, \`inventory\`, \`progress\` (one per account: accountId, status, done/total), \`throttled\`, then one of \`completed\`, \`failed\`, \`interrupted\`, after which the stream ends. Send \`Last-Event-ID\` to resume. A finished audit sends only its final event. ${scopeNote('read')}`,
+      description: `Events \`status\`, \`inventory\`, \`progress\` (one per account: accountId, status, done/total), \`throttled\`, then one of \`completed\`, \`failed\`, \`interrupted\`, after which the stream ends. Send \`Last-Event-ID\` to resume after that event (also shortly after the audit ended). A finished audit sends only its final event. Open streams are capped per token and overall: 429 \`TOO_MANY_STREAMS\` beyond. ${scopeNote('read')}`,
       middleware: [requireScope('read')] as const,
       security: security('read'),
       request: { params: IdParams },
@@ -237,40 +238,46 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       const saved = found ? undefined : await engine.getAudit(id);
       const lastId = Number.parseInt(c.req.header('last-event-id') ?? '0', 10);
       const afterId = Number.isSafeInteger(lastId) && lastId > 0 ? lastId : 0;
-      return streamSSE(c, async (stream) => {
-        const closed = new AbortController();
-        stream.onAbort(() => closed.abort());
-        const keepAlive = setInterval(() => {
-          void stream.write(': keep-alive\n\n').catch(() => closed.abort());
-        }, KEEP_ALIVE_MS);
-        const write = (event: StreamEvent) =>
-          stream.writeSSE({ id: String(event.id), event: event.event, data: JSON.stringify(event.data) });
-        try {
-          if (found) await jobs.follow(found.job, afterId, write, closed.signal);
-          else if (saved)
-            await write({
-              id: afterId + 1,
-              event: saved.complete ? 'completed' : 'interrupted',
-              data: {
-                id: saved.auditId,
-                status: saved.complete ? 'succeeded' : 'interrupted',
-                auditId: saved.auditId,
-                complete: saved.complete,
-                summary: saved.summary,
-              },
-            });
-        } catch (error) {
-          if (!closed.signal.aborted) {
-            logger.error({ requestId: c.get('requestId'), err: describe(error) }, 'event stream failed');
-            const code = isCoreError(error) ? error.code : 'INTERNAL';
-            await stream
-              .writeSSE({ event: 'error', data: JSON.stringify({ code, requestId: c.get('requestId') }) })
-              .catch(() => undefined);
+      // Taken before the stream starts, so a refusal is a JSON 429 like every other error.
+      const release = deps.streams.acquire(c.get('caller')?.name ?? 'unknown');
+      try {
+        return streamSSE(c, async (stream) => {
+          const closed = new AbortController();
+          stream.onAbort(() => closed.abort());
+          const keepAlive = setInterval(() => {
+            void stream.write(': keep-alive\n\n').catch(() => closed.abort());
+          }, KEEP_ALIVE_MS);
+          // The frame was encoded once when the event happened, for every follower.
+          const write = (event: StreamEvent) => stream.write(event.frame).then(() => undefined);
+          try {
+            if (found) await jobs.follow(found.job, afterId, write, closed.signal);
+            else if (saved)
+              await write(
+                streamEvent(afterId + 1, saved.complete ? 'completed' : 'interrupted', {
+                  id: saved.auditId,
+                  status: saved.complete ? 'succeeded' : 'interrupted',
+                  auditId: saved.auditId,
+                  complete: saved.complete,
+                  summary: saved.summary,
+                }),
+              );
+          } catch (error) {
+            if (!closed.signal.aborted) {
+              logger.error({ requestId: c.get('requestId'), err: describe(error) }, 'event stream failed');
+              const code = isCoreError(error) ? error.code : 'INTERNAL';
+              await stream
+                .writeSSE({ event: 'error', data: JSON.stringify({ code, requestId: c.get('requestId') }) })
+                .catch(() => undefined);
+            }
+          } finally {
+            clearInterval(keepAlive);
+            release();
           }
-        } finally {
-          clearInterval(keepAlive);
-        }
-      });
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
     },
   );
 

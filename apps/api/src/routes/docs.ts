@@ -27,7 +27,6 @@ export function registerDocsRoutes(app: OpenAPIHono<ApiEnv>): void {
       }
       c.header('Content-Type', asset.type);
       c.header('Content-Security-Policy', DOCS_CSP);
-      c.header('Cache-Control', 'no-cache');
       return c.body(text, 200);
     });
   }

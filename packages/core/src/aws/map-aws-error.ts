@@ -154,6 +154,8 @@ export function mapAwsError(error: unknown, context: { operation: string; accoun
     operation: context.operation,
     ...(context.accountId ? { accountId: context.accountId } : {}),
     ...(awsCode ? { awsCode } : {}),
+    // A 5xx or dropped connection that outlasted the call's retries may still pass later (audit rounds).
+    ...(isTransient(error) ? { transient: true } : {}),
   };
 
   if (e.name === 'AbortError') return new CoreError('ABORTED', 'The operation was cancelled.', { details });

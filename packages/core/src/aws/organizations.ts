@@ -16,6 +16,8 @@ import type { AwsRuntime } from './runtime.js';
 export interface CallHooks {
   signal?: AbortSignal | undefined;
   onThrottle?: ((operation: string) => void) | undefined;
+  /** Every answer that was not a throttle (see CallOptions.onAnswer). */
+  onAnswer?: ((operation: string) => void) | undefined;
 }
 
 /** An account as Organizations returns it, reduced to what the engine uses. */

@@ -54,6 +54,7 @@ export interface AssumeRootOptions {
   durationSeconds?: number | undefined;
   signal?: AbortSignal | undefined;
   onThrottle?: ((operation: string) => void) | undefined;
+  onAnswer?: ((operation: string) => void) | undefined;
 }
 
 /** sts:AssumeRoot for one member account with the task policy of `task`. */
@@ -72,7 +73,13 @@ export async function assumeRootSession(
         }),
         abortable(options.signal),
       ),
-    { operation: 'AssumeRoot', accountId, signal: options.signal, onThrottle: options.onThrottle },
+    {
+      operation: 'AssumeRoot',
+      accountId,
+      signal: options.signal,
+      onThrottle: options.onThrottle,
+      onAnswer: options.onAnswer,
+    },
   );
   const credentials = output.Credentials;
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken) {

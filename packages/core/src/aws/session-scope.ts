@@ -13,6 +13,7 @@ export interface SessionScopeOptions {
   durationSeconds?: number | undefined;
   signal?: AbortSignal | undefined;
   onThrottle?: ((operation: string) => void) | undefined;
+  onAnswer?: ((operation: string) => void) | undefined;
   now?: () => Date;
 }
 
@@ -80,6 +81,7 @@ export class SessionScope {
           accountId: this.#options.accountId,
           signal: this.#options.signal,
           onThrottle: this.#options.onThrottle,
+          onAnswer: this.#options.onAnswer,
         });
       } catch (error) {
         if (
@@ -112,6 +114,7 @@ export class SessionScope {
       durationSeconds: this.#options.durationSeconds,
       signal: this.#options.signal,
       onThrottle: this.#options.onThrottle,
+      onAnswer: this.#options.onAnswer,
     });
     const runtime = this.#runtime;
     let iam: IAMClient | undefined;

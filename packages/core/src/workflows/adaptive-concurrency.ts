@@ -8,12 +8,26 @@ export interface AdaptiveConcurrencyOptions {
   cooldownMs?: number;
   onChange?: (concurrency: number) => void;
   now?: () => number;
+  /**
+   * The share of recent answers that must be throttles before a throttle lowers concurrency (default
+   * 0.25). Callers that report no other answers (`onAnswer`) see every throttle count.
+   */
+  throttleShare?: number;
 }
+
+/** Weight of the newest answer in the throttle-share average: about the last 50 answers count. */
+const SHARE_WEIGHT = 0.02;
 
 /**
  * Additive-increase / multiplicative-decrease concurrency, the way TCP and the AWS SDK's adaptive
  * retry mode back off: halve on a throttling episode, then grow by one after each round of
  * successes until the ceiling is reached again. `limit` runs tasks within the current bound.
+ *
+ * A throttling episode is a throttle while a significant share of recent answers are throttles
+ * (a moving average over the answers reported with `onAnswer`). Sending too fast makes most answers
+ * throttles, and slowing down helps; a few throttles scattered among many answers (a fault storm, a
+ * noisy neighbour) do not go away by slowing down, and halving on each would starve the audit: the
+ * call retries absorb them.
  */
 export class AdaptiveConcurrency {
   readonly limit: LimitFunction;
@@ -25,6 +39,9 @@ export class AdaptiveConcurrency {
   #lastDecrease = Number.NEGATIVE_INFINITY;
   #successes = 0;
   #throttles = 0;
+  readonly #throttleShare: number;
+  /** Starts high, so a caller that reports only throttles keeps the plain AIMD behaviour. */
+  #recentShare = 1;
 
   constructor(options: AdaptiveConcurrencyOptions) {
     this.#max = options.max;
@@ -32,6 +49,7 @@ export class AdaptiveConcurrency {
     this.#cooldownMs = options.cooldownMs ?? 1_000;
     this.#onChange = options.onChange;
     this.#now = options.now ?? (() => performance.now());
+    this.#throttleShare = options.throttleShare ?? 0.25;
     // rejectOnClear: tasks dropped by clearQueue() (on abort) settle instead of hanging their awaiters.
     this.limit = pLimit({ concurrency: this.#max, rejectOnClear: true });
   }
@@ -45,8 +63,20 @@ export class AdaptiveConcurrency {
     return this.#throttles;
   }
 
+  /** Recent answers that were throttles, 0..1 (a moving average). */
+  get throttleShare(): number {
+    return this.#recentShare;
+  }
+
+  /** An AWS answer that was not a throttle. */
+  onAnswer(): void {
+    this.#recentShare *= 1 - SHARE_WEIGHT;
+  }
+
   onThrottle(): void {
     this.#throttles += 1;
+    this.#recentShare = this.#recentShare * (1 - SHARE_WEIGHT) + SHARE_WEIGHT;
+    if (this.#recentShare < this.#throttleShare) return;
     const now = this.#now();
     if (now - this.#lastDecrease < this.#cooldownMs) return;
     this.#lastDecrease = now;

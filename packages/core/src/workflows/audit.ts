@@ -39,8 +39,16 @@ export interface AuditContext {
   auditId?: string | undefined;
 }
 
-/** Rounds of whole-account retries after the per-call retries gave up on throttling or the network. */
-const ACCOUNT_RETRY_ROUNDS = 2;
+/**
+ * Rounds of whole-account retries after the per-call retries gave up on throttling, a 5xx or the
+ * network: under a storm of faults an account is retried with a fresh session rather than reported
+ * unknown.
+ */
+const ACCOUNT_RETRY_ROUNDS = 4;
+
+function isRetryableLater(error: CoreError): boolean {
+  return error.code === 'THROTTLED' || error.code === 'NETWORK' || error.details?.transient === true;
+}
 
 interface Preflight {
   caller: Caller;
@@ -165,7 +173,8 @@ export async function auditOrganization(
     limiter.onThrottle();
     context.onEvent?.({ type: 'throttled', operation, concurrency: limiter.concurrency });
   };
-  const hooks: CallHooks = { signal, onThrottle };
+  const onAnswer = () => limiter.onAnswer();
+  const hooks: CallHooks = { signal, onThrottle, onAnswer };
 
   const { caller, organization } = await preflightRootAccess(runtime, hooks);
   const tree = loadOrgTree(runtime, hooks);
@@ -231,6 +240,7 @@ export async function auditOrganization(
         durationSeconds: context.sessionDurationSeconds,
         signal,
         onThrottle,
+        onAnswer,
         now: context.now,
       });
       try {
@@ -246,7 +256,7 @@ export async function auditOrganization(
           return;
         }
         outcome = { kind: 'failed', error: coreError };
-        if (coreError.code !== 'THROTTLED' && coreError.code !== 'NETWORK') break;
+        if (!isRetryableLater(coreError)) break;
       }
     }
     if (signal.aborted && outcome?.kind !== 'observed') return; // reported as ABORTED below

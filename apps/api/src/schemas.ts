@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import {
+  AccountIdSchema,
   ApplyResultSchema,
   AuditDiffSchema,
   AuditIdSchema,
@@ -15,6 +16,8 @@ import {
   ParentIdSchema,
   PlanIdSchema,
   PlanSchema,
+  PolicyCheckSchema,
+  PolicyTaskSchema,
   ReportFormatSchema,
 } from '@rootwarden/core';
 
@@ -41,6 +44,7 @@ export const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
 export const AuditDiff = openapi(AuditDiffSchema, 'AuditDiff');
 export const OrgStatus = openapi(OrgStatusSchema, 'OrgStatus');
 export const Inventory = openapi(InventorySchema, 'Inventory');
+export const PolicyCheck = openapi(PolicyCheckSchema, 'PolicyCheck');
 export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput');
 export const Plan = openapi(PlanSchema, 'Plan');
 export const ApplyResult = openapi(ApplyResultSchema, 'ApplyResult');
@@ -165,6 +169,26 @@ export const ListAccountsQuery = z
         param: { name: 'ou', in: 'query', style: 'form', explode: true },
         description: 'Only accounts under these OUs or roots (repeat the parameter for several).',
       }),
+  })
+  .strict();
+
+const repeated = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(item)).optional();
+
+export const PolicyCheckQuery = z
+  .object({
+    task: repeated(PolicyTaskSchema).openapi({
+      param: { name: 'task', in: 'query', style: 'form', explode: true },
+      description: 'Only these tasks (repeat the parameter for several; default: all five).',
+    }),
+    account: repeated(AccountIdSchema).openapi({
+      param: { name: 'account', in: 'query', style: 'form', explode: true },
+      description: 'Only these member accounts.',
+    }),
+    ou: repeated(ParentIdSchema).openapi({
+      param: { name: 'ou', in: 'query', style: 'form', explode: true },
+      description: 'Only accounts under these OUs or roots.',
+    }),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import {
   InventorySchema,
   OrgStatusSchema,
   PlanSchema,
+  PolicyCheckSchema,
 } from '@rootwarden/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, parseSse, serveFixture, startFixture, TOKENS, waitForAudit } from './helpers.js';
@@ -63,6 +64,18 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
     const status = OrgStatusSchema.parse(await response.json());
     expect(status.caller.role).toBe('management');
     expect(status.capabilities.audit).toBe(true);
+  });
+
+  it('GET /v1/policies/check predicts per account and task, filtered by task and account', async () => {
+    const response = await get('/v1/policies/check?task=audit&account=111111111111');
+    expect(response.status).toBe(200);
+    const check = PolicyCheckSchema.parse(await response.json());
+    expect(check.available).toBe(true);
+    expect(check.tasks).toEqual(['audit']);
+    expect(check.accounts.map((a) => [a.accountId, a.tasks.map((t) => t.verdict)])).toEqual([
+      ['111111111111', ['allowed']],
+    ]);
+    expect((await get('/v1/policies/check?task=nuke')).status).toBe(400);
   });
 
   it('GET /v1/accounts returns the inventory, optionally under OUs', async () => {

@@ -9,6 +9,7 @@ import {
   type Inventory,
   type OrgStatus,
   type Plan,
+  type PolicyCheck,
   SEVERITIES,
 } from '@rootwarden/core';
 
@@ -175,5 +176,28 @@ export function describePlanForConsent(plan: Plan): string {
     lines.push(`- ${action.accountId ?? 'organization'}: ${action.description}`);
   lines.push(...more(plan.actions.length, 15));
   lines.push(`Plan fingerprint: ${plan.fingerprint}. Deleted root credentials cannot be restored.`);
+  return lines.join('\n');
+}
+
+/** What the SCPs/RCPs block, grouped by policy, then the accounts not simply allowed (first 25). */
+export function renderPolicyCheck(check: PolicyCheck): string {
+  if (!check.available) return check.unavailable?.message ?? 'Organization policies not available.';
+  const lines = check.summary.map(
+    (s) => `${s.task}: ${s.blocked} blocked, ${s.cannotDecide} cannot decide, ${s.allowed} allowed`,
+  );
+  for (const g of check.groups)
+    lines.push(
+      `- ${g.task} blocked in ${g.accounts} account(s) by ${g.kind === 'no-allow' ? `no allowing SCP at ${g.target.name}` : `${g.policy?.name} (${g.policy?.id})`} attached to ${g.target.name} (${g.target.id})${g.statement ? `, statement ${g.statement}` : ''}`,
+    );
+  const notAllowed = check.accounts.filter((a) => a.tasks.some((t) => t.verdict !== 'allowed'));
+  const shown = notAllowed.slice(0, 25);
+  for (const account of shown)
+    lines.push(
+      `- ${account.accountId} ${account.name}: ${account.tasks
+        .filter((t) => t.verdict !== 'allowed')
+        .map((t) => `${t.task} ${t.verdict}`)
+        .join(', ')}`,
+    );
+  lines.push(...more(notAllowed.length, shown.length));
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { registerAuditResources } from './resources.js';
 import { type AnyTool, type ToolContext, type ToolExtra, toCallToolResult } from './tool.js';
 import { applyPlanTool } from './tools/apply-plan.js';
 import { auditRootCredentialsTool } from './tools/audit-root-credentials.js';
+import { checkPoliciesTool } from './tools/check-policies.js';
 import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
@@ -42,6 +43,7 @@ export interface ServerOptions {
 const READ_ONLY_TOOLS: AnyTool[] = [
   getOrgStatusTool,
   listAccountsTool,
+  checkPoliciesTool,
   auditRootCredentialsTool,
   getAuditTool,
   diffAuditsTool,

@@ -66,6 +66,7 @@ describe('MCP Inspector CLI (third-party client)', () => {
     expect(names).toEqual([
       'get-org-status',
       'list-accounts',
+      'check-policies',
       'audit-root-credentials',
       'get-audit',
       'diff-audits',

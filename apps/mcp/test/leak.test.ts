@@ -29,6 +29,7 @@ async function exercise(client: Client): Promise<void> {
   await call('get-org-status');
   await call('list-accounts');
   await call('list-accounts', { ous: ['ou-zzzz-zzzzzzzz'] });
+  await call('check-policies');
   await call('audit-root-credentials', { concurrency: 4 });
   await call('audit-root-credentials', { accounts: ['999999999999'] });
   await call('audit-root-credentials', { accounts: ['nope'] });

@@ -44,6 +44,23 @@ async function connect(
   return connection.client;
 }
 
+describe('check-policies', () => {
+  it('answers the prediction as structured content and text', async () => {
+    const client = await connect();
+    const result = await client.callTool({
+      name: 'check-policies',
+      arguments: { tasks: ['audit'], accounts: ['111111111111'] },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      available: true,
+      tasks: ['audit'],
+      accounts: [{ accountId: '111111111111', tasks: [{ task: 'audit', verdict: 'allowed' }] }],
+    });
+    expect(JSON.stringify(result.content)).toContain('audit: 0 blocked');
+  });
+});
+
 describe('tools/list', () => {
   it('matches the snapshot: names, schemas from core, annotations', async () => {
     const client = await connect({ allowMutations: true });
@@ -64,6 +81,8 @@ describe('tools/list', () => {
       // AssumeRoot with the audit task policy (and the plan's Get/List calls) can only read AWS.
       'get-org-status': readOnly('Organization status', true),
       'list-accounts': readOnly('List member accounts', true),
+      // Organizations List/Describe calls only.
+      'check-policies': readOnly('Predict SCP/RCP refusals of root sessions', true),
       'audit-root-credentials': readOnly('Audit root credentials', true),
       // The local history, describing AWS accounts: open-world like every rootwarden tool.
       'get-audit': readOnly('Get a saved audit', true),
@@ -99,6 +118,7 @@ describe('tools/list', () => {
     expect((await readOnly.listTools()).tools.map((tool) => tool.name)).toEqual([
       'get-org-status',
       'list-accounts',
+      'check-policies',
       'audit-root-credentials',
       'get-audit',
       'diff-audits',
@@ -284,7 +304,7 @@ describe('audit-root-credentials', () => {
     const error = await protocolError(client.callTool({ name: 'audit', arguments: {} }));
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toBe(
-      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, audit-root-credentials, get-audit, diff-audits, plan-privileged-task.',
+      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, plan-privileged-task.',
     );
   });
 });

@@ -6,6 +6,7 @@ import { resolveScenario } from './scenarios/load.js';
 import { SAMPLE_CERTIFICATE_BODY } from './scenarios/sample-certificate.js';
 import type { AccountStateName, Scenario, ScenarioInput } from './scenarios/schema.js';
 import type { IssuedSecret } from './state/credentials.js';
+import { attachPolicy, DENY_ROOT_USER_ID, detachPolicy, ensureDenyRootPolicy } from './state/org-policies.js';
 import { type AccountState, policyText, queueKey, type RootFeature } from './state/world.js';
 import { randomChars } from './util/random.js';
 import { isoSeconds } from './util/time.js';
@@ -63,6 +64,7 @@ export interface AccountInfo {
   email: string;
   state: AccountStateName;
   parentId: string;
+  /** Whether the sandbox's DenyRootUser SCP (no aws:AssumedRoot exemption) is attached to the account. */
   scpDeniesRootSession: boolean;
 }
 
@@ -234,7 +236,9 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     email: account.email,
     state: account.state,
     parentId: account.parentId,
-    scpDeniesRootSession: account.scpDeniesRootSession,
+    scpDeniesRootSession: (core.world.organization.policies.byTarget.get(account.id) ?? []).includes(
+      DENY_ROOT_USER_ID,
+    ),
   });
   const allKeyIds = (): Set<string> => {
     const ids = new Set<string>(core.credentials.byAccessKey.keys());
@@ -340,8 +344,12 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
     setAccount: (accountId, changes) => {
       const account = accountOf(accountId);
       if (changes.state !== undefined) account.state = changes.state;
-      if (changes.scpDeniesRootSession !== undefined)
-        account.scpDeniesRootSession = changes.scpDeniesRootSession;
+      const policies = core.world.organization.policies;
+      if (changes.scpDeniesRootSession === true) {
+        ensureDenyRootPolicy(policies, core.world.scenario);
+        attachPolicy(policies, DENY_ROOT_USER_ID, account.id);
+      } else if (changes.scpDeniesRootSession === false)
+        detachPolicy(policies, DENY_ROOT_USER_ID, account.id);
       return accountInfo(account);
     },
     setOrganization: (changes) => {

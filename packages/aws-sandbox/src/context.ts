@@ -1,5 +1,6 @@
 import type { CallLogEntry } from './call-log.js';
 import { kindError } from './errors.js';
+import { evaluateOrgPolicies, levelsOf, type PolicyRefusal } from './org-policy-evaluation.js';
 import type { WireRequest } from './protocol/wire.js';
 import type { SandboxCore } from './sandbox-core.js';
 import type { PrincipalState, SessionState } from './state/credentials.js';
@@ -79,7 +80,8 @@ export function implicitDenyMessage(
 
 /**
  * IAM evaluation as the sandbox models it: a root session's task policy (explicit deny outside it),
- * then a member SCP that denies root sessions, then the principal's identity policy (implicit deny).
+ * then the organization's SCPs and RCPs (org-policy-evaluation.ts), then for other callers the
+ * principal's identity policy (implicit deny).
  */
 export function authorize(
   ctx: OperationContext,
@@ -95,15 +97,61 @@ export function authorize(
         'access-denied',
         explicitDenyMessage(caller.arn, action, resource, 'an identity-based policy', format),
       );
-    if (ctx.world.accounts.get(session.accountId)?.scpDeniesRootSession)
+    const refusal = refuseByOrgPolicies(ctx, session.accountId, action, resource);
+    if (refusal) {
+      const kind = refusal.policyType === 'SERVICE_CONTROL_POLICY' ? 'service control' : 'resource control';
       throw kindError(
         'access-denied',
-        explicitDenyMessage(caller.arn, action, resource, 'a service control policy', format),
+        refusal.kind === 'explicit'
+          ? explicitDenyMessage(caller.arn, action, resource, `a ${kind} policy`, format)
+          : implicitDenyMessage(caller.arn, action, resource, format, kind),
       );
+    }
     return;
   }
   if (!caller.principal.isAllowed(action))
     throw kindError('access-denied', implicitDenyMessage(caller.arn, action, resource, format));
+}
+
+const RCP_SERVICES = new Set(['s3', 'sqs']);
+
+/** The account owning an S3 bucket or SQS queue ARN, when the sandbox knows it. */
+function resourceAccount(ctx: OperationContext, resource: string): string | undefined {
+  const s3 = /^arn:aws:s3:::([^/]+)/.exec(resource);
+  if (s3?.[1]) return ctx.world.buckets.get(s3[1])?.accountId;
+  return /^arn:aws:sqs:[^:]*:(\d{12}):/.exec(resource)?.[1];
+}
+
+/**
+ * SCPs on the session account's path, then RCPs on the resource owner's path (S3 and SQS resources
+ * only; RCPs do not apply to IAM). Neither applies to the management account.
+ */
+function refuseByOrgPolicies(
+  ctx: OperationContext,
+  accountId: string,
+  action: string,
+  resource: string | undefined,
+): PolicyRefusal | undefined {
+  const org = ctx.world.organization;
+  const account = ctx.world.accounts.get(accountId);
+  if (!account || accountId === org.managementAccountId) return undefined;
+  const owner =
+    resource && RCP_SERVICES.has(action.split(':')[0] ?? '') ? resourceAccount(ctx, resource) : undefined;
+  const context = new Map<string, string>([
+    ['aws:principalarn', `arn:aws:iam::${accountId}:root`],
+    ['aws:assumedroot', 'true'],
+    ['aws:principalaccount', accountId],
+    ['aws:principalorgid', org.id],
+    ['aws:requestedregion', ctx.region],
+  ]);
+  // A root session's IAM resources and resource-less actions belong to its own account.
+  context.set('aws:resourceaccount', owner ?? accountId);
+  const request = { action, resource, context, principalArn: `arn:aws:iam::${accountId}:root` };
+  const scp = evaluateOrgPolicies(org, 'SERVICE_CONTROL_POLICY', levelsOf(account), request);
+  if (scp) return scp;
+  const ownerAccount = owner ? ctx.world.accounts.get(owner) : undefined;
+  if (!ownerAccount || owner === org.managementAccountId) return undefined;
+  return evaluateOrgPolicies(org, 'RESOURCE_CONTROL_POLICY', levelsOf(ownerAccount), request);
 }
 
 export function callerAccount(ctx: OperationContext): AccountState | undefined {

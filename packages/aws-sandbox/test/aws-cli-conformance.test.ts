@@ -252,5 +252,6 @@ describe.skipIf(skipReason !== '')('AWS CLI conformance (seed sections 1-6)', ()
     expect(
       (await aws(['iam', 'enable-organizations-root-credentials-management'])).json.EnabledFeatures,
     ).toEqual(['RootCredentialsManagement']);
-  });
+    // Nine AWS CLI processes: a few seconds each on a loaded 2-core machine.
+  }, 180_000);
 });

@@ -86,7 +86,10 @@ describe.each(TRANSPORTS)('Organizations over %s', (transport) => {
         Id: 'r-exp0',
         Arn: 'arn:aws:organizations::300000000000:root/o-exp0sed000/r-exp0',
         Name: 'Root',
-        PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+        PolicyTypes: [
+          { Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' },
+          { Type: 'RESOURCE_CONTROL_POLICY', Status: 'ENABLED' },
+        ],
       },
     ]);
     const top = await orgs.send(new ListOrganizationalUnitsForParentCommand({ ParentId: 'r-exp0' }));

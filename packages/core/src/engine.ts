@@ -27,6 +27,7 @@ import {
   type Plan,
   type RestorePolicyInput,
 } from './domain/plan.js';
+import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
 import { CoreError } from './errors.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
@@ -36,6 +37,7 @@ import type { Store } from './store/store.js';
 import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
+import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
@@ -130,6 +132,12 @@ export interface Engine {
   ): Promise<{ status: OrgStatus; steps: EnableStep[] }>;
   enableRootAccess(input?: EnableInput, options?: RunOptions): Promise<EnableResult>;
   listAccounts(input?: ListAccountsInput, options?: RunOptions): Promise<Inventory>;
+  /**
+   * Predicts which member accounts and root-session tasks the organization's SCPs and RCPs will
+   * refuse, naming the policy and statement (reads only; `available: false` when the caller may not
+   * read the policies).
+   */
+  checkPolicies(input?: PolicyCheckInput, options?: RunOptions): Promise<PolicyCheck>;
   /**
    * Audits the organization and saves the report (unless `save: false`). The history database is
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
@@ -291,6 +299,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
       return listOrganizationAccounts(
         await runtime(),
         { accounts: [], ous, exclude: [] },
+        { signal: run.signal },
+      );
+    },
+    async checkPolicies(input, run = {}) {
+      const { tasks, accounts, ous } = parseInput(PolicyCheckInputSchema, input);
+      return checkOrganizationPolicies(
+        await runtime(),
+        { tasks, selection: { accounts, ous, exclude: [] } },
         { signal: run.signal },
       );
     },

@@ -101,6 +101,21 @@ export {
   RestorePolicyInputSchema,
 } from './domain/plan.js';
 export {
+  type AccountPolicyCheck,
+  AccountPolicyCheckSchema,
+  POLICY_TASKS,
+  type PolicyBlocker,
+  type PolicyCheck,
+  type PolicyCheckInput,
+  PolicyCheckInputSchema,
+  PolicyCheckSchema,
+  type PolicyGroup,
+  type PolicyTask,
+  PolicyTaskSchema,
+  type PolicyVerdict,
+  type TaskPolicyVerdict,
+} from './domain/policy-check.js';
+export {
   type AccessKey,
   type MfaDevice,
   type MfaKind,

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv, RouteDeps } from '../context.js';
-import { Inventory, ListAccountsQuery, OrgStatus } from '../schemas.js';
+import { Inventory, ListAccountsQuery, OrgStatus, PolicyCheck, PolicyCheckQuery } from '../schemas.js';
 import { AUTH_ERRORS, errorResponses, scopeNote, security } from './responses.js';
 
 export function registerOrganizationRoutes(
@@ -43,6 +43,37 @@ export function registerOrganizationRoutes(
     async (c) => {
       const ous = [...new Set(c.req.valid('query').ou ?? [])].sort();
       return c.json(await readCache(`accounts:${ous.join(',')}`, () => engine.listAccounts({ ous })), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/policies/check',
+      tags: ['organization'],
+      summary: 'Predict what SCPs and RCPs will refuse in root sessions',
+      description: `For each member account and root-session task: allowed, blocked (with the policy, where it is attached, the statement and a corrected statement) or cannot decide. Reads the policies and their targets, never one call per account; \`available: false\` names the permission the server lacks. Answers are shared and reused for up to 30 s (AWS Organizations quotas). ${scopeNote('read')}`,
+      middleware: [requireScope('read')] as const,
+      security: security('read'),
+      request: { query: PolicyCheckQuery },
+      responses: {
+        200: { description: 'Policy check', content: { 'application/json': { schema: PolicyCheck } } },
+        ...errorResponses(400, ...AUTH_ERRORS, 409, 422, 502, 503),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const sorted = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
+      const tasks = sorted(query.task) as NonNullable<typeof query.task>;
+      const accounts = sorted(query.account);
+      const ous = sorted(query.ou);
+      const key = `policies:${tasks.join(',')}:${accounts.join(',')}:${ous.join(',')}`;
+      return c.json(
+        await readCache(key, () =>
+          engine.checkPolicies({ ...(tasks.length > 0 ? { tasks } : {}), accounts, ous }),
+        ),
+        200,
+      );
     },
   );
 }

@@ -1,3 +1,4 @@
+import { awsSampleDenyRootScp } from './generated-policies.js';
 import { standardPrincipals } from './principals.js';
 import { SAMPLE_CERTIFICATE_BODY } from './sample-certificate.js';
 import type { ScenarioInput } from './schema.js';
@@ -266,6 +267,35 @@ export function exposedScenario(): ScenarioInput {
         { id: ou.dev, name: 'Dev', parentId: ou.workloads },
         { id: ou.suspended, name: 'Suspended', parentId: root },
       ],
+      policies: [
+        {
+          // AWS's sample (aws-samples/service-control-policy-examples): root sessions stay allowed.
+          id: 'p-exp0denyrootexc',
+          name: 'DenyRootUserExceptRootSessions',
+          description: "AWS's sample deny-root SCP with the aws:AssumedRoot exemption",
+          content: awsSampleDenyRootScp(),
+          targets: [root],
+        },
+        {
+          // The same guardrail written without the exemption: every root session of ScpLocked is refused.
+          id: 'p-exp0denyrootall',
+          name: 'DenyRootUser',
+          description: 'Deny-root SCP without the aws:AssumedRoot exemption',
+          content: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyRootUser',
+                Effect: 'Deny',
+                Action: '*',
+                Resource: '*',
+                Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } },
+              },
+            ],
+          },
+          targets: [id(12)],
+        },
+      ],
     },
     accounts: [
       account(0, 'Management', root, {
@@ -357,7 +387,6 @@ export function exposedScenario(): ScenarioInput {
         ],
       }),
       account(12, 'ScpLocked', ou.workloads, {
-        scpDeniesRootSession: true,
         rootUser: { passwordLastUsed: 'now-60d', loginProfile: { createDate: 'now-400d' } },
       }),
       account(13, 'Acquired', root, {

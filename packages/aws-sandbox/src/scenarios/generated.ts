@@ -1,4 +1,5 @@
 import { createRandom } from '../util/random.js';
+import { awsSampleDenyRootScp, randomPolicies } from './generated-policies.js';
 import { standardPrincipals } from './principals.js';
 import type { AccountScenario, Scenario } from './schema.js';
 
@@ -6,6 +7,12 @@ export interface GenerateOptions {
   /** Accounts in the organization, the management account included. */
   accounts: number;
   seed?: number;
+  /**
+   * `realistic` (default): AWS's sample deny-root SCP (with its root-session exemption) on the root,
+   * and about 1% of accounts under a deny-root SCP without it. `random`: random SCPs and RCPs on
+   * random targets, allow-list OUs, and a bucket and queue in every member account.
+   */
+  policies?: 'realistic' | 'random';
 }
 
 const STATES = [
@@ -140,6 +147,39 @@ export function generateScenario(options: GenerateOptions): Scenario {
     accounts.push(account);
   }
 
+  const orgId = `o-gen${orgSuffix}0`.slice(0, 12).padEnd(12, '0');
+  const randomMode = options.policies === 'random';
+  if (randomMode) {
+    for (const account of accounts.slice(1)) {
+      account.scpDeniesRootSession = false;
+      const bucket = `random-${account.id}`;
+      if (!account.buckets.some((b) => b.name === bucket)) account.buckets.push({ name: bucket });
+      const queue = random.chance(0.5) ? 'prod-events' : 'audit-events';
+      if (!account.queues.some((q) => q.name === queue)) account.queues.push({ name: queue });
+    }
+  }
+  const orgPolicies = randomMode
+    ? randomPolicies(
+        random,
+        orgId,
+        rootId,
+        ous.map((ou) => ou.id),
+        accounts.slice(1).map((a) => a.id),
+      )
+    : {
+        policies: [
+          {
+            id: 'p-awssampledenyroot',
+            name: 'DenyRootUserExceptRootSessions',
+            description: "AWS's sample deny-root SCP with the aws:AssumedRoot exemption",
+            type: 'SERVICE_CONTROL_POLICY' as const,
+            content: awsSampleDenyRootScp(),
+            targets: [rootId],
+          },
+        ],
+        fullAwsAccessDetachedFrom: [],
+      };
+
   const delegatedAdmin = count > 1 ? id(1) : undefined;
   const principals = standardPrincipals('GENR', {
     management,
@@ -148,11 +188,11 @@ export function generateScenario(options: GenerateOptions): Scenario {
   }).map((p) => ({ ...p, allow: p.allow ?? ['*'], type: p.type ?? 'user' })) as Scenario['principals'];
 
   return {
-    name: `generated:${count}:${seed}`,
+    name: `generated:${count}:${seed}${randomMode ? ':random-policies' : ''}`,
     description: `A generated organization of ${count} accounts (seed ${seed}).`,
     region: 'us-east-1',
     organization: {
-      id: `o-gen${orgSuffix}0`.slice(0, 12).padEnd(12, '0'),
+      id: orgId,
       managementAccountId: management,
       featureSet: 'ALL',
       rootId,
@@ -169,6 +209,8 @@ export function generateScenario(options: GenerateOptions): Scenario {
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
       organizationalUnits: ous,
       emptyPageEvery: 5,
+      enabledPolicyTypes: ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'],
+      ...orgPolicies,
     },
     accounts,
     principals,

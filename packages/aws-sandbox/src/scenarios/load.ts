@@ -4,9 +4,16 @@ import { generateScenario } from './generated.js';
 import { parseScenario, type Scenario, ScenarioError, type ScenarioInput } from './schema.js';
 
 /** Names accepted by `loadScenario` besides file paths and JSON text (`generated:N[:SEED]` too). */
-export const builtInScenarioNames = ['blog', 'clean', 'exposed', 'generated:N', 'generated:N:SEED'] as const;
+export const builtInScenarioNames = [
+  'blog',
+  'clean',
+  'exposed',
+  'generated:N',
+  'generated:N:SEED',
+  'generated:N:SEED:random-policies',
+] as const;
 
-const GENERATED = /^generated:(\d+)(?::(\d+))?$/;
+const GENERATED = /^generated:(\d+)(?::(\d+))?(:random-policies)?$/;
 
 /**
  * Resolves a scenario from a built-in name (`blog`, `clean`, `exposed`, `generated:500`,
@@ -23,12 +30,16 @@ export function loadScenario(nameOrPathOrJson: string): Scenario {
       throw new ScenarioError([
         `scenario: generated organizations have 1 to 10000 accounts (got ${accounts})`,
       ]);
-    return generateScenario({ accounts, seed: generated[2] === undefined ? 1 : Number(generated[2]) });
+    return generateScenario({
+      accounts,
+      seed: generated[2] === undefined ? 1 : Number(generated[2]),
+      ...(generated[3] ? { policies: 'random' as const } : {}),
+    });
   }
   if (value.startsWith('{')) return parseScenario(parseJson(value, 'scenario JSON'));
   if (existsSync(value)) return parseScenario(parseJson(readFileSync(value, 'utf8'), value));
   throw new ScenarioError([
-    `scenario: unknown scenario "${value}" (use blog, clean, exposed, generated:N[:SEED], a JSON file path or JSON text)`,
+    `scenario: unknown scenario "${value}" (use blog, clean, exposed, generated:N[:SEED[:random-policies]], a JSON file path or JSON text)`,
   ]);
 }
 

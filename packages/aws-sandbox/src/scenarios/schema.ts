@@ -80,7 +80,10 @@ export const AccountSchema = z.object({
   joinedTimestamp: DateString,
   /** Root id or OU id; defaults to the root. */
   parentId: z.string().optional(),
-  /** Models a member-account SCP that denies the root principal without an `aws:AssumedRoot` carve-out. */
+  /**
+   * Shorthand: attaches the sandbox's `DenyRootUser` SCP (AWS's sample "deny root" statement without
+   * its `aws:AssumedRoot` exemption) to this account, so its root sessions are refused.
+   */
   scpDeniesRootSession: z.boolean().default(false),
   rootUser: RootUserSchema.default({ accessKeys: [], signingCertificates: [], mfaDevices: [] }),
   buckets: z.array(BucketSchema).default([]),
@@ -122,6 +125,19 @@ const DelegatedAdminSchema = z.object({
   delegationEnabledDate: DateString,
 });
 
+export const PolicyTypeSchema = z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
+
+/** A customer-managed SCP or RCP (Organizations `Policy`); `content` is the policy document. */
+export const OrgPolicySchema = z.object({
+  id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must look like p-xxxxxxxx'),
+  name: z.string().min(1).max(128),
+  description: z.string().max(512).default(''),
+  type: PolicyTypeSchema.default('SERVICE_CONTROL_POLICY'),
+  content: PolicyDocument,
+  /** Root, OU or account ids the policy is attached to. */
+  targets: z.array(z.string()).default([]),
+});
+
 export const OrganizationSchema = z.object({
   id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must look like o-xxxxxxxxxx'),
   managementAccountId: AccountId,
@@ -137,6 +153,17 @@ export const OrganizationSchema = z.object({
    * every N non-empty pages, serve one empty page. 0 = never.
    */
   emptyPageEvery: z.number().int().min(0).default(0),
+  /** Policy types enabled on the root (ListRoots `PolicyTypes`); a type that is not enabled is not enforced. */
+  enabledPolicyTypes: z
+    .array(PolicyTypeSchema)
+    .default(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']),
+  /** SCPs and RCPs with the root, OU and account ids they are attached to. */
+  policies: z.array(OrgPolicySchema).default([]),
+  /**
+   * Targets (root, OU or account ids) from which the AWS-managed FullAWSAccess SCP is detached, as
+   * for an allow-list strategy. Everywhere else it is attached, as AWS does when SCPs are enabled.
+   */
+  fullAwsAccessDetachedFrom: z.array(z.string()).default([]),
 });
 
 const ScenarioObjectSchema = z.object({
@@ -209,6 +236,27 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
         'the management account cannot be a delegated administrator',
       );
   });
+  const targets = new Set<string>([...parents, ...accountIds]);
+  const policyIds = new Set<string>();
+  const withOtherScp = new Set<string>();
+  org.policies.forEach((policy, i) => {
+    if (policyIds.has(policy.id)) issue(['organization', 'policies', i, 'id'], `duplicate id ${policy.id}`);
+    policyIds.add(policy.id);
+    if (typeof policy.content === 'string' && !isJsonObject(policy.content))
+      issue(['organization', 'policies', i, 'content'], 'must be a JSON policy document');
+    policy.targets.forEach((target, j) => {
+      if (!targets.has(target))
+        issue(['organization', 'policies', i, 'targets', j], `unknown root, OU or account ${target}`);
+      if (policy.type === 'SERVICE_CONTROL_POLICY') withOtherScp.add(target);
+    });
+  });
+  org.fullAwsAccessDetachedFrom.forEach((target, i) => {
+    if (!targets.has(target))
+      issue(['organization', 'fullAwsAccessDetachedFrom', i], `unknown root, OU or account ${target}`);
+    // "You can't detach the last SCP from a target" (Organizations DetachPolicy, ConstraintViolation).
+    else if (!withOtherScp.has(target))
+      issue(['organization', 'fullAwsAccessDetachedFrom', i], `${target} would have no SCP attached`);
+  });
   const names = new Set<string>();
   let defaults = 0;
   scenario.principals.forEach((principal, i) => {
@@ -230,6 +278,15 @@ export const ScenarioSchema = ScenarioObjectSchema.superRefine((scenario, ctx) =
   if (defaults === 0 && !scenario.principals.some((p) => p.accountId === org.managementAccountId))
     issue(['principals'], 'needs a principal in the management account (or one marked default)');
 });
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
 
 /** A validated scenario, defaults applied. */
 export type Scenario = z.output<typeof ScenarioSchema>;

@@ -1,6 +1,7 @@
 import { SAMPLE_CERTIFICATE_BODY } from '../scenarios/sample-certificate.js';
 import type { AccountStateName, Scenario } from '../scenarios/schema.js';
 import { resolveDate } from '../util/time.js';
+import { buildOrgPolicies, type OrgPoliciesState } from './org-policies.js';
 
 export type RootFeature = 'RootCredentialsManagement' | 'RootSessions';
 
@@ -52,7 +53,6 @@ export interface AccountState {
   joinedTimestamp: number;
   parentId: string;
   paths: string[];
-  scpDeniesRootSession: boolean;
   rootUser: RootUserState;
   iamUsers: Map<string, IamUserState>;
 }
@@ -100,6 +100,8 @@ export interface OrganizationState {
   childOus: Map<string, OuState[]>;
   accounts: AccountState[];
   emptyPageEvery: number;
+  /** SCPs and RCPs and where they are attached. */
+  policies: OrgPoliciesState;
 }
 
 /** The mutable model of one organization and its accounts, rebuilt from the scenario on reset. */
@@ -142,6 +144,11 @@ export function buildWorld(scenario: Scenario, now: number): World {
     childOus: new Map([[o.rootId, []]]),
     accounts: [],
     emptyPageEvery: o.emptyPageEvery,
+    policies: buildOrgPolicies(
+      scenario,
+      [o.rootId, ...o.organizationalUnits.map((ou) => ou.id), ...scenario.accounts.map((a) => a.id)],
+      scenario.accounts.filter((a) => a.scpDeniesRootSession).map((a) => a.id),
+    ),
   };
   for (const da of o.delegatedAdministrators) {
     let services = organization.delegatedAdministrators.get(da.accountId);
@@ -185,7 +192,6 @@ export function buildWorld(scenario: Scenario, now: number): World {
       joinedTimestamp: joined,
       parentId,
       paths: [`${pathOf.get(parentId) ?? ''}${a.id}/`],
-      scpDeniesRootSession: a.scpDeniesRootSession,
       rootUser: {
         createDate: r.createDate === undefined ? Math.floor(joined / 1000) * 1000 : date(r.createDate),
         passwordLastUsed: r.passwordLastUsed === undefined ? undefined : date(r.passwordLastUsed),

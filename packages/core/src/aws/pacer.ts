@@ -19,6 +19,10 @@ export const ORGANIZATIONS_QUOTAS: Readonly<Record<string, readonly [rate: numbe
   ListDelegatedAdministrators: [5, 8],
   EnableAWSServiceAccess: [1, 2],
   RegisterDelegatedAdministrator: [1, 2],
+  // AWS publishes no numbers for the policy reads; paced like the other list calls (5/s, burst 8).
+  ListPolicies: [5, 8],
+  ListTargetsForPolicy: [5, 8],
+  DescribePolicy: [5, 8],
 };
 
 class TokenBucket {

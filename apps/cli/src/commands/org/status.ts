@@ -1,6 +1,8 @@
 import type { OrgStatus } from '@rootwarden/core';
 import { BaseCommand } from '../../base-command.js';
+import { colors } from '../../render/colors.js';
 import { renderOrgStatus } from '../../render/org-status.js';
+import { renderPolicyGroups } from '../../render/policies.js';
 
 export default class OrgStatusCommand extends BaseCommand<typeof OrgStatusCommand> {
   static override summary = 'Who you are, and whether the organization is ready for centralized root access.';
@@ -15,6 +17,16 @@ export default class OrgStatusCommand extends BaseCommand<typeof OrgStatusComman
   async run(): Promise<OrgStatus> {
     const status = await this.engine.getOrgStatus();
     this.log(renderOrgStatus(status));
+    if (!this.jsonEnabled() && status.organization) this.log(`\n${await this.policiesSection()}`);
     return status;
+  }
+
+  /** Accounts blocked per task by SCPs/RCPs; a failure here never costs the status above. */
+  private async policiesSection(): Promise<string> {
+    try {
+      return `Organization policies\n${renderPolicyGroups(await this.engine.checkPolicies())}`;
+    } catch (error) {
+      return `Organization policies\n${colors.yellow(`not available: ${(error as Error).message}`)}`;
+    }
   }
 }

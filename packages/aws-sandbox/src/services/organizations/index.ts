@@ -2,6 +2,7 @@ import type { OperationContext } from '../../context.js';
 import { kindError, serviceError } from '../../errors.js';
 import { renderJson, renderOrganizationsError } from '../../protocol/json.js';
 import type { WireResponse } from '../../protocol/wire.js';
+import type { OrgPolicyState } from '../../state/org-policies.js';
 import type { AccountState, OuState } from '../../state/world.js';
 import { epochSeconds } from '../../util/time.js';
 import type { ServiceDefinition, ServiceOperation } from '../service.js';
@@ -150,6 +151,63 @@ function parentExists(ctx: OperationContext, parentId: string): void {
 
 const op = (handle: ServiceOperation['handle']): ServiceOperation => ({ handle });
 
+const enabledPolicyTypes = (ctx: OperationContext) =>
+  [...ctx.world.organization.policies.enabledTypes].map((Type) => ({ Type, Status: 'ENABLED' }));
+
+/**
+ * The policy types ListPolicies/ListPoliciesForTarget filter on (Organizations API Reference,
+ * ListPolicies `Filter`); the sandbox stores only SCPs and RCPs, so other valid types list nothing.
+ */
+const POLICY_FILTERS = new Set([
+  'SERVICE_CONTROL_POLICY',
+  'RESOURCE_CONTROL_POLICY',
+  'DECLARATIVE_POLICY_EC2',
+  'BACKUP_POLICY',
+  'TAG_POLICY',
+  'CHATBOT_POLICY',
+  'AISERVICES_OPT_OUT_POLICY',
+  'SECURITYHUB_POLICY',
+]);
+
+function policyFilter(ctx: OperationContext): string {
+  const filter = stringParam(ctx, 'Filter', true) as string;
+  if (!POLICY_FILTERS.has(filter)) throw invalidInput('INVALID_ENUM', 'You specified an invalid value.');
+  return filter;
+}
+
+const policySummaryJson = (p: OrgPolicyState) => ({
+  Id: p.id,
+  Arn: p.arn,
+  Name: p.name,
+  Description: p.description,
+  Type: p.type,
+  AwsManaged: p.awsManaged,
+});
+
+function policyOf(ctx: OperationContext): OrgPolicyState {
+  const id = stringParam(ctx, 'PolicyId', true) as string;
+  // PolicyId pattern from the Organizations API Reference: ^p-[0-9a-zA-Z_]{8,128}$
+  if (!/^p-[0-9a-zA-Z_]{8,128}$/.test(id))
+    throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+  const policy = ctx.world.organization.policies.policies.get(id);
+  if (!policy)
+    throw serviceError(
+      'PolicyNotFoundException',
+      "We can't find a policy with the PolicyId that you specified.",
+    );
+  return policy;
+}
+
+/** A root, OU or account as `PolicyTargetSummary`. */
+function targetJson(ctx: OperationContext, id: string) {
+  const org = ctx.world.organization;
+  if (id === org.rootId) return { TargetId: id, Arn: org.rootArn, Name: 'Root', Type: 'ROOT' };
+  const ou = org.organizationalUnits.get(id);
+  if (ou) return { TargetId: id, Arn: ou.arn, Name: ou.name, Type: 'ORGANIZATIONAL_UNIT' };
+  const account = ctx.world.accounts.get(id);
+  return { TargetId: id, Arn: account?.arn ?? '', Name: account?.name ?? '', Type: 'ACCOUNT' };
+}
+
 const operations: Record<string, ServiceOperation> = {
   DescribeOrganization: op((ctx) => {
     requireOrgReader(ctx, { anyMember: true });
@@ -163,7 +221,7 @@ const operations: Record<string, ServiceOperation> = {
         MasterAccountArn: management?.arn,
         MasterAccountId: org.managementAccountId,
         MasterAccountEmail: management?.email,
-        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+        AvailablePolicyTypes: enabledPolicyTypes(ctx),
       },
     });
   }),
@@ -195,7 +253,7 @@ const operations: Record<string, ServiceOperation> = {
             Id: o.rootId,
             Arn: o.rootArn,
             Name: 'Root',
-            PolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
+            PolicyTypes: enabledPolicyTypes(ctx),
           })),
         },
         NextToken,
@@ -251,6 +309,50 @@ const operations: Record<string, ServiceOperation> = {
     if (!account)
       throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
     return reply(ctx, { Account: accountJson(account) });
+  }),
+  /*
+   * Policy reads: ListPolicies, ListPoliciesForTarget, ListTargetsForPolicy, DescribePolicy
+   * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPolicies.html and siblings):
+   * the management account or a delegated administrator may call them; pages of at most 20.
+   */
+  ListPolicies: op((ctx) => {
+    requireOrgReader(ctx);
+    const filter = policyFilter(ctx);
+    const policies = [...ctx.world.organization.policies.policies.values()].filter((p) => p.type === filter);
+    const { page, NextToken } = paginate(ctx, filter, policies);
+    return reply(ctx, withToken({ Policies: page.map(policySummaryJson) }, NextToken));
+  }),
+  ListPoliciesForTarget: op((ctx) => {
+    requireOrgReader(ctx);
+    const targetId = stringParam(ctx, 'TargetId', true) as string;
+    const filter = policyFilter(ctx);
+    const org = ctx.world.organization;
+    if (
+      targetId !== org.rootId &&
+      !org.organizationalUnits.has(targetId) &&
+      !ctx.world.accounts.has(targetId)
+    )
+      throw serviceError(
+        'TargetNotFoundException',
+        "We can't find a root, OU, account, or email address with the TargetId that you specified.",
+      );
+    const policies = (org.policies.byTarget.get(targetId) ?? [])
+      .map((id) => org.policies.policies.get(id))
+      .filter((p): p is OrgPolicyState => p?.type === filter);
+    const { page, NextToken } = paginate(ctx, `${targetId}/${filter}`, policies);
+    return reply(ctx, withToken({ Policies: page.map(policySummaryJson) }, NextToken));
+  }),
+  ListTargetsForPolicy: op((ctx) => {
+    requireOrgReader(ctx);
+    const policy = policyOf(ctx);
+    const targets = ctx.world.organization.policies.targets.get(policy.id) ?? [];
+    const { page, NextToken } = paginate(ctx, policy.id, targets);
+    return reply(ctx, withToken({ Targets: page.map((id) => targetJson(ctx, id)) }, NextToken));
+  }),
+  DescribePolicy: op((ctx) => {
+    requireOrgReader(ctx);
+    const policy = policyOf(ctx);
+    return reply(ctx, { Policy: { PolicySummary: policySummaryJson(policy), Content: policy.content } });
   }),
   ListAWSServiceAccessForOrganization: op((ctx) => {
     requireOrgReader(ctx);

@@ -1,0 +1,353 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { generateScenario, type Sandbox, type ScenarioInput } from '@rootwarden/aws-sandbox';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PolicyCheck, PolicyTask } from '../src/domain/policy-check.js';
+import { type SandboxFixture, startSandbox } from './sandbox.js';
+
+const MGMT = '100000000000';
+const PROD = '100000000001';
+const DEV = '100000000002';
+const ROOT = 'r-pol0';
+const OU_PROD = 'ou-pol0-prod0000';
+const OU_DEV = 'ou-pol0-dev00000';
+const ROOT_ARN = { 'aws:PrincipalArn': 'arn:aws:iam::*:root' };
+
+/** AWS's sample SCP (aws-samples/service-control-policy-examples, Privileged-access-controls). */
+const AWS_SAMPLE = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { ArnLike: ROOT_ARN, Null: { 'aws:AssumedRoot': 'true' } },
+    },
+  ],
+};
+
+function scenario(
+  policies: NonNullable<ScenarioInput['organization']['policies']>,
+  extra: Partial<ScenarioInput['organization']> = {},
+  principals: ScenarioInput['principals'] = [],
+): ScenarioInput {
+  return {
+    name: 'policies',
+    organization: {
+      id: 'o-pol0000000',
+      managementAccountId: MGMT,
+      rootId: ROOT,
+      trustedAccess: [{ servicePrincipal: 'iam.amazonaws.com', dateEnabled: 'now-10d' }],
+      rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
+      organizationalUnits: [
+        { id: OU_PROD, name: 'Prod', parentId: ROOT },
+        { id: OU_DEV, name: 'Dev', parentId: ROOT },
+      ],
+      policies,
+      ...extra,
+    },
+    accounts: [
+      { id: MGMT, name: 'Management', email: 'mgmt@example.com', joinedTimestamp: 'now-100d' },
+      {
+        id: PROD,
+        name: 'Prod',
+        email: 'prod@example.com',
+        joinedTimestamp: 'now-90d',
+        parentId: OU_PROD,
+        rootUser: { loginProfile: { createDate: 'now-80d' } },
+        buckets: [{ name: 'prod-logs' }],
+      },
+      { id: DEV, name: 'Dev', email: 'dev@example.com', joinedTimestamp: 'now-90d', parentId: OU_DEV },
+    ],
+    principals: [
+      {
+        name: 'management',
+        accountId: MGMT,
+        userName: 'admin',
+        accessKeyId: 'AKIAEXAMPLEPOLMGMT00',
+        secretAccessKey: 'sandbox/policies/mgmt/NOT-A-REAL-SECRET',
+        default: true,
+      },
+      ...principals,
+    ],
+  };
+}
+
+const verdict = (check: PolicyCheck, accountId: string, task: PolicyTask) =>
+  check.accounts.find((a) => a.accountId === accountId)?.tasks.find((t) => t.task === task);
+
+let fixture: SandboxFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+async function check(input: ScenarioInput, principal?: string, home?: string) {
+  fixture = await startSandbox({ scenario: input });
+  const engine = fixture.engine({ ...(principal ? { principal } : {}), ...(home ? { home } : {}) });
+  return { result: await engine.checkPolicies(), sandbox: fixture.sandbox, engine };
+}
+
+/** What the sandbox does: a real root session of `accountId` calling iam:GetUser. */
+async function auditCallRefused(sandbox: Sandbox, url: string, accountId: string): Promise<boolean> {
+  const { STSClient, AssumeRootCommand } = await import('@aws-sdk/client-sts');
+  const who = sandbox.managementPrincipal();
+  const sts = new STSClient({ region: 'us-east-1', endpoint: url, credentials: who });
+  const { Credentials } = await sts.send(
+    new AssumeRootCommand({
+      TargetPrincipal: accountId,
+      TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' },
+    }),
+  );
+  const iam = new IAMClient({
+    region: 'us-east-1',
+    endpoint: url,
+    credentials: {
+      accessKeyId: Credentials?.AccessKeyId ?? '',
+      secretAccessKey: Credentials?.SecretAccessKey ?? '',
+      sessionToken: Credentials?.SessionToken ?? '',
+    },
+  });
+  try {
+    await iam.send(new GetUserCommand({}));
+    return false;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'AccessDenied') return true;
+    throw error;
+  } finally {
+    sts.destroy();
+    iam.destroy();
+  }
+}
+
+describe('policies check against the sandbox', () => {
+  it("AWS's sample deny-root SCP with its aws:AssumedRoot exemption allows every task", async () => {
+    const { result, sandbox } = await check(
+      scenario([
+        { id: 'p-awssample0', name: 'DenyRootExceptSessions', content: AWS_SAMPLE, targets: [ROOT] },
+      ]),
+    );
+    expect(result.available).toBe(true);
+    expect(result.enabledPolicyTypes).toEqual(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
+    for (const account of result.accounts)
+      expect(account.tasks.map((t) => t.verdict)).toEqual(Array(5).fill('allowed'));
+    expect(await auditCallRefused(sandbox, fixture?.url ?? '', PROD)).toBe(false);
+    // The accounts were not listed one by one: policies and their targets were.
+    const policyCalls = sandbox.admin.calls({ service: 'organizations' }).map((c) => c.operation);
+    expect(policyCalls).not.toContain('ListPoliciesForTarget');
+    expect(policyCalls.filter((op) => op === 'DescribePolicy')).toHaveLength(3);
+  });
+
+  it('the same SCP without the exemption blocks, names policy and statement, and suggests the fix', async () => {
+    const denyRoot = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'DenyRoot', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: ROOT_ARN } },
+      ],
+    };
+    const { result, sandbox } = await check(
+      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: denyRoot, targets: [OU_PROD] }]),
+    );
+    const audit = verdict(result, PROD, 'audit');
+    expect(audit).toMatchObject({
+      verdict: 'blocked',
+      blockers: [
+        {
+          kind: 'explicit-deny',
+          policyType: 'SERVICE_CONTROL_POLICY',
+          policy: { id: 'p-denyroot00', name: 'DenyRoot' },
+          target: { id: OU_PROD, name: 'Prod', type: 'ORGANIZATIONAL_UNIT' },
+          statement: 'DenyRoot',
+        },
+      ],
+    });
+    expect(JSON.parse(audit?.blockers[0]?.suggestedStatement ?? '{}').Condition).toEqual({
+      ArnLike: ROOT_ARN,
+      Null: { 'aws:AssumedRoot': 'true' },
+    });
+    expect(verdict(result, DEV, 'audit')?.verdict).toBe('allowed');
+    expect(result.groups).toContainEqual(
+      expect.objectContaining({
+        task: 'audit',
+        policy: { id: 'p-denyroot00', name: 'DenyRoot' },
+        accounts: 1,
+      }),
+    );
+    expect(await auditCallRefused(sandbox, fixture?.url ?? '', PROD)).toBe(true);
+    expect(await auditCallRefused(sandbox, fixture?.url ?? '', DEV)).toBe(false);
+  });
+
+  it('an allow-list SCP without iam:* blocks the IAM tasks, not the S3 unlock', async () => {
+    const allowList = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' }],
+    };
+    const { result, sandbox } = await check(
+      scenario([{ id: 'p-allowlist0', name: 'AllowList', content: allowList, targets: [OU_DEV] }], {
+        fullAwsAccessDetachedFrom: [OU_DEV],
+      }),
+    );
+    expect(verdict(result, DEV, 'audit')).toMatchObject({
+      verdict: 'blocked',
+      blockers: [{ kind: 'no-allow', target: { id: OU_DEV, name: 'Dev' }, policy: null }],
+    });
+    expect(verdict(result, DEV, 'unlock-s3-bucket-policy')?.verdict).toBe('allowed');
+    expect(verdict(result, PROD, 'audit')?.verdict).toBe('allowed');
+    expect(await auditCallRefused(sandbox, fixture?.url ?? '', DEV)).toBe(true);
+  });
+
+  it("Landing Zone Accelerator's NotAction deny-root blocks the audit", async () => {
+    const lza = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyRootUser',
+          Effect: 'Deny',
+          NotAction: [
+            'iam:CreateVirtualMFADevice',
+            'iam:EnableMFADevice',
+            'iam:GetUser',
+            'iam:ListMFADevices',
+          ],
+          Resource: '*',
+          Condition: { StringLike: ROOT_ARN },
+        },
+      ],
+    };
+    const { result } = await check(
+      scenario([{ id: 'p-lzaroot000', name: 'LzaDenyRoot', content: lza, targets: [ROOT] }]),
+    );
+    const audit = verdict(result, PROD, 'audit');
+    expect(audit?.verdict).toBe('blocked');
+    expect(audit?.blockers[0]?.actions).toEqual([
+      'iam:GetLoginProfile',
+      'iam:ListAccessKeys',
+      'iam:GetAccessKeyLastUsed',
+      'iam:ListSigningCertificates',
+    ]);
+  });
+
+  it('an RCP on S3 blocks the bucket unlock only', async () => {
+    const rcp = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'NoRootSessionsOnS3',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: '*',
+          Condition: { Bool: { 'aws:AssumedRoot': 'true' } },
+        },
+      ],
+    };
+    const { result, engine } = await check(
+      scenario([
+        {
+          id: 'p-rcps30000',
+          name: 'NoRootOnS3',
+          type: 'RESOURCE_CONTROL_POLICY',
+          content: rcp,
+          targets: [PROD],
+        },
+      ]),
+      undefined,
+      mkdtempSync(join(tmpdir(), 'rootwarden-policies-')),
+    );
+    expect(verdict(result, PROD, 'unlock-s3-bucket-policy')).toMatchObject({
+      verdict: 'blocked',
+      blockers: [
+        { kind: 'explicit-deny', policyType: 'RESOURCE_CONTROL_POLICY', statement: 'NoRootSessionsOnS3' },
+      ],
+    });
+    expect(verdict(result, PROD, 'audit')?.verdict).toBe('allowed');
+    // What the sandbox then does: planning the unlock reads the bucket policy in an S3 root session.
+    await expect(
+      engine.createPlan({ task: 'unlock-s3-bucket-policy', account: PROD, bucket: 'prod-logs' }),
+    ).rejects.toMatchObject({ code: 'AWS_ACCESS_DENIED' });
+  });
+
+  it('says what permission is missing when the caller may not read policies, and nothing else', async () => {
+    const readOnly = (name: string, key: string, allow: string[]) => ({
+      name,
+      accountId: MGMT,
+      userName: name,
+      accessKeyId: key,
+      secretAccessKey: `sandbox/policies/${name}/NOT-A-REAL-SECRET`,
+      allow,
+    });
+    const base = [
+      'sts:*',
+      'iam:*',
+      'organizations:DescribeOrganization',
+      'organizations:DescribeAccount',
+      'organizations:ListAccounts',
+      'organizations:ListRoots',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListChildren',
+      'organizations:ListParents',
+      'organizations:ListAccountsForParent',
+    ];
+    const input = scenario([], {}, [
+      readOnly('no-list', 'AKIAEXAMPLEPOLNOLIST', base),
+      readOnly('no-describe', 'AKIAEXAMPLEPOLNODESC', [...base, 'organizations:ListPolicies']),
+    ]);
+    const { result } = await check(input, 'no-list');
+    expect(result).toMatchObject({
+      available: false,
+      unavailable: { missingPermission: 'organizations:ListPolicies' },
+      accounts: [],
+    });
+    await fixture?.close();
+    fixture = undefined;
+    const second = await check(input, 'no-describe');
+    expect(second.result.unavailable?.missingPermission).toBe('organizations:DescribePolicy');
+  });
+
+  it('an unparsable policy is "cannot decide", never allowed', async () => {
+    const { result } = await check(
+      scenario([
+        {
+          id: 'p-unreadab0',
+          name: 'Garbled',
+          content: '{"Statement": [{"Effect": "Deny"}]}',
+          targets: [OU_PROD],
+        },
+      ]),
+    );
+    expect(verdict(result, PROD, 'audit')).toMatchObject({
+      verdict: 'cannot-decide',
+      blockers: [{ kind: 'cannot-decide', policy: { id: 'p-unreadab0' } }],
+    });
+  });
+});
+
+describe('prediction equals what the sandbox does', () => {
+  it('for every account and task of a generated 1,000-account organization with random policies', async () => {
+    const generated = generateScenario({ accounts: 1000, seed: 12, policies: 'random' });
+    fixture = await startSandbox({ scenario: generated, quotas: { enabled: false } });
+    const engine = fixture.engine({ transport: 'in-process' });
+    const check = await engine.checkPolicies();
+    const { probeAccount } = await import('./policy-probe.js');
+    const counts = { allowed: 0, blocked: 0, 'cannot-decide': 0 };
+    const mismatches: string[] = [];
+    const byId = new Map(generated.accounts.map((a) => [a.id, a]));
+    for (const account of check.accounts) {
+      const refused = await probeAccount(fixture.sandbox, account.accountId, byId.get(account.accountId));
+      for (const task of account.tasks) {
+        counts[task.verdict] += 1;
+        if (task.verdict === 'cannot-decide') continue;
+        const actual = refused[task.task] ? 'blocked' : 'allowed';
+        if (actual !== task.verdict)
+          mismatches.push(`${account.accountId} ${task.task}: predicted ${task.verdict}, sandbox ${actual}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(check.accounts.length).toBeGreaterThan(900);
+    // The random policies block a real share and leave most decidable.
+    expect(counts.blocked).toBeGreaterThan(100);
+    expect(counts.allowed).toBeGreaterThan(counts['cannot-decide']);
+  }, 600_000);
+});

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS, generateScenario } from '@rootwarden/aws-sandbox';
-import { lowerBound, type Quota } from './bound.js';
+import { accountSelectionBound, lowerBound, ouSelectionBound, type Quota } from './bound.js';
+import { chooseAccounts, chooseOu } from './select.js';
 import { type Connection, runSequentialLoop } from './sequential.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -24,8 +25,14 @@ const { values } = parseArgs({
     /** Audit only this many accounts in the sequential loop and extrapolate (it takes ~7 calls × latency per account). */
     'sequential-limit': { type: 'string' },
     'skip-sequential': { type: 'boolean', default: false },
+    /** What to audit: the whole organization (`org`), `account:N` (N accounts by id) or `ou` (one OU subtree). */
+    select: { type: 'string', default: 'org' },
+    /** The report format rootwarden writes (to a file): json, jsonl, table, csv, markdown, sarif. */
+    format: { type: 'string', default: 'json' },
   },
 });
+const FORMATS = ['json', 'jsonl', 'table', 'csv', 'markdown', 'sarif'];
+const selectMatch = /^(org|ou|account:(\d+))$/.exec(values.select);
 const accounts = Number(values.accounts);
 const latencyMs = Number(values['latency-ms']);
 const jitterMs = Number(values['jitter-ms']);
@@ -35,13 +42,16 @@ if (
   accounts < 2 ||
   !(latencyMs >= 0) ||
   !(jitterMs >= 0) ||
-  !(faultRate >= 0 && faultRate < 1)
+  !(faultRate >= 0 && faultRate < 1) ||
+  !selectMatch ||
+  !FORMATS.includes(values.format)
 ) {
   console.error(
-    'usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--sequential-limit M] [--skip-sequential]',
+    `usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--select org|ou|account:N] [--format ${FORMATS.join('|')}] [--sequential-limit M] [--skip-sequential]`,
   );
   process.exit(2);
 }
+const mode = values.select === 'org' ? 'org' : values.select === 'ou' ? 'ou' : 'account';
 
 /** Starts the sandbox server in its own process, so its CPU and memory never count as rootwarden's. */
 async function startSandboxServer(): Promise<{ child: ChildProcess; connection: Connection; url: string }> {
@@ -99,14 +109,43 @@ async function admin<T>(url: string, path: string, method = 'GET'): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The real CLI in a child process: wall time from spawn to exit, peak RSS from getrusage at exit. */
-async function runRootwarden(connection: Connection): Promise<{
+interface Summary {
+  clean: number;
+  exposed: number;
+  skipped: number;
+  unknown: number;
+}
+
+interface Verdict {
+  accountId: string;
+  status: string;
+  findings: unknown[];
+}
+
+/** The summary and per-account verdicts a json or jsonl report carries (other formats: none). */
+function summaryOf(text: string, format: string): { summary: Summary; accounts: Verdict[] } | null {
+  if (format === 'json') return JSON.parse(text);
+  if (format !== 'jsonl') return null;
+  const lines = text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  return { summary: lines.at(-1)?.summary, accounts: lines.filter((line) => line.type === 'account') };
+}
+
+/**
+ * The real CLI in a child process: wall time from spawn to exit, peak RSS from getrusage at exit.
+ * `selection` are the CLI's selection flags; the report goes to a file in `format`.
+ */
+async function runRootwarden(
+  connection: Connection,
+  selection: string[],
+  format: string,
+  expectedCodes: number[] = [0, 4],
+): Promise<{
   seconds: number;
   peakRssMb: number;
-  report: {
-    summary: { clean: number; exposed: number; skipped: number; unknown: number };
-    accounts: Array<{ accountId: string; status: string; findings: unknown[] }>;
-  };
+  report: { summary: Summary; accounts: Verdict[] } | null;
 }> {
   const work = mkdtempSync(join(tmpdir(), 'rootwarden-bench-'));
   const rssFile = join(work, 'rss');
@@ -120,8 +159,9 @@ async function runRootwarden(connection: Connection): Promise<{
     connection.endpoint,
     '--region',
     connection.region,
+    ...selection,
     '--format',
-    'json',
+    format,
     '--output',
     reportFile,
     '--no-save',
@@ -146,8 +186,8 @@ async function runRootwarden(connection: Connection): Promise<{
     child.once('exit', (exitCode) => resolve(exitCode ?? -1));
   });
   const seconds = (performance.now() - started) / 1000;
-  if (code !== 0 && code !== 4) throw new Error(`rootwarden audit exited with ${code}`);
-  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  if (!expectedCodes.includes(code)) throw new Error(`rootwarden audit exited with ${code}`);
+  const report = existsSync(reportFile) ? summaryOf(readFileSync(reportFile, 'utf8'), format) : null;
   const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
   rmSync(work, { recursive: true, force: true });
   return { seconds, peakRssMb, report };
@@ -177,10 +217,35 @@ function depthOf(units: Array<{ id: string; parentId: string }>): number {
 const sandbox = await startSandboxServer();
 try {
   console.error(
-    `sandbox: generated:${accounts}:${values.seed} at ${sandbox.url}, latency ${latencyMs} ms (+${jitterMs} ms jitter), default quotas`,
+    `sandbox: generated:${accounts}:${values.seed} at ${sandbox.url}, latency ${latencyMs} ms (+${jitterMs} ms jitter), default quotas; select ${values.select}, format ${values.format}`,
   );
+  const scenario = generateScenario({ accounts, seed: Number(values.seed) });
+  const L = latencyMs / 1000;
 
-  const rootwarden = await runRootwarden(sandbox.connection);
+  // The CLI's own start-up and exit, with no AWS call: a selection refused as invalid input (exit 2).
+  // Part of the bound of the selection modes, whose AWS work is a few round trips.
+  const startups: number[] = [];
+  if (mode !== 'org') {
+    for (let run = 0; run < 3; run += 1)
+      startups.push(
+        (await runRootwarden(sandbox.connection, ['--account', '0'], values.format, [2])).seconds,
+      );
+  }
+  const startup = startups.sort((a, b) => a - b)[1] ?? 0;
+
+  let selection: string[] = [];
+  let selectionLabel = 'the whole organization';
+  if (mode === 'account') {
+    const chosen = chooseAccounts(scenario, Number(selectMatch?.[2]));
+    selection = chosen.flatMap((id) => ['--account', id]);
+    selectionLabel = `${chosen.length} account(s) by id`;
+  } else if (mode === 'ou') {
+    const ou = chooseOu(scenario);
+    selection = ['--ou', ou.id];
+    selectionLabel = `OU ${ou.id} (${ou.accounts} accounts in ${ou.units} OUs, depth ${ou.depth})`;
+  }
+  await admin(sandbox.url, '/calls', 'DELETE');
+  const rootwarden = await runRootwarden(sandbox.connection, selection, values.format);
   const calls = await admin<CallLogEntry[] | { calls: CallLogEntry[] }>(sandbox.url, '/calls');
   const log = Array.isArray(calls) ? calls : calls.calls;
   const ok = (operation: string) =>
@@ -188,28 +253,71 @@ try {
   const throttled = log.filter((call) => call.injected === 'quota').length;
   const injected = log.filter((call) => call.injected === 'fault' || call.injected === 'drop').length;
   // What the audit concluded per account, independent of timing: equal digests = equal results.
-  const verdicts = rootwarden.report.accounts
+  const verdicts = (rootwarden.report?.accounts ?? [])
     .map((account) => JSON.stringify([account.accountId, account.status, account.findings]))
     .sort();
-  const resultsDigest = createHash('sha256').update(verdicts.join('\n')).digest('hex').slice(0, 16);
+  const resultsDigest = rootwarden.report
+    ? createHash('sha256').update(verdicts.join('\n')).digest('hex').slice(0, 16)
+    : null;
+  const callCounts = [
+    'ListAccounts',
+    'DescribeAccount',
+    'ListParents',
+    'DescribeOrganizationalUnit',
+    'ListOrganizationalUnitsForParent',
+    'ListAccountsForParent',
+    'AssumeRoot',
+  ]
+    .map((operation) => [operation, log.filter((call) => call.operation === operation).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([operation, count]) => `${operation} ${count}`)
+    .join(' · ');
 
-  const scenario = generateScenario({ accounts, seed: Number(values.seed) });
-  const bound = lowerBound({
-    latency: latencyMs / 1000,
-    accountPages: ok('ListAccounts'),
-    ouCalls: ok('ListOrganizationalUnitsForParent'),
-    ouDepth: depthOf(scenario.organization.organizationalUnits),
-    auditedAccounts: ok('AssumeRoot'),
-    quotas: {
-      listAccounts: quota('organizations:ListAccounts'),
-      listOus: quota('organizations:ListOrganizationalUnitsForParent'),
-      assumeRoot: quota('sts:AssumeRoot'),
-    },
-  });
+  const quotas = {
+    listAccounts: quota('organizations:ListAccounts'),
+    listOus: quota('organizations:ListOrganizationalUnitsForParent'),
+    assumeRoot: quota('sts:AssumeRoot'),
+  };
+  const bound =
+    mode === 'org'
+      ? lowerBound({
+          latency: L,
+          accountPages: ok('ListAccounts'),
+          ouCalls: ok('ListOrganizationalUnitsForParent'),
+          ouDepth: depthOf(scenario.organization.organizationalUnits),
+          auditedAccounts: ok('AssumeRoot'),
+          quotas,
+        })
+      : mode === 'account'
+        ? accountSelectionBound({
+            latency: L,
+            startup,
+            described: ok('DescribeAccount'),
+            namedOus: ok('DescribeOrganizationalUnit'),
+            auditedAccounts: ok('AssumeRoot'),
+            quotas: {
+              describeAccount: quota('organizations:DescribeAccount'),
+              describeOu: quota('organizations:*'),
+              assumeRoot: quotas.assumeRoot,
+            },
+          })
+        : ouSelectionBound({
+            latency: L,
+            startup,
+            ouCalls: ok('ListOrganizationalUnitsForParent'),
+            subtreeDepth: chooseOu(scenario).depth,
+            accountCalls: ok('ListAccountsForParent'),
+            auditedAccounts: ok('AssumeRoot'),
+            quotas: {
+              listOus: quotas.listOus,
+              listAccountsForParent: quota('organizations:ListAccountsForParent'),
+              assumeRoot: quotas.assumeRoot,
+            },
+          });
 
   let sequentialSeconds: number | null = null;
   let estimated = false;
-  if (!values['skip-sequential']) {
+  if (mode === 'org' && !values['skip-sequential']) {
     await admin(sandbox.url, '/reset', 'POST');
     await new Promise((resolve) => setTimeout(resolve, 2000)); // let the quota buckets refill
     const limit = values['sequential-limit'] ? Number(values['sequential-limit']) : Number.POSITIVE_INFINITY;
@@ -221,23 +329,33 @@ try {
   }
 
   const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-  const summary = rootwarden.report.summary;
+  const summary = rootwarden.report?.summary;
+  const terms = Object.entries(bound.terms)
+    .map(([name, seconds]) => `${name} ${round(seconds)}`)
+    .join(' · ');
   const rows: Array<[string, string]> = [
     ['accounts (org)', String(accounts)],
+    ['selection', selectionLabel],
+    ['report format', values.format],
     [
       'audited / skipped / unknown',
-      `${summary.clean + summary.exposed} / ${summary.skipped} / ${summary.unknown}`,
+      summary
+        ? `${summary.clean + summary.exposed} / ${summary.skipped} / ${summary.unknown}`
+        : `${ok('AssumeRoot')} assumed (no summary in ${values.format})`,
     ],
     ['latency', `${latencyMs} ms (+${jitterMs} jitter)`],
     ['rootwarden audit (wall, CLI process)', `${round(rootwarden.seconds)} s`],
     ['rootwarden peak RSS', `${round(rootwarden.peakRssMb, 1)} MB`],
+    ['organizations / sts calls', callCounts],
     ['throttled answers seen by rootwarden', String(throttled)],
     ['injected faults (rate)', `${injected} (${faultRate})`],
-    ['results digest', resultsDigest],
-    [
-      'lower bound max(list, ou, assume) + 3L',
-      `${round(bound.seconds)} s (list ${round(bound.terms.list)} · ou ${round(bound.terms.ou)} · assume ${round(bound.terms.assume)} · tail ${round(bound.terms.tail)})`,
-    ],
+    ['results digest', resultsDigest ?? `- (${values.format} carries no per-account verdicts)`],
+    ...(mode === 'org'
+      ? []
+      : ([['CLI start-up and exit (no AWS call, median of 3)', `${round(startup)} s`]] as Array<
+          [string, string]
+        >)),
+    ['lower bound', `${round(bound.seconds)} s (${terms})`],
     [
       'sequential loop (seed flow)',
       sequentialSeconds === null
@@ -256,13 +374,16 @@ try {
     JSON.stringify({
       accounts,
       latencyMs,
+      select: values.select,
+      format: values.format,
       faultRate,
       injectedFaults: injected,
-      unknown: summary.unknown,
+      unknown: summary?.unknown ?? null,
       resultsDigest,
       rootwardenSeconds: round(rootwarden.seconds),
       sequentialSeconds: sequentialSeconds === null ? null : round(sequentialSeconds),
       boundSeconds: round(bound.seconds),
+      ...(mode === 'org' ? {} : { startupSeconds: round(startup) }),
       peakRssMb: round(rootwarden.peakRssMb, 1),
       vsBound: round(rootwarden.seconds / bound.seconds),
       vsSequential: sequentialSeconds === null ? null : round(sequentialSeconds / rootwarden.seconds, 1),

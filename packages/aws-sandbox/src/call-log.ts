@@ -13,6 +13,11 @@ export interface CallLogEntry {
   sessionTaskPolicy?: string;
   /** The account acted on (AssumeRoot's target, a root session's account, else the caller's). */
   targetAccountId?: string;
+  /**
+   * The Organizations entity a call names (`ParentId`, `ChildId`, `AccountId` or
+   * `OrganizationalUnitId`), so tests can prove which part of the organization a command read.
+   */
+  subject?: string;
   /** `OK` or the error code answered. */
   outcome: string;
   httpStatus: number;

@@ -166,6 +166,16 @@ function unknownOperationMessage(
   return '';
 }
 
+/** The entity an Organizations call names, logged even when the call is throttled or faulted. */
+function organizationsSubject(service: string, json: Record<string, unknown>): string | undefined {
+  if (service !== 'organizations') return undefined;
+  for (const key of ['ParentId', 'ChildId', 'AccountId', 'OrganizationalUnitId']) {
+    const value = json[key];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The whole AWS side of the sandbox: one request in, one AWS-shaped answer out. */
@@ -190,6 +200,7 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
   }
   const operation = service.operationName(req, { query, json });
   const api = `${service.name}:${operation ?? 'Unknown'}`;
+  const subject = organizationsSubject(service.name, json);
   let caller: Caller | undefined;
   let injected: 'fault' | 'quota' | 'drop' | undefined;
   const log: OperationContext['log'] = {};
@@ -263,6 +274,7 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
         ? { accessKeyId: auth.accessKeyId }
         : {}),
     ...(session ? { sessionTaskPolicy: session.taskPolicy } : {}),
+    ...(subject === undefined ? {} : { subject }),
     outcome: injected === 'drop' ? 'ConnectionDropped' : response.status < 300 ? 'OK' : errorCode(response),
     httpStatus: injected === 'drop' ? 0 : response.status,
     ...(injected ? { injected } : {}),

@@ -1,7 +1,12 @@
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
-import { type AuditInput, AuditInputSchema, type AuditReport } from './domain/audit.js';
+import {
+  type AccountAuditResult,
+  type AuditInput,
+  AuditInputSchema,
+  type AuditReport,
+} from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { EngineEventListener } from './domain/events.js';
 import {
@@ -95,6 +100,12 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * Deliver each account's result once, as its `account-done` event, and return the report with an
+   * empty `accounts` (its summary still counts every account): memory stays flat however large the
+   * organization. When the audit is also saved, the results are kept until the store has them.
+   */
+  streamResults?: boolean;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -313,14 +324,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
+      // The store takes whole reports: a streamed audit that is saved keeps its results until then.
+      const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
+      const onEvent: EngineEventListener | undefined = kept
+        ? (event) => {
+            if (event.type === 'account-done') kept.push(event.result);
+            run.onEvent?.(event);
+          }
+        : run.onEvent;
       const report = await auditOrganization(await runtime(), settings, {
         now,
         signal: run.signal,
-        onEvent: run.onEvent,
+        onEvent,
         sessionDurationSeconds: options.sessionDurationSeconds,
         auditId: run.auditId,
+        streamResults: run.streamResults,
       });
-      await history?.saveAudit(report);
+      await history?.saveAudit(
+        kept
+          ? {
+              ...report,
+              accounts: kept.sort((a, b) =>
+                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+              ),
+            }
+          : report,
+      );
       return report;
     },
     async listAudits(input) {

@@ -137,6 +137,11 @@ export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './
 export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
 export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export {
+  COMPACT_REPORT_FORMATS,
+  CompactReport,
+  type CompactReportFormat,
+} from './report/compact-report.js';
+export {
   DIFF_FORMATS,
   type DiffFormat,
   DiffFormatSchema,
@@ -167,7 +172,7 @@ export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
-export { summarizeResults } from './rules/summarize.js';
+export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
   isSandboxScenario,

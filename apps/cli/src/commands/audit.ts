@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import {
   type AccountAuditResult,
   type AuditReport,
+  CompactReport,
   countsMeetThreshold,
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
@@ -15,7 +16,7 @@ import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
-import { AUDIT_OUTPUT_FORMATS, renderAuditReport, summaryLine } from '../render/audit.js';
+import { AUDIT_OUTPUT_FORMATS, AuditTable, renderAuditReport, summaryLine } from '../render/audit.js';
 
 const FORMATS = [...AUDIT_OUTPUT_FORMATS, 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
@@ -85,10 +86,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const sink = format === 'jsonl' ? (outputFile ? openAtomicStream(outputFile) : undefined) : undefined;
     const writeLine = (line: string) =>
       sink ? sink.stream.write(`${line}\n`) : process.stdout.write(`${line}\n`);
+    // Formats of one row per account keep a compact row of each result, never the results.
+    const table = format === 'table' ? new AuditTable() : undefined;
+    const compact = format === 'csv' || format === 'markdown' ? new CompactReport(format) : undefined;
+    const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
     const onEvent = (event: EngineEvent) => {
       progress?.onEvent(event);
-      if (format === 'jsonl' && event.type === 'account-done')
-        writeLine(JSON.stringify(accountLine(event.result)));
+      if (event.type !== 'account-done') return;
+      if (format === 'jsonl') writeLine(JSON.stringify(accountLine(event.result)));
+      table?.add(event.result);
+      compact?.add(event.result);
     };
 
     let report: AuditReport;
@@ -101,7 +108,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
           concurrency: flags.concurrency,
           recentDays: flags['recent-days'],
         },
-        { signal: controller.signal, onEvent, save: flags.save },
+        { signal: controller.signal, onEvent, save: flags.save, streamResults },
       );
     } catch (error) {
       await sink?.discard();
@@ -114,6 +121,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     if (format === 'jsonl') {
       writeLine(JSON.stringify(summaryRecord(report)));
       await sink?.commit();
+    } else if (table) {
+      await writeOutput([`${table.render(report)}\n`], outputFile);
+    } else if (compact) {
+      await writeOutput(compact.chunks(report), outputFile);
     } else {
       await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
     }

@@ -42,42 +42,67 @@ function findings(result: AccountAuditResult): string {
   return [...counts].map(([severity, count]) => `${count} ${colorSeverity(severity)}`).join(', ');
 }
 
-/** The default terminal view: one row per account, the summary, then each finding. */
-export function renderAuditTable(report: AuditReport): string {
-  const rows = report.accounts.map((result) => [
-    result.accountId,
-    result.name,
-    result.ouPathText || '-',
-    colorStatus(result.status),
-    password(result),
-    keys(result),
-    result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
-    mfa(result),
-    findings(result),
-  ]);
-  const lines = [
-    renderTable(
-      ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
-      rows,
-    ),
-    '',
-  ];
-  lines.push(summaryLine(report));
-  const withFindings = report.accounts.filter((result) => result.findings.length > 0);
-  if (withFindings.length > 0) {
-    lines.push('', 'Findings:');
-    for (const result of withFindings) {
-      for (const finding of result.findings) {
-        lines.push(
-          `  ${result.accountId}  ${colorSeverity(finding.severity.padEnd(8))}  ${finding.code}  ${finding.message}`,
-        );
-      }
-    }
-  }
-  return lines.join('\n');
+interface TableAccount {
+  accountId: string;
+  cells: string[];
+  findings: string[];
 }
 
-export function summaryLine(report: AuditReport): string {
+/**
+ * The terminal table built from results as they stream in: one compact row (its cells as text) and
+ * its finding lines per account, never the full results.
+ */
+export class AuditTable {
+  readonly #accounts: TableAccount[] = [];
+
+  add(result: AccountAuditResult): void {
+    this.#accounts.push({
+      accountId: result.accountId,
+      cells: [
+        result.accountId,
+        result.name,
+        result.ouPathText || '-',
+        colorStatus(result.status),
+        password(result),
+        keys(result),
+        result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
+        mfa(result),
+        findings(result),
+      ],
+      findings: result.findings.map(
+        (finding) =>
+          `  ${result.accountId}  ${colorSeverity(finding.severity.padEnd(8))}  ${finding.code}  ${finding.message}`,
+      ),
+    });
+  }
+
+  /** One row per account (sorted by id, like the report), the summary, then each finding. */
+  render(report: Omit<AuditReport, 'accounts'>): string {
+    const accounts = this.#accounts.sort((a, b) =>
+      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+    );
+    const lines = [
+      renderTable(
+        ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
+        accounts.map((account) => account.cells),
+      ),
+      '',
+      summaryLine(report),
+    ];
+    const findingLines = accounts.flatMap((account) => account.findings);
+    if (findingLines.length > 0) lines.push('', 'Findings:', ...findingLines);
+    return lines.join('\n');
+  }
+}
+
+/** The default terminal view: one row per account, the summary, then each finding. */
+export function renderAuditTable(report: AuditReport): string {
+  const table = new AuditTable();
+  for (const result of report.accounts) table.add(result);
+  return table.render(report);
+}
+
+export function summaryLine(report: Pick<AuditReport, 'summary' | 'complete'>): string {
   const { summary } = report;
   const f = summary.findings;
   const head = `${summary.accounts} account${summary.accounts === 1 ? '' : 's'}: ${summary.exposed} exposed, ${summary.clean} clean, ${summary.unknown} unknown, ${summary.skipped} skipped`;

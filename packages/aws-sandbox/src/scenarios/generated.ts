@@ -209,6 +209,7 @@ export function generateScenario(options: GenerateOptions): Scenario {
       rootFeatures: ['RootCredentialsManagement', 'RootSessions'],
       organizationalUnits: ous,
       emptyPageEvery: 5,
+      entityPaths: true,
       enabledPolicyTypes: ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'],
       ...orgPolicies,
     },

@@ -153,6 +153,13 @@ export const OrganizationSchema = z.object({
    * every N non-empty pages, serve one empty page. 0 = never.
    */
   emptyPageEvery: z.number().int().min(0).default(0),
+  /**
+   * `Account.Paths` and `OrganizationalUnit.Path` are optional members in the Organizations API
+   * Reference (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html,
+   * API_OrganizationalUnit.html), so a caller cannot count on them: false leaves them out of every
+   * answer, and callers must walk ListParents instead.
+   */
+  entityPaths: z.boolean().default(true),
   /** Policy types enabled on the root (ListRoots `PolicyTypes`); a type that is not enabled is not enforced. */
   enabledPolicyTypes: z
     .array(PolicyTypeSchema)

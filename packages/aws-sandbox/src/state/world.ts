@@ -100,6 +100,8 @@ export interface OrganizationState {
   childOus: Map<string, OuState[]>;
   accounts: AccountState[];
   emptyPageEvery: number;
+  /** Whether answers carry `Account.Paths` and `OrganizationalUnit.Path`. */
+  entityPaths: boolean;
   /** SCPs and RCPs and where they are attached. */
   policies: OrgPoliciesState;
 }
@@ -144,6 +146,7 @@ export function buildWorld(scenario: Scenario, now: number): World {
     childOus: new Map([[o.rootId, []]]),
     accounts: [],
     emptyPageEvery: o.emptyPageEvery,
+    entityPaths: o.entityPaths,
     policies: buildOrgPolicies(
       scenario,
       [o.rootId, ...o.organizationalUnits.map((ou) => ou.id), ...scenario.accounts.map((a) => a.id)],

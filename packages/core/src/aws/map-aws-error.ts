@@ -40,6 +40,7 @@ const BY_AWS_CODE: Record<string, CoreErrorCode> = {
   AWSOrganizationsNotInUseException: 'ORGANIZATION_NOT_FOUND',
   AccountNotFoundException: 'ACCOUNT_NOT_IN_ORG',
   ParentNotFoundException: 'OU_NOT_FOUND',
+  OrganizationalUnitNotFoundException: 'OU_NOT_FOUND',
   ChildNotFoundException: 'ACCOUNT_NOT_IN_ORG',
   InvalidInputException: 'INVALID_INPUT',
   ValidationError: 'INVALID_INPUT',

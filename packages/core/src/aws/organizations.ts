@@ -1,6 +1,7 @@
 import {
   type Account as AwsAccount,
   DescribeAccountCommand,
+  DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
   EnableAWSServiceAccessCommand,
   ListAccountsCommand,
@@ -8,8 +9,10 @@ import {
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
   ListOrganizationalUnitsForParentCommand,
+  ListParentsCommand,
   ListRootsCommand,
 } from '@aws-sdk/client-organizations';
+import { CoreError } from '../errors.js';
 import { abortable, type CallOptions, callAws } from './call-aws.js';
 import type { AwsRuntime } from './runtime.js';
 
@@ -44,6 +47,11 @@ export interface OrgUnit {
   parentId: string | null;
 }
 
+/** Root and OU ids of an Organizations entity path (`o-…/r-…/ou-…/…/`), from the root down. */
+function parentIdsOf(path: string | undefined): string[] | undefined {
+  return path === undefined ? undefined : path.split('/').filter((part) => /^(r|ou)-/.test(part));
+}
+
 function toRecord(account: AwsAccount): OrgAccountRecord {
   // `Status` retires on 2026-09-09; `State` is the field to read, `Status` the fallback for old answers.
   const state = (account.State ?? account.Status ?? 'ACTIVE') as OrgAccountRecord['state'];
@@ -55,7 +63,7 @@ function toRecord(account: AwsAccount): OrgAccountRecord {
     state,
     joinedMethod: account.JoinedMethod as OrgAccountRecord['joinedMethod'],
     joinedAt: account.JoinedTimestamp?.toISOString(),
-    parentIds: path === undefined ? undefined : path.split('/').filter((part) => /^(r|ou)-/.test(part)),
+    parentIds: parentIdsOf(path),
   };
 }
 
@@ -148,6 +156,61 @@ export async function describeAccount(
     { operation: 'DescribeAccount', accountId, pacer: runtime.pacer, ...hooks },
   );
   return toRecord(output.Account ?? { Id: accountId });
+}
+
+/** One OU, with the root and OU ids above it when AWS sent its (optional) `Path`. */
+export interface DescribedOu {
+  id: string;
+  name: string;
+  /** Root and OU ids from the root down to the OU's parent; undefined when AWS sent no `Path`. */
+  ancestorIds: string[] | undefined;
+}
+
+export async function describeOrganizationalUnit(
+  runtime: AwsRuntime,
+  ouId: string,
+  hooks: CallHooks = {},
+): Promise<DescribedOu> {
+  const output = await callAws(
+    () =>
+      runtime.organizations.send(
+        new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ouId }),
+        abortable(hooks.signal),
+      ),
+    { operation: 'DescribeOrganizationalUnit', pacer: runtime.pacer, ...hooks },
+  );
+  const unit = output.OrganizationalUnit;
+  const ancestors = parentIdsOf(unit?.Path);
+  return {
+    id: unit?.Id ?? ouId,
+    name: unit?.Name ?? ouId,
+    ancestorIds: ancestors?.filter((id) => id !== ouId),
+  };
+}
+
+/**
+ * The parent (root or OU) of an account or OU. AWS answers exactly one parent ("a child can have
+ * only a single parent", https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListParents.html)
+ * but the call is paginated like every List* call, so empty pages are followed.
+ */
+export async function getParent(
+  runtime: AwsRuntime,
+  childId: string,
+  hooks: CallHooks = {},
+): Promise<{ id: string; isRoot: boolean }> {
+  const source = pages(
+    (NextToken, abortSignal) =>
+      runtime.organizations.send(
+        new ListParentsCommand({ ChildId: childId, NextToken }),
+        abortable(abortSignal),
+      ),
+    { operation: 'ListParents', pacer: runtime.pacer, ...hooks },
+  );
+  for await (const page of source) {
+    const parent = page.Parents?.[0];
+    if (parent?.Id) return { id: parent.Id, isRoot: parent.Type === 'ROOT' };
+  }
+  throw new CoreError('INTERNAL', `Organizations named no parent for ${childId}.`);
 }
 
 export async function listRoots(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrgUnit[]> {

@@ -11,6 +11,8 @@ export const ORGANIZATIONS_QUOTAS: Readonly<Record<string, readonly [rate: numbe
   ListAccounts: [8, 12],
   ListChildren: [6, 10],
   ListParents: [5, 8],
+  // Not in the published table: paced like the other per-entity reads (the sandbox does the same).
+  DescribeOrganizationalUnit: [5, 8],
   ListAccountsForParent: [5, 8],
   ListOrganizationalUnitsForParent: [5, 8],
   ListRoots: [1, 2],

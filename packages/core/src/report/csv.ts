@@ -49,8 +49,15 @@ function row(result: AccountAuditResult): string[] {
   ];
 }
 
+export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
+
+/** One account's line. */
+export function csvLine(result: AccountAuditResult): string {
+  return `${row(result).map(cell).join(',')}\r\n`;
+}
+
 /** One line per account, for spreadsheets, a line at a time. */
 export function* csvChunks(report: AuditReport): Generator<string> {
-  yield `${COLUMNS.join(',')}\r\n`;
-  for (const result of report.accounts) yield `${row(result).map(cell).join(',')}\r\n`;
+  yield CSV_HEADER;
+  for (const result of report.accounts) yield csvLine(result);
 }

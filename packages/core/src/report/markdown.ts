@@ -1,11 +1,11 @@
-import type { AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-/** A report for a pull request, a ticket or a wiki page. */
-export function* markdownChunks(report: AuditReport): Generator<string> {
+/** The report's head: title, summary table, accounts table header. */
+export function markdownHead(report: Omit<AuditReport, 'accounts'>): string {
   const { summary } = report;
   const lines: string[] = [
     `# Root credential audit of ${report.organizationId}`,
@@ -21,25 +21,53 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
     '| account | name | OU path | status | findings |',
     '|---|---|---|---|---|',
   ];
-  yield lines.join('\n');
-  for (const result of report.accounts) {
-    const detail =
-      result.status === 'skipped'
-        ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
-        : result.status === 'unknown'
-          ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
-          : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
-    yield `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
+  return lines.join('\n');
+}
+
+/** One account's row of the accounts table. */
+export function markdownRow(result: AccountAuditResult): string {
+  const detail =
+    result.status === 'skipped'
+      ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
+      : result.status === 'unknown'
+        ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
+        : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
+  return `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
+}
+
+/** One account's section of the findings (undefined without findings). */
+export function markdownFindings(result: AccountAuditResult): string | undefined {
+  if (result.findings.length === 0) return undefined;
+  const lines = [`\n### ${result.accountId} ${escapeCell(result.name)}\n`];
+  for (const finding of result.findings)
+    lines.push(`\n- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`);
+  lines.push('\n');
+  return lines.join('');
+}
+
+/** The markdown report from its head and, per account in order, its row and findings section. */
+export function* markdownFromParts(
+  head: string,
+  accounts: Iterable<{ row: string; findings: string | undefined }>,
+): Generator<string> {
+  yield head;
+  const sections: string[] = [];
+  for (const account of accounts) {
+    yield account.row;
+    if (account.findings !== undefined) sections.push(account.findings);
   }
-  let findings = false;
-  for (const result of report.accounts) {
-    if (result.findings.length === 0) continue;
-    if (!findings) yield '\n\n## Findings\n';
-    findings = true;
-    yield `\n### ${result.accountId} ${escapeCell(result.name)}\n`;
-    for (const finding of result.findings)
-      yield `\n- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`;
+  if (sections.length === 0) {
     yield '\n';
+    return;
   }
-  if (!findings) yield '\n';
+  yield '\n\n## Findings\n';
+  yield* sections;
+}
+
+/** A report for a pull request, a ticket or a wiki page. */
+export function* markdownChunks(report: AuditReport): Generator<string> {
+  yield* markdownFromParts(
+    markdownHead(report),
+    report.accounts.map((result) => ({ row: markdownRow(result), findings: markdownFindings(result) })),
+  );
 }

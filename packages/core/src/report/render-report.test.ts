@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditReport } from '../domain/audit.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { summarizeResults } from '../rules/summarize.js';
+import { CompactReport } from './compact-report.js';
 import { auditReportJsonSchema, renderReport } from './render-report.js';
 
 const published = JSON.parse(
@@ -128,5 +129,15 @@ describe('renderReport', () => {
       '111111111111/ROOT_ACCESS_KEY_ACTIVE/AKIA6FU7H6FWXAD6YL54',
     );
     expect(sarif).toMatchSnapshot();
+  });
+});
+
+describe('CompactReport (results streamed in any order)', () => {
+  it.each(['csv', 'markdown'] as const)('%s: the same bytes as the whole report', (format) => {
+    const report = sampleReport();
+    const compact = new CompactReport(format);
+    for (const result of [...report.accounts].reverse()) compact.add(result);
+    const { accounts: _accounts, ...header } = report;
+    expect([...compact.chunks(header)].join('')).toBe(renderReport(report, format));
   });
 });

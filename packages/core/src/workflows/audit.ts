@@ -24,10 +24,12 @@ import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
-import { summarizeResults } from '../rules/summarize.js';
+import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { checkSelection, loadOrgTree, OrgTree, streamSelectedAccounts, toAccount } from './inventory.js';
+import { checkSelection, toAccount } from './inventory.js';
 import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
+import { OrgTree } from './org-tree.js';
+import { selectAccounts } from './selection.js';
 
 export interface AuditContext {
   now: () => Date;
@@ -37,6 +39,12 @@ export interface AuditContext {
   sessionDurationSeconds?: number | undefined;
   /** The report's id (default: a new UUID); the HTTP API makes it its job id. */
   auditId?: string | undefined;
+  /**
+   * Hand each result out once, as its `account-done` event, and keep none: the returned report's
+   * `accounts` is empty (its summary counts them all). Memory then stays flat however large the
+   * organization; a caller that needs the results sorted keeps what it needs of each.
+   */
+  streamResults?: boolean | undefined;
 }
 
 /**
@@ -177,8 +185,8 @@ export async function auditOrganization(
   const hooks: CallHooks = { signal, onThrottle, onAnswer };
 
   const { caller, organization } = await preflightRootAccess(runtime, hooks);
-  const tree = loadOrgTree(runtime, hooks);
-  tree.catch(() => undefined); // awaited below
+  const selected = selectAccounts(runtime, settings, organization, hooks);
+  const tree = selected.tree;
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
 
   const records = new Map<string, OrgAccountRecord>();
@@ -192,6 +200,7 @@ export async function auditOrganization(
   let orgTree: OrgTree | undefined;
   let announced = 0;
   const backlog: string[] = [];
+  const streamed = new SummaryCounter();
   const emit = (accountId: string, tree: OrgTree) => {
     announced += 1;
     const result = buildResult(
@@ -201,6 +210,12 @@ export async function auditOrganization(
       skip,
       settings.recentDays,
     );
+    if (context.streamResults) {
+      // Handed out once and forgotten: nothing of this account stays in memory.
+      streamed.add(result);
+      records.delete(accountId);
+      outcomes.delete(accountId);
+    }
     context.onEvent?.({ type: 'account-done', result, done: announced, total: listed });
   };
   let finished = 0;
@@ -270,7 +285,7 @@ export async function auditOrganization(
   let listingError: CoreError | undefined;
   try {
     let count = 0;
-    for await (const page of streamSelectedAccounts(runtime, settings, tree, organization, hooks)) {
+    for await (const page of selected.batches) {
       for (const record of page) {
         if (records.has(record.accountId)) continue;
         records.set(record.accountId, record);
@@ -302,6 +317,10 @@ export async function auditOrganization(
     throw error;
   });
   const complete = !context.signal?.aborted;
+  if (context.streamResults) {
+    // Accounts listed but never finished (an interruption) are handed out last, as unknown.
+    for (const accountId of [...records.keys()].sort()) emit(accountId, finalTree);
+  }
   const accounts = [...records.keys()]
     .sort()
     .map((accountId) =>
@@ -324,7 +343,7 @@ export async function auditOrganization(
     complete,
     selection: { accounts: [...settings.accounts], ous: [...settings.ous], exclude: [...settings.exclude] },
     settings: { recentDays: settings.recentDays },
-    summary: summarizeResults(accounts),
+    summary: context.streamResults ? streamed.summary() : summarizeResults(accounts),
     accounts,
   };
 }

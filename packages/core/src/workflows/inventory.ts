@@ -1,20 +1,10 @@
-import pLimit from 'p-limit';
-import {
-  type CallHooks,
-  describeAccount,
-  describeOrganization,
-  listAccountPages,
-  listAccountsForParent,
-  listChildOus,
-  listRoots,
-  type OrgAccountRecord,
-  type OrganizationInfo,
-  type OrgUnit,
-} from '../aws/organizations.js';
+import { type CallHooks, describeOrganization, type OrgAccountRecord } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import type { Account, Inventory } from '../domain/account.js';
-import { CoreError, isCoreError } from '../errors.js';
+import { CoreError } from '../errors.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
+import type { OrgTree } from './org-tree.js';
+import { selectAccounts } from './selection.js';
 
 /** Which accounts a command works on: explicit ids, whole OUs (recursively), or the organization. */
 export interface Selection {
@@ -49,120 +39,6 @@ export function checkSelection(selection: Selection): void {
   }
 }
 
-/** The organization's roots and OUs by id, for OU paths and OU selection. */
-export class OrgTree {
-  readonly units = new Map<string, OrgUnit>();
-
-  /** Ancestors from the root down to `parentId` (inclusive). */
-  pathTo(parentId: string): OrgUnit[] {
-    const path: OrgUnit[] = [];
-    for (
-      let unit = this.units.get(parentId);
-      unit;
-      unit = unit.parentId ? this.units.get(unit.parentId) : undefined
-    ) {
-      path.unshift(unit);
-    }
-    return path;
-  }
-
-  /** `rootOrOuId` and every OU below it. */
-  subtree(rootOrOuId: string): OrgUnit[] {
-    const result: OrgUnit[] = [];
-    const queue = [rootOrOuId];
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      const unit = this.units.get(id);
-      if (unit) result.push(unit);
-      for (const child of this.units.values()) if (child.parentId === id) queue.push(child.id);
-    }
-    return result;
-  }
-}
-
-/**
- * Walks roots and OUs breadth-first. ListOrganizationalUnitsForParent allows 5 requests/s (burst 8)
- * per account, so a few calls at once are as fast as it gets.
- */
-export async function loadOrgTree(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<OrgTree> {
-  const tree = new OrgTree();
-  const limit = pLimit(4);
-  const visit = async (parentId: string): Promise<void> => {
-    const children = await limit(() => listChildOus(runtime, parentId, hooks));
-    for (const child of children) tree.units.set(child.id, child);
-    await Promise.all(children.map((child) => visit(child.id)));
-  };
-  const roots = await listRoots(runtime, hooks);
-  for (const root of roots) tree.units.set(root.id, root);
-  await Promise.all(roots.map((root) => visit(root.id)));
-  return tree;
-}
-
-/**
- * The selected accounts, streamed a batch at a time so work can start before listing ends.
- * Explicit ids are checked with DescribeAccount (an id outside the organization is refused); OUs
- * are expanded with the tree; the whole organization comes from ListAccounts.
- */
-export async function* streamSelectedAccounts(
-  runtime: AwsRuntime,
-  selection: Selection,
-  tree: Promise<OrgTree>,
-  organization: OrganizationInfo,
-  hooks: CallHooks = {},
-): AsyncGenerator<OrgAccountRecord[]> {
-  if (selection.accounts.length > 0) {
-    const limit = pLimit(8);
-    const unique = [...new Set(selection.accounts)];
-    yield await Promise.all(
-      unique.map((accountId) =>
-        limit(async () => {
-          try {
-            return await describeAccount(runtime, accountId, hooks);
-          } catch (error) {
-            if (isCoreError(error) && error.code === 'ACCOUNT_NOT_IN_ORG') {
-              throw new CoreError(
-                'ACCOUNT_NOT_IN_ORG',
-                `Account ${accountId} is not a member of organization ${organization.id}.`,
-                {
-                  fix: 'Check the id with `rootwarden accounts list`.',
-                  details: { field: 'accounts', accountId },
-                },
-              );
-            }
-            throw error;
-          }
-        }),
-      ),
-    );
-    return;
-  }
-  if (selection.ous.length > 0) {
-    const orgTree = await tree;
-    const units = new Map<string, OrgUnit>();
-    for (const ouId of selection.ous) {
-      if (!orgTree.units.has(ouId)) {
-        throw new CoreError('OU_NOT_FOUND', `OU ${ouId} is not in organization ${organization.id}.`, {
-          fix: 'List OUs and their ids with `rootwarden accounts list` (column OU path) or `aws organizations list-organizational-units-for-parent`.',
-          details: { field: 'ous', ouId },
-        });
-      }
-      for (const unit of orgTree.subtree(ouId)) units.set(unit.id, unit);
-    }
-    const limit = pLimit(4);
-    const batches = [...units.values()].map((unit) =>
-      limit(async () => {
-        const records = await listAccountsForParent(runtime, unit.id, hooks);
-        const parentIds = orgTree.pathTo(unit.id).map((ancestor) => ancestor.id);
-        return records.map((record) => ({ ...record, parentIds: record.parentIds ?? parentIds }));
-      }),
-    );
-    // Every batch runs at once; consume them in order, and keep a failed one from going unhandled meanwhile.
-    for (const batch of batches) batch.catch(() => undefined);
-    for (const batch of batches) yield await batch;
-    return;
-  }
-  yield* listAccountPages(runtime, hooks);
-}
-
 /** The domain view of one account: OU path by name, and why an audit would skip it. */
 export function toAccount(record: OrgAccountRecord, tree: OrgTree, skip: SkipContext): Account {
   const parentIds = record.parentIds ?? [];
@@ -189,13 +65,12 @@ export async function listOrganizationAccounts(
 ): Promise<Inventory> {
   checkSelection(selection);
   const organization = await describeOrganization(runtime, hooks);
-  const tree = loadOrgTree(runtime, hooks);
-  tree.catch(() => undefined); // awaited below; avoid an unhandled rejection while listing
+  const selected = selectAccounts(runtime, selection, organization, hooks);
   const records = new Map<string, OrgAccountRecord>();
-  for await (const page of streamSelectedAccounts(runtime, selection, tree, organization, hooks)) {
+  for await (const page of selected.batches) {
     for (const record of page) records.set(record.accountId, record);
   }
-  const orgTree = await tree;
+  const orgTree = await selected.tree;
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(selection.exclude) };
   const accounts = [...records.values()]
     .map((record) => toAccount(record, orgTree, skip))

@@ -24,8 +24,8 @@ const LEGACY_STATUS: Record<AccountState['state'], string> = {
   CLOSED: 'SUSPENDED',
 };
 
-export function accountJson(account: AccountState): Record<string, unknown> {
-  return {
+export function accountJson(account: AccountState, withPaths = true): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
     Id: account.id,
     Arn: account.arn,
     Email: account.email,
@@ -34,11 +34,21 @@ export function accountJson(account: AccountState): Record<string, unknown> {
     State: account.state,
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: epochSeconds(account.joinedTimestamp),
-    Paths: account.paths,
   };
+  if (withPaths) fields.Paths = account.paths;
+  return fields;
 }
 
-const ouJson = (ou: OuState) => ({ Id: ou.id, Arn: ou.arn, Name: ou.name, Path: ou.path });
+/** An account as this organization answers it: with or without `Paths` (scenario `entityPaths`). */
+const orgAccountJson = (ctx: OperationContext) => (account: AccountState) =>
+  accountJson(account, ctx.world.organization.entityPaths);
+
+const ouJson = (ctx: OperationContext) => (ou: OuState) => ({
+  Id: ou.id,
+  Arn: ou.arn,
+  Name: ou.name,
+  ...(ctx.world.organization.entityPaths ? { Path: ou.path } : {}),
+});
 
 function stringParam(ctx: OperationContext, name: string, required: boolean): string | undefined {
   const value = ctx.json[name];
@@ -228,7 +238,7 @@ const operations: Record<string, ServiceOperation> = {
   ListAccounts: op((ctx) => {
     requireOrgReader(ctx);
     const { page, NextToken } = paginate(ctx, '', ctx.world.organization.accounts);
-    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+    return reply(ctx, withToken({ Accounts: page.map(orgAccountJson(ctx)) }, NextToken));
   }),
   ListAccountsForParent: op((ctx) => {
     requireOrgReader(ctx);
@@ -239,7 +249,7 @@ const operations: Record<string, ServiceOperation> = {
       parentId,
       ctx.world.organization.childAccounts.get(parentId) ?? [],
     );
-    return reply(ctx, withToken({ Accounts: page.map(accountJson) }, NextToken));
+    return reply(ctx, withToken({ Accounts: page.map(orgAccountJson(ctx)) }, NextToken));
   }),
   ListRoots: op((ctx) => {
     requireOrgReader(ctx);
@@ -265,7 +275,21 @@ const operations: Record<string, ServiceOperation> = {
     const parentId = stringParam(ctx, 'ParentId', true) as string;
     parentExists(ctx, parentId);
     const { page, NextToken } = paginate(ctx, parentId, ctx.world.organization.childOus.get(parentId) ?? []);
-    return reply(ctx, withToken({ OrganizationalUnits: page.map(ouJson) }, NextToken));
+    return reply(ctx, withToken({ OrganizationalUnits: page.map(ouJson(ctx)) }, NextToken));
+  }),
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_DescribeOrganizationalUnit.html
+  DescribeOrganizationalUnit: op((ctx) => {
+    requireOrgReader(ctx);
+    const id = stringParam(ctx, 'OrganizationalUnitId', true) as string;
+    if (!/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/.test(id))
+      throw invalidInput('INVALID_PATTERN', 'You provided a value that does not match the required pattern.');
+    const ou = ctx.world.organization.organizationalUnits.get(id);
+    if (!ou)
+      throw serviceError(
+        'OrganizationalUnitNotFoundException',
+        "We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.",
+      );
+    return reply(ctx, { OrganizationalUnit: ouJson(ctx)(ou) });
   }),
   ListChildren: op((ctx) => {
     requireOrgReader(ctx);
@@ -308,7 +332,7 @@ const operations: Record<string, ServiceOperation> = {
     const account = ctx.world.accounts.get(id);
     if (!account)
       throw serviceError('AccountNotFoundException', "You specified an account that doesn't exist.");
-    return reply(ctx, { Account: accountJson(account) });
+    return reply(ctx, { Account: orgAccountJson(ctx)(account) });
   }),
   /*
    * Policy reads: ListPolicies, ListPoliciesForTarget, ListTargetsForPolicy, DescribePolicy

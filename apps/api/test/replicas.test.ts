@@ -27,7 +27,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
  * Short leases so a killed replica's job moves on within seconds (the default is 30 s), yet long enough
  * that a loaded CI machine renews them in time (a late renewal only runs an audit twice, never saves it twice).
  */
-const LEASE_SECONDS = 6;
+const LEASE_SECONDS = 15;
 
 interface Replica {
   child: ChildProcess;

@@ -12,6 +12,7 @@ import {
   type JobStatus,
   type JobStore,
   type QueuedJobEvent,
+  type RecoveredAudit,
 } from '@rootwarden/core';
 import { ApiError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -190,9 +191,10 @@ export class AuditJobs {
       const store = await this.#engine.jobs();
       const queue = this.#queue;
       if (!queue) {
+        const audits = await this.#recoverAudits(store);
         const count = await store.interruptUnfinishedJobs(this.#now().toISOString());
-        if (count > 0)
-          this.#logger.warn({ interrupted: count }, 'marked jobs of a previous run as interrupted');
+        if (audits + count > 0)
+          this.#logger.warn({ interrupted: audits + count }, 'marked jobs of a previous run as interrupted');
         return store;
       }
       this.#unsubscribe = queue.subscribe((jobId, event) => this.#onRemoteEvent(jobId, event));
@@ -206,6 +208,46 @@ export class AuditJobs {
       this.#recovered = undefined;
     });
     return this.#recovered;
+  }
+
+  /**
+   * Audits a previous process left queued or running: it died (crashed, killed, the machine stopped).
+   * What they checkpointed becomes their partial report, and the job says how far it got and why it
+   * stopped. One audit that cannot be recovered never blocks the others.
+   */
+  async #recoverAudits(store: JobStore): Promise<number> {
+    const unfinished = [
+      ...(await store.listJobs({ status: 'running', limit: 10_000 })),
+      ...(await store.listJobs({ status: 'queued', limit: 10_000 })),
+    ].filter((job) => job.kind === 'audit');
+    for (const job of unfinished) {
+      let recovered: RecoveredAudit | undefined;
+      try {
+        recovered = job.status === 'running' ? await this.#engine.recoverAudit(job.id) : undefined;
+      } catch (error) {
+        this.#logger.error({ jobId: job.id, err: describe(error) }, 'could not recover an audit checkpoint');
+      }
+      const done = recovered?.report.accounts.length ?? 0;
+      const total = recovered?.listed ?? null;
+      try {
+        await store.updateJob(job.id, {
+          status: 'interrupted',
+          auditId: recovered?.report.auditId ?? null,
+          error: {
+            code: 'SERVER_STOPPED',
+            message:
+              job.status === 'queued'
+                ? 'The API server stopped (it crashed or was killed) before this audit started.'
+                : `The API server stopped (it crashed or was killed) while this audit ran: ${done}${total === null ? '' : ` of ${total}`} account(s) were done${done > 0 ? '; their results are in the partial report' : ''}.`,
+            details: { done, total },
+          },
+          updatedAt: this.#now().toISOString(),
+        });
+      } catch (error) {
+        this.#logger.error({ jobId: job.id, err: describe(error) }, 'could not mark an audit interrupted');
+      }
+    }
+    return unfinished.length;
   }
 
   get closing(): boolean {
@@ -386,19 +428,26 @@ export class AuditJobs {
       const saved = live.eventOffset > 0 ? await this.#savedReport(id) : undefined;
       const report = saved ?? (await this.#audit(live));
       const status: JobStatus = report.complete ? 'succeeded' : 'interrupted';
+      const done = report.accounts.filter((account) => account.error?.code !== 'ABORTED').length;
       live.job = await store.updateJob(id, {
         status,
         auditId: report.auditId,
+        ...(report.complete
+          ? {}
+          : { error: stoppedError(live.controller.signal, done, report.summary.accounts) }),
         updatedAt: this.#now().toISOString(),
         ...fence,
       });
-      live.progress = { done: report.summary.accounts, total: report.summary.accounts };
+      live.progress = report.complete
+        ? { done: report.summary.accounts, total: report.summary.accounts }
+        : { done, total: live.progress.total ?? report.summary.accounts };
       this.#emit(live, report.complete ? 'completed' : 'interrupted', {
         id,
         status,
         auditId: report.auditId,
         complete: report.complete,
         summary: report.summary,
+        ...(live.job.error ? { error: live.job.error } : {}),
       });
       this.#logger.info({ jobId: id, status, summary: report.summary }, 'audit finished');
     } catch (thrown) {
@@ -446,6 +495,7 @@ export class AuditJobs {
     try {
       return await this.#engine.audit(live.job.input as AuditInput, {
         auditId: id,
+        checkpoint: true,
         signal: live.controller.signal,
         onEvent: (event) => this.#onEngineEvent(live, event),
       });
@@ -720,6 +770,16 @@ function eventAfter(live: LiveJob, cursor: number): StreamEvent | undefined {
 }
 
 /** The one event a follower gets for a job that ended: its id follows `afterId`. */
+/** Why an audit that returned a partial report stopped (the reason its signal was aborted with). */
+function stoppedError(signal: AbortSignal, done: number, total: number): NonNullable<Job['error']> {
+  const reason = isCoreError(signal.reason) ? signal.reason.message : 'The audit was cancelled.';
+  return {
+    code: 'ABORTED',
+    message: `${reason} ${done} of ${total} account(s) were done; their results are in the partial report.`,
+    details: { done, total },
+  };
+}
+
 function terminalEvent(job: Job, afterId: number): StreamEvent {
   const event: StreamEventName =
     job.status === 'succeeded'

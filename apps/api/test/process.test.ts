@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashToken, parseTokenSpecs } from '../src/auth.js';
 import { temporaryDirectory } from './helpers.js';
@@ -153,6 +154,62 @@ describe('rootwarden-api', () => {
     ).toBe('interrupted');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('kill -9 mid-audit keeps the finished accounts: interrupted with how many and why, partial report readable', async () => {
+    const dir = home();
+    const args = ['--sandbox', 'generated:120', '--sandbox-latency', '60', '--home', dir];
+    const first = await startServer(args);
+    const { id } = (await (
+      await fetch(`${first.url}/v1/audits`, { method: 'POST', headers: auth() })
+    ).json()) as { id: string };
+    await waitForStatus(
+      first.url,
+      id,
+      ['running'],
+      (body) => ((body.progress as { done: number }).done ?? 0) >= 3,
+    );
+    // Killed once the running server has checkpointed finished accounts (read from its database, as
+    // another process would).
+    const store = await openSqliteStore({ home: dir });
+    let checkpointed = 0;
+    try {
+      for (let attempt = 0; attempt < 600 && checkpointed === 0; attempt += 1) {
+        checkpointed = (await store.getAuditCheckpoint(id))?.results.length ?? 0;
+        if (checkpointed === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await store.close();
+    }
+    expect(checkpointed).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startServer(args);
+    const job = (await waitForStatus(second.url, id, ['interrupted'])) as {
+      auditId: string | null;
+      progress: { done: number; total: number | null };
+      error: { code: string; message: string };
+      report?: {
+        complete: boolean;
+        accounts: { accountId: string; status: string; error?: { code: string } }[];
+      };
+    };
+    expect(job.auditId).toBe(id);
+    expect(job.error.code).toBe('SERVER_STOPPED');
+    expect(job.error.message).toContain(`${job.progress.done}`);
+    expect(job.progress.done).toBeGreaterThanOrEqual(checkpointed);
+    expect(job.report?.complete).toBe(false);
+    expect(job.report?.accounts).toHaveLength(job.progress.done);
+    // Only finished accounts: none of them stands for work that never happened.
+    expect(job.report?.accounts.some((account) => account.error?.code === 'ABORTED')).toBe(false);
+    const csv = await fetch(`${second.url}/v1/audits/${id}/report?format=csv`, { headers: auth() });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).trim().split('\n')).toHaveLength(job.progress.done + 1);
+    const events = await (await fetch(`${second.url}/v1/audits/${id}/events`, { headers: auth() })).text();
+    expect(events).toContain('SERVER_STOPPED');
+    second.child.kill('SIGTERM');
+    await second.exited;
   });
 
   it('SIGTERM during an audit records it interrupted with the partial report it saved', async () => {

@@ -8,7 +8,7 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
-import type { EngineEventListener } from './domain/events.js';
+import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -42,6 +42,7 @@ import type { Store } from './store/store.js';
 import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
+import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
 import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
@@ -101,11 +102,23 @@ export interface AuditRunOptions extends RunOptions {
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
   /**
+   * Write finished accounts to the history as they finish (needs a store), so a process that dies
+   * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
+   */
+  checkpoint?: boolean;
+  /**
    * Deliver each account's result once, as its `account-done` event, and return the report with an
    * empty `accounts` (its summary still counts every account): memory stays flat however large the
    * organization. When the audit is also saved, the results are kept until the store has them.
    */
   streamResults?: boolean;
+}
+
+/** An audit recovered from its checkpoint: the partial report saved, and how many accounts were listed. */
+export interface RecoveredAudit {
+  report: AuditReport;
+  /** Accounts the inventory had listed when the process died (null when the listing had not finished). */
+  listed: number | null;
 }
 
 /** The store's HTTP API job methods (`Engine.jobs()`). */
@@ -154,6 +167,11 @@ export interface Engine {
    * opened before any AWS call, so an unusable one fails fast instead of after a long audit.
    */
   audit(input?: AuditInput, options?: AuditRunOptions): Promise<AuditReport>;
+  /**
+   * Saves what an audit run with `checkpoint: true` finished before its process died, as a partial
+   * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
+   */
+  recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
   /** Saved audits, newest first, without their per-account results. */
   listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
@@ -324,22 +342,37 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
       const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
-      const onEvent: EngineEventListener | undefined = kept
-        ? (event) => {
-            if (event.type === 'account-done') kept.push(event.result);
-            run.onEvent?.(event);
-          }
-        : run.onEvent;
-      const report = await auditOrganization(await runtime(), settings, {
-        now,
-        signal: run.signal,
-        onEvent,
-        sessionDurationSeconds: options.sessionDurationSeconds,
-        auditId: run.auditId,
-        streamResults: run.streamResults,
-      });
+      const onEvent: EngineEventListener | undefined =
+        kept || checkpoints
+          ? (event: EngineEvent) => {
+              if (kept && event.type === 'account-done') kept.push(event.result);
+              checkpoints?.onEvent(event);
+              run.onEvent?.(event);
+            }
+          : run.onEvent;
+      let report: AuditReport;
+      try {
+        report = await auditOrganization(await runtime(), settings, {
+          now,
+          signal: run.signal,
+          onEvent,
+          sessionDurationSeconds: options.sessionDurationSeconds,
+          auditId: run.auditId,
+          streamResults: run.streamResults,
+          onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
+        });
+      } catch (error) {
+        // No report for a failed audit: what it checkpointed goes too.
+        if (checkpoints && run.auditId) {
+          await checkpoints.flush();
+          await history?.deleteAuditCheckpoint(run.auditId).catch(() => undefined);
+        }
+        throw error;
+      }
+      await checkpoints?.flush();
       await history?.saveAudit(
         kept
           ? {
@@ -350,7 +383,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
             }
           : report,
       );
+      // The report supersedes what the running audit checkpointed.
+      if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
+    },
+    async recoverAudit(auditId) {
+      const history = await store();
+      const checkpoint = await history.getAuditCheckpoint(auditId);
+      if (!checkpoint) return undefined;
+      if (checkpoint.results.length === 0) {
+        // Died before any account finished: there is nothing to report.
+        await history.deleteAuditCheckpoint(auditId);
+        return undefined;
+      }
+      const saved = await history.getAudit(auditId);
+      if (saved) {
+        await history.deleteAuditCheckpoint(auditId);
+        return { report: saved, listed: checkpoint.header.listed };
+      }
+      const report = partialReport(checkpoint, now());
+      await history.saveAudit(report);
+      await history.deleteAuditCheckpoint(auditId);
+      return { report, listed: checkpoint.header.listed };
     },
     async listAudits(input) {
       const query = parseInput(ListAuditsInputSchema, input);

@@ -131,6 +131,7 @@ export {
   type Engine,
   type EngineOptions,
   type JobStore,
+  type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
 export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
@@ -188,6 +189,8 @@ export {
   type SqliteStoreOptions,
 } from './store/sqlite/sqlite-store.js';
 export {
+  type AuditCheckpoint,
+  type AuditCheckpointHeader,
   type ExpiredJob,
   type Job,
   type JobLease,

@@ -41,7 +41,15 @@ const DiffParams = z.object({ id: AuditIdParam, otherId: OtherAuditIdParam });
 /** How often an idle event stream sends a comment, so proxies keep it open. */
 const KEEP_ALIVE_MS = 15_000;
 
+/** How far an interrupted audit got, as its error recorded it (`details: { done, total }`). */
+function stoppedProgress(job: Job): AuditProgress | null {
+  const details = job.error?.details;
+  if (job.status !== 'interrupted' || typeof details?.done !== 'number') return null;
+  return { done: details.done, total: typeof details.total === 'number' ? details.total : null };
+}
+
 function jobView(job: Job, progress: AuditProgress | null, report?: AuditReport): AuditJobView {
+  progress ??= stoppedProgress(job);
   return {
     id: job.id,
     status: job.status,

@@ -1,14 +1,21 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AccountSchema } from '../domain/account.js';
-import { type AccountAuditResult, type AuditReport, AuditReportSchema } from '../domain/audit.js';
+import {
+  type AccountAuditResult,
+  AccountAuditResultSchema,
+  type AuditReport,
+  AuditReportSchema,
+} from '../domain/audit.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../domain/history.js';
 import { parseInput } from '../domain/parse-input.js';
 import { CoreError } from '../errors.js';
 import { assertNoSecrets } from './no-secrets.js';
 import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
 import {
+  type AuditCheckpoint,
+  type AuditCheckpointHeader,
   type ExpiredJob,
   type Job,
   type JobLease,
@@ -66,6 +73,16 @@ function corrupt(location: string, what: string, issue: unknown): CoreError {
     details: { store: location },
   });
 }
+
+const CheckpointHeaderSchema = AuditReportSchema.pick({
+  auditId: true,
+  organizationId: true,
+  managementAccountId: true,
+  caller: true,
+  startedAt: true,
+  selection: true,
+  settings: true,
+}).extend({ listed: z.number().int().nullable() });
 
 function fromJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
@@ -159,6 +176,83 @@ export class KyselyStore implements Store {
         throw error;
       }
     });
+  }
+
+  async checkpointAudit(input: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void> {
+    const header = parseInput(CheckpointHeaderSchema, input);
+    // Re-parsed with the report's own schema: unknown fields (anything secret) never reach the disk.
+    const parsed = results.map((result) => parseInput(AccountAuditResultSchema, result));
+    const at = this.#now().toISOString();
+    await this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('audit_checkpoints')
+          .values({ audit_id: header.auditId, header: json(header), updated_at: at })
+          .onConflict((conflict) =>
+            conflict.column('audit_id').doUpdateSet({ header: json(header), updated_at: at }),
+          )
+          .execute();
+        if (parsed.length === 0) return;
+        const { next } = await trx
+          .selectFrom('audit_checkpoint_accounts')
+          .select((eb) => eb.fn.coalesce(eb.fn.max('position'), eb.lit(-1)).as('next'))
+          .where('audit_id', '=', header.auditId)
+          .executeTakeFirstOrThrow();
+        const rows = parsed.map((result, index) => ({
+          audit_id: header.auditId,
+          account_id: result.accountId,
+          position: Number(next) + 1 + index,
+          result: json(result),
+        }));
+        for (let start = 0; start < rows.length; start += this.#backend.maxRowsPerInsert) {
+          await trx
+            .insertInto('audit_checkpoint_accounts')
+            .values(rows.slice(start, start + this.#backend.maxRowsPerInsert))
+            // An account checkpointed twice keeps its latest result.
+            .onConflict((conflict) =>
+              conflict
+                .columns(['audit_id', 'account_id'])
+                .doUpdateSet((eb) => ({ result: eb.ref('excluded.result') })),
+            )
+            .execute();
+        }
+      }),
+    );
+  }
+
+  async getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined> {
+    const found = await this.#guard(async () => {
+      const header = await this.#db
+        .selectFrom('audit_checkpoints')
+        .selectAll()
+        .where('audit_id', '=', auditId)
+        .executeTakeFirst();
+      if (!header) return undefined;
+      const accounts = await this.#db
+        .selectFrom('audit_checkpoint_accounts')
+        .select(['result'])
+        .where('audit_id', '=', auditId)
+        .orderBy('position')
+        .execute();
+      return { header, accounts };
+    });
+    if (!found) return undefined;
+    return {
+      header: this.#parse(
+        CheckpointHeaderSchema,
+        () => JSON.parse(found.header.header),
+        `Checkpoint of audit ${auditId}`,
+      ),
+      results: found.accounts.map((row) =>
+        this.#parse(AccountAuditResultSchema, () => JSON.parse(row.result), `Checkpoint of audit ${auditId}`),
+      ),
+    };
+  }
+
+  async deleteAuditCheckpoint(auditId: string): Promise<void> {
+    await this.#guard(() =>
+      this.#db.deleteFrom('audit_checkpoints').where('audit_id', '=', auditId).execute(),
+    );
   }
 
   #entry(row: AuditsTable): AuditListEntry {

@@ -97,6 +97,28 @@ const planApplyClaims: Migration = {
   },
 };
 
+const auditCheckpoints: Migration = {
+  async up(db: Kysely<unknown>) {
+    // A running audit's finished accounts, written as they finish, so a crash keeps them.
+    await db.schema
+      .createTable('audit_checkpoints')
+      .addColumn('audit_id', 'text', (column) => column.primaryKey())
+      .addColumn('header', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema
+      .createTable('audit_checkpoint_accounts')
+      .addColumn('audit_id', 'text', (column) =>
+        column.notNull().references('audit_checkpoints.audit_id').onDelete('cascade'),
+      )
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('position', 'integer', (column) => column.notNull())
+      .addColumn('result', 'text', (column) => column.notNull())
+      .addPrimaryKeyConstraint('audit_checkpoint_accounts_pk', ['audit_id', 'account_id'])
+      .execute();
+  },
+};
+
 const jobResult: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('jobs').addColumn('result', 'text').execute();
@@ -122,7 +144,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_plans_journal_jobs': plansJournalJobs,
   '0003_plan_apply_claims': planApplyClaims,
   '0004_job_result': jobResult,
-  '0005_job_leases': jobLeases,
+  '0005_audit_checkpoints': auditCheckpoints,
+  '0006_job_leases': jobLeases,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

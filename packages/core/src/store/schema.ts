@@ -80,11 +80,27 @@ export interface JobsTable {
   error: string | null;
   /** JSON, what a finished job produced (migration 0004). */
   result: string | null;
-  /** The replica running the job and until when its lease holds (ISO); null when none (0005). */
+  /** The replica running the job and until when its lease holds (ISO); null when none (0006). */
   lease_owner: string | null;
   lease_until: string | null;
-  /** How many times a runner took the job (0005). */
+  /** How many times a runner took the job (0006). */
   attempts: number;
+}
+
+export interface AuditCheckpointsTable {
+  audit_id: string;
+  /** JSON: `AuditCheckpointHeader`. */
+  header: string;
+  updated_at: string;
+}
+
+export interface AuditCheckpointAccountsTable {
+  audit_id: string;
+  account_id: string;
+  /** Order in which the account finished. */
+  position: number;
+  /** JSON: `AccountAuditResult`, re-parsed with its schema (never a secret). */
+  result: string;
 }
 
 export interface StoreDatabase {
@@ -93,4 +109,6 @@ export interface StoreDatabase {
   plans: PlansTable;
   journal_entries: JournalEntriesTable;
   jobs: JobsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_checkpoint_accounts: AuditCheckpointAccountsTable;
 }

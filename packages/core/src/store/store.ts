@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
 
@@ -105,6 +105,28 @@ export interface ExpiredJob {
 }
 
 /**
+ * What a running audit checkpoints besides its account results: everything a partial report needs,
+ * so the finished accounts of an audit whose process died are not lost.
+ */
+export interface AuditCheckpointHeader {
+  auditId: string;
+  organizationId: string;
+  managementAccountId: string;
+  caller: AuditReport['caller'];
+  startedAt: string;
+  selection: AuditReport['selection'];
+  settings: AuditReport['settings'];
+  /** Accounts the inventory listed, once it finished (null before). */
+  listed: number | null;
+}
+
+export interface AuditCheckpoint {
+  header: AuditCheckpointHeader;
+  /** The accounts finished so far, in the order they finished. */
+  results: AccountAuditResult[];
+}
+
+/**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
  * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
  * instances) can implement it. Nothing stored ever holds a credential: audit reports are re-parsed
@@ -114,6 +136,15 @@ export interface ExpiredJob {
 export interface Store {
   /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
+  /**
+   * Records a running audit's header (replacing the previous one) and adds the account results that
+   * finished since the last call, in one transaction: a process that dies keeps them.
+   */
+  checkpointAudit(header: AuditCheckpointHeader, results: readonly AccountAuditResult[]): Promise<void>;
+  /** What a running (or dead) audit checkpointed, or undefined when it has no checkpoint. */
+  getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined>;
+  /** Drops an audit's checkpoint (no-op when there is none): once its report is saved, or it failed. */
+  deleteAuditCheckpoint(auditId: string): Promise<void>;
   /** Saved audits, newest first (by start time). */
   listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;
   /** Ids of saved audits that start with `prefix` (a full id matches itself), at most `limit`. */

@@ -25,6 +25,7 @@ import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
+import type { AuditCheckpointHeader } from '../store/store.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { checkSelection, toAccount } from './inventory.js';
 import { IAM_SERVICE_PRINCIPAL } from './org-status.js';
@@ -39,6 +40,8 @@ export interface AuditContext {
   sessionDurationSeconds?: number | undefined;
   /** The report's id (default: a new UUID); the HTTP API makes it its job id. */
   auditId?: string | undefined;
+  /** Told once the preflight passed: everything a partial report needs besides the accounts (checkpoints). */
+  onStarted?: ((header: Omit<AuditCheckpointHeader, 'listed'>) => void) | undefined;
   /**
    * Hand each result out once, as its `account-done` event, and keep none: the returned report's
    * `accounts` is empty (its summary counts them all). Memory then stays flat however large the
@@ -185,6 +188,21 @@ export async function auditOrganization(
   const hooks: CallHooks = { signal, onThrottle, onAnswer };
 
   const { caller, organization } = await preflightRootAccess(runtime, hooks);
+  const auditId = context.auditId ?? randomUUID();
+  const selection = {
+    accounts: [...settings.accounts],
+    ous: [...settings.ous],
+    exclude: [...settings.exclude],
+  };
+  context.onStarted?.({
+    auditId,
+    organizationId: organization.id,
+    managementAccountId: organization.managementAccountId,
+    caller,
+    startedAt: startedAt.toISOString(),
+    selection,
+    settings: { recentDays: settings.recentDays },
+  });
   const selected = selectAccounts(runtime, settings, organization, hooks);
   const tree = selected.tree;
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
@@ -334,14 +352,14 @@ export async function auditOrganization(
     );
   return {
     schemaVersion: AUDIT_REPORT_SCHEMA_VERSION,
-    auditId: context.auditId ?? randomUUID(),
+    auditId,
     organizationId: organization.id,
     managementAccountId: organization.managementAccountId,
     caller,
     startedAt: startedAt.toISOString(),
     finishedAt: context.now().toISOString(),
     complete,
-    selection: { accounts: [...settings.accounts], ous: [...settings.ous], exclude: [...settings.exclude] },
+    selection,
     settings: { recentDays: settings.recentDays },
     summary: context.streamResults ? streamed.summary() : summarizeResults(accounts),
     accounts,

@@ -43,7 +43,7 @@ import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
-import { checkOrganizationPolicies } from './workflows/check-policies.js';
+import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
@@ -373,6 +373,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       await checkpoints?.flush();
+      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
+      await explainAuditRefusals(await runtime(), kept ? { ...report, accounts: kept } : report, {
+        signal: run.signal,
+      });
       await history?.saveAudit(
         kept
           ? {

@@ -324,6 +324,46 @@ describe('policies check against the sandbox', () => {
   });
 });
 
+describe('audit and plan name the policy', () => {
+  it('audit: a refused account stays unknown, with the SCP named instead of a bare AccessDenied', async () => {
+    fixture = await startSandbox({ scenario: 'exposed' });
+    const report = await fixture.engine().audit({ accounts: ['300000000012', '300000000003'] });
+    const locked = report.accounts.find((a) => a.accountId === '300000000012');
+    expect(locked).toMatchObject({ status: 'unknown', error: { code: 'AWS_ACCESS_DENIED' } });
+    expect(locked?.error?.message).toContain('SCP "DenyRootUser" (p-exp0denyrootall) attached to ScpLocked');
+    expect(locked?.error?.message).toContain('statement DenyRootUser');
+    expect(report.accounts.find((a) => a.accountId === '300000000003')?.status).not.toBe('unknown');
+  });
+
+  it('plan: accounts the policies will refuse are listed as warnings before anyone applies', async () => {
+    const protect = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ProtectLoginProfiles',
+          Effect: 'Deny',
+          Action: ['iam:DeleteLoginProfile'],
+          Resource: '*',
+          Condition: { StringNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/Admin' } },
+        },
+      ],
+    };
+    const { engine } = await check(
+      scenario([{ id: 'p-protectlp0', name: 'ProtectLoginProfiles', content: protect, targets: [OU_PROD] }]),
+      undefined,
+      mkdtempSync(join(tmpdir(), 'rootwarden-policies-')),
+    );
+    const plan = await engine.createPlan({ task: 'delete-root-credentials', accounts: [PROD] });
+    expect(plan.actions.map((a) => a.kind)).toContain('delete-login-profile');
+    expect(plan.notes.join('\n')).toContain(
+      `the organization's policies will refuse delete-root-credentials in ${PROD} (Prod): SCP "ProtectLoginProfiles" (p-protectlp0)`,
+    );
+    // AWS agrees when it is applied anyway.
+    const result = await engine.applyPlan(plan.planId);
+    expect(result.actions.find((a) => a.actionId.includes('delete-login-profile'))?.outcome).toBe('failed');
+  });
+});
+
 describe('prediction equals what the sandbox does', () => {
   it('for every account and task of a generated 1,000-account organization with random policies', async () => {
     const generated = generateScenario({ accounts: 1000, seed: 12, policies: 'random' });

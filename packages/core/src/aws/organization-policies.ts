@@ -1,6 +1,7 @@
 import {
   DescribePolicyCommand,
   ListPoliciesCommand,
+  ListPoliciesForTargetCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
   type PolicyTargetSummary,
@@ -38,6 +39,90 @@ const toTarget = (t: PolicyTargetSummary): PolicyTarget => ({
   type: (t.Type ?? 'ACCOUNT') as PolicyTarget['type'],
 });
 
+/** The policy types enabled on the root (ListRoots `PolicyTypes`): only those are enforced. */
+async function readEnabledPolicyTypes(runtime: AwsRuntime, hooks: CallHooks): Promise<OrgPolicyType[]> {
+  const roots = await allPages((NextToken) =>
+    callAws(() => runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(hooks.signal)), {
+      operation: 'ListRoots',
+      pacer: runtime.pacer,
+      ...hooks,
+    }),
+  );
+  return POLICY_TYPES.filter((type) =>
+    roots.some((page) =>
+      (page.Roots ?? []).some((root) =>
+        (root.PolicyTypes ?? []).some((p) => p.Type === type && p.Status === 'ENABLED'),
+      ),
+    ),
+  );
+}
+
+/**
+ * The SCPs and RCPs attached to a few targets (the root, OUs and accounts on the paths of the accounts
+ * a plan or an audit refusal concerns): ListPoliciesForTarget per target and DescribePolicy per
+ * distinct policy, cheaper than reading every policy's targets when only a few accounts matter.
+ * Each returned policy lists only the given targets it is attached to.
+ */
+export async function readPoliciesForTargets(
+  runtime: AwsRuntime,
+  targets: readonly PolicyTarget[],
+  hooks: CallHooks = {},
+  types: readonly OrgPolicyType[] = POLICY_TYPES,
+): Promise<OrganizationPolicies> {
+  const call = <T>(operation: string, send: () => Promise<T>) =>
+    callAws(send, { operation, pacer: runtime.pacer, ...hooks });
+  const enabledTypes = (await readEnabledPolicyTypes(runtime, hooks)).filter((type) => types.includes(type));
+  const byId = new Map<string, OrgPolicyRecord>();
+  const limit = pLimit(4);
+  const attachments: { target: PolicyTarget; policyId: string; name: string; type: OrgPolicyType }[] = [];
+  await Promise.all(
+    targets.flatMap((target) =>
+      enabledTypes.map((type) =>
+        limit(async () => {
+          const pages = await allPages((NextToken) =>
+            call('ListPoliciesForTarget', () =>
+              runtime.organizations.send(
+                new ListPoliciesForTargetCommand({
+                  TargetId: target.id,
+                  Filter: type,
+                  NextToken,
+                  MaxResults: 20,
+                }),
+                abortable(hooks.signal),
+              ),
+            ),
+          );
+          for (const page of pages)
+            for (const p of page.Policies ?? [])
+              attachments.push({ target, policyId: p.Id ?? '', name: p.Name ?? p.Id ?? '', type });
+        }),
+      ),
+    ),
+  );
+  const distinct = [...new Map(attachments.map((a) => [a.policyId, a])).values()];
+  await Promise.all(
+    distinct.map((a) =>
+      limit(async () => {
+        const described = await call('DescribePolicy', () =>
+          runtime.organizations.send(
+            new DescribePolicyCommand({ PolicyId: a.policyId }),
+            abortable(hooks.signal),
+          ),
+        );
+        byId.set(a.policyId, {
+          id: a.policyId,
+          name: a.name,
+          type: a.type,
+          content: described.Policy?.Content ?? '',
+          targets: [],
+        });
+      }),
+    ),
+  );
+  for (const a of attachments) byId.get(a.policyId)?.targets.push(a.target);
+  return { enabledTypes, policies: [...byId.values()] };
+}
+
 /**
  * Every SCP and RCP with its content and targets: ListRoots (which types are enforced), then per type
  * ListPolicies, and per policy DescribePolicy + ListTargetsForPolicy. The cost grows with the number
@@ -50,18 +135,7 @@ export async function readOrganizationPolicies(
 ): Promise<OrganizationPolicies> {
   const call = <T>(operation: string, send: () => Promise<T>) =>
     callAws(send, { operation, pacer: runtime.pacer, ...hooks });
-  const roots = await allPages((NextToken) =>
-    call('ListRoots', () =>
-      runtime.organizations.send(new ListRootsCommand({ NextToken }), abortable(hooks.signal)),
-    ),
-  );
-  const enabledTypes = POLICY_TYPES.filter((type) =>
-    roots.some((page) =>
-      (page.Roots ?? []).some((root) =>
-        (root.PolicyTypes ?? []).some((p) => p.Type === type && p.Status === 'ENABLED'),
-      ),
-    ),
-  );
+  const enabledTypes = await readEnabledPolicyTypes(runtime, hooks);
   const summaries = [];
   for (const type of enabledTypes) {
     const pages = await allPages((NextToken) =>

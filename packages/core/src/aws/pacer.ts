@@ -25,6 +25,7 @@ export const ORGANIZATIONS_QUOTAS: Readonly<Record<string, readonly [rate: numbe
   ListPolicies: [5, 8],
   ListTargetsForPolicy: [5, 8],
   DescribePolicy: [5, 8],
+  ListPoliciesForTarget: [5, 8],
 };
 
 class TokenBucket {

@@ -29,6 +29,7 @@ import {
 } from '../rules/plan-actions.js';
 import type { StoredPlan } from '../store/store.js';
 import { auditOrganization, preflightRootAccess } from './audit.js';
+import { planPolicyWarnings } from './check-policies.js';
 import {
   type BucketPolicyState,
   observeAccountCredentials,
@@ -85,7 +86,12 @@ export async function createPlan(
     actions: planned.actions,
     fingerprint: fingerprintOf(planned.observations),
     backups: planned.backups,
-    notes: planned.notes,
+    notes: [
+      ...planned.notes,
+      ...(await planPolicyWarnings(context.runtime, planned.organizationId, request, planned.actions, {
+        signal: context.signal,
+      })),
+    ],
   };
   const stored: StoredPlan = {
     id: plan.planId,

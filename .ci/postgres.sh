@@ -55,4 +55,5 @@ stop_test_postgres() {
   [ "$(id -u)" = 0 ] && as=(runuser -u "$(stat -c %U "$PG_DIR")" --)
   "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
+  PG_DIR="" # stopping twice (the EXIT trap after the last step) is harmless
 }

@@ -9,7 +9,6 @@ import { accountSelectionBound, lowerBound, ouSelectionBound, type Quota } from 
 import { chooseAccounts, chooseOu } from './select.js';
 import { type Connection, runSequentialLoop } from './sequential.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const repo = new URL('../..', import.meta.url).pathname;
 
 const { values } = parseArgs({

@@ -17,6 +17,7 @@ import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createReadCache } from './read-cache.js';
 import { registerAuditRoutes } from './routes/audits.js';
 import { registerDocsRoutes } from './routes/docs.js';
+import { registerExceptionRoutes } from './routes/exceptions.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerPlanRoutes } from './routes/plans.js';
@@ -304,6 +305,7 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   registerOrganizationRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerPlanRoutes(app, deps);
+  registerExceptionRoutes(app, deps);
   registerDocsRoutes(app);
 
   let document: unknown;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** Token scopes, each including the ones before it: `read` < `audit` < `remediate`. */
@@ -28,12 +28,7 @@ export function scopeAllows(held: Scope, needed: Scope): boolean {
   return SCOPES.indexOf(held) >= SCOPES.indexOf(needed);
 }
 
-export const TOKEN_PREFIX = 'rwt_';
-
-/** A new random token (256 bits) to hand to a client once; configure only its hash. */
-export function generateToken(): string {
-  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-}
+export { generateToken, TOKEN_PREFIX } from '@rootwarden/core';
 
 /**
  * SHA-256, not a slow password hash: tokens are 256-bit random values, so a fast hash loses nothing and

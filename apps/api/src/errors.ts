@@ -1,47 +1,47 @@
-import { type CoreErrorCode, isCoreError } from '@rootwarden/core';
+import {
+  CORE_ERROR_CODES,
+  type CoreErrorCode,
+  classifyError,
+  ERROR_CLASSIFICATION,
+  type ErrorFault,
+  isCoreError,
+} from '@rootwarden/core';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/**
- * The one table mapping every CoreError code to an HTTP status. `Record<CoreErrorCode, …>` makes a new core
- * code a type error here until it is mapped. Client mistakes are 4xx; 403 is kept for token scopes, so AWS
- * refusing the *server's* identity is a 502 (the upstream said no), never a 403.
- */
-export const CORE_ERROR_STATUS: Record<CoreErrorCode, ContentfulStatusCode> = {
-  INVALID_INPUT: 400,
-  AUDIT_NOT_FOUND: 404,
-  PLAN_NOT_FOUND: 404,
-  RESOURCE_NOT_FOUND: 404,
+/** The HTTP status of each fault of core's error classification. */
+const STATUS_BY_FAULT: Record<ErrorFault, ContentfulStatusCode> = {
+  client: 400,
+  'not-found': 404,
+  conflict: 409,
   // The organization's state conflicts with the request: an operator fixes it, then the same request works.
-  ROOT_ACCESS_NOT_ENABLED: 409,
-  ROOT_SESSIONS_NOT_ENABLED: 409,
-  TRUSTED_ACCESS_NOT_ENABLED: 409,
-  PLAN_STALE: 409,
-  PLAN_EXPIRED: 409,
-  PLAN_BUSY: 409,
-  // Well-formed, but names something the organization cannot do it to.
-  ACCOUNT_NOT_IN_ORG: 422,
-  MANAGEMENT_ACCOUNT_TARGET: 422,
-  ACCOUNT_NOT_ACTIVE: 422,
-  OU_NOT_FOUND: 422,
-  // AWS refused or failed the server's own identity.
-  NOT_AUTHORIZED_CALLER: 502,
-  ORGANIZATION_NOT_FOUND: 502,
-  AWS_ACCESS_DENIED: 502,
-  AWS_ERROR: 502,
-  NETWORK: 502,
-  // Temporarily unable to serve: retry later (THROTTLED and STORE_BUSY carry Retry-After).
-  THROTTLED: 503,
-  STORE_BUSY: 503,
-  STORE_UNAVAILABLE: 503,
-  CREDENTIALS_MISSING: 503,
-  CREDENTIALS_EXPIRED: 503,
-  CREDENTIALS_INVALID: 503,
-  GLOBAL_STS_ENDPOINT: 503,
-  ABORTED: 503,
-  STORE_CORRUPT: 500,
-  INTERNAL: 500,
+  setup: 409,
+  // 403 is kept for token scopes, so AWS refusing the *server's* identity is a 502 (the upstream said no).
+  denied: 502,
+  // The server's own credentials or store are unusable: unavailable until its operator fixes them.
+  config: 503,
+  transient: 503,
+  aws: 502,
+  internal: 500,
 };
+
+/** Well-formed requests naming something the organization cannot do it to. */
+const UNPROCESSABLE: ReadonlySet<CoreErrorCode> = new Set([
+  'MANAGEMENT_ACCOUNT_TARGET',
+  'ACCOUNT_NOT_ACTIVE',
+  'ACCOUNT_NOT_IN_ORG',
+  'OU_NOT_FOUND',
+]);
+
+/** The HTTP status of a CoreError code: derived from core's classification. */
+export function coreErrorStatus(code: CoreErrorCode): ContentfulStatusCode {
+  return UNPROCESSABLE.has(code) ? 422 : STATUS_BY_FAULT[classifyError(code).fault];
+}
+
+/** Every code's status, as a table (the OpenAPI document and tests show it). */
+export const CORE_ERROR_STATUS = Object.fromEntries(
+  CORE_ERROR_CODES.map((code) => [code, coreErrorStatus(code)]),
+) as Readonly<Record<CoreErrorCode, ContentfulStatusCode>>;
 
 /** Codes the API adds for HTTP-level mistakes and states core knows nothing about. */
 export const API_ERROR_STATUS = {
@@ -63,14 +63,18 @@ export const API_ERROR_STATUS = {
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
 
-/** Statuses whose answer says when to come back. */
-const RETRY_AFTER_SECONDS: Partial<Record<string, number>> = {
-  THROTTLED: 5,
-  STORE_BUSY: 1,
+/** API codes whose answer says when to come back (core codes carry theirs in the classification). */
+const API_RETRY_AFTER_SECONDS: Partial<Record<ApiErrorCode, number>> = {
   QUEUE_FULL: 10,
   SHUTTING_DOWN: 5,
   TOO_MANY_STREAMS: 5,
 };
+
+function retryAfterSeconds(code: string): number | undefined {
+  return code in API_ERROR_STATUS
+    ? API_RETRY_AFTER_SECONDS[code as ApiErrorCode]
+    : (ERROR_CLASSIFICATION[code as CoreErrorCode]?.retryAfterSeconds ?? undefined);
+}
 
 /** Where a bad value was: the JSON body, the query string, the path or a header. */
 export type FieldLocation = 'body' | 'query' | 'path' | 'header';
@@ -96,7 +100,7 @@ export class ApiError extends Error {
     this.status =
       code in API_ERROR_STATUS
         ? API_ERROR_STATUS[code as ApiErrorCode]
-        : CORE_ERROR_STATUS[code as CoreErrorCode];
+        : coreErrorStatus(code as CoreErrorCode);
     this.options = options;
   }
 }
@@ -141,7 +145,7 @@ export function renderError(error: unknown, requestId: string): RenderedError {
     options: ApiErrorOptions = {},
     unexpected = false,
   ): RenderedError => {
-    const retryAfter = RETRY_AFTER_SECONDS[code];
+    const retryAfter = retryAfterSeconds(code);
     return {
       status,
       unexpected,
@@ -164,13 +168,12 @@ export function renderError(error: unknown, requestId: string): RenderedError {
   };
   if (error instanceof ApiError) return make(error.code, error.status, error.message, error.options);
   if (isCoreError(error)) {
-    const status = CORE_ERROR_STATUS[error.code] ?? 500;
+    const status = coreErrorStatus(error.code);
     // INTERNAL and STORE_CORRUPT messages may describe internals: log them, answer generically.
     if (status === 500)
       return make(error.code, 500, 'Internal error: see the server log for this request id.', {}, true);
-    const field = typeof error.details?.field === 'string' ? error.details.field : undefined;
     return make(error.code, status, error.message, {
-      field,
+      field: error.field,
       fix: error.fix,
       issues: error.code === 'INVALID_INPUT' ? issuesOf(error.details) : undefined,
     });

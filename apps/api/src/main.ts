@@ -7,10 +7,14 @@ import {
   describeStoreUrl,
   type Engine,
   type EngineOptions,
+  engineConnectionOptions,
+  isCallerMistake,
+  isCoreError,
   type JobQueue,
   normalizeSandboxArgument,
   openPostgresJobQueue,
   parseStoreUrl,
+  UsageError,
 } from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
@@ -129,8 +133,6 @@ export function serveApi(
   });
 }
 
-class UsageError extends Error {}
-
 function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
@@ -225,6 +227,17 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       throw new UsageError((error as Error).message);
     }
     const sandbox = values.sandbox;
+    // Before the token check: a bad flag combination is the first thing to hear about.
+    const connection = engineConnectionOptions(
+      {
+        profile: values.profile,
+        region: values.region,
+        endpointUrl: values['endpoint-url'],
+        sandbox,
+        sandboxLatencyMs: integer('sandbox-latency', values['sandbox-latency'], 0, 10_000),
+      },
+      () => import('@rootwarden/aws-sandbox'),
+    );
     let printedToken: string | undefined;
     if (tokens.length === 0) {
       if (!sandbox)
@@ -268,15 +281,10 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     ]);
 
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
-    const sandboxLatency = integer('sandbox-latency', values['sandbox-latency'], 0, 10_000);
     const engineOptions: EngineOptions = {
-      ...(sandbox ? { sandbox } : {}),
-      ...(sandbox && sandboxLatency ? { sandboxOptions: { latencyMs: sandboxLatency } } : {}),
+      ...connection,
       ...(values.home ? { home: values.home } : {}),
       ...(storeUrl ? { storeUrl } : {}),
-      ...(values.profile ? { profile: values.profile } : {}),
-      ...(values.region ? { region: values.region } : {}),
-      ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'] } : {}),
     };
     const engine = createEngine(engineOptions);
     let queue: JobQueue | undefined;
@@ -383,8 +391,11 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     } else io.stderr(`rootwarden-api ${API_VERSION} listening at ${server.url}\n`);
     return running;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`Error: ${(error as Error).message}\nSee rootwarden-api --help.\n`);
+    const callerMistake = isCoreError(error) && isCallerMistake(error.code);
+    if (callerMistake || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`Error: ${(error as Error).message}\n`);
+      if (isCoreError(error) && error.fix) io.stderr(`Fix: ${error.fix}\n`);
+      io.stderr('See rootwarden-api --help.\n');
       return 2;
     }
     const code = (error as { code?: string }).code;

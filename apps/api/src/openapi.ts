@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: OpenAPIHono<ApiEnv>): Record<string, u
       { name: 'organization', description: 'Organization status and accounts' },
       { name: 'audits', description: 'Asynchronous audits, reports, progress events, drift' },
       { name: 'plans', description: 'Reviewed remediation: plan, then apply' },
+      { name: 'exceptions', description: 'Accepted findings with an owner and an expiry (read-only)' },
     ],
   });
   return document as unknown as Record<string, unknown>;

@@ -9,6 +9,8 @@ import {
   AuditReportSchema,
   CreatePlanInputSchema,
   DiffFormatSchema,
+  ExceptionEventSchema,
+  FindingExceptionSchema,
   InventorySchema,
   JobSchema,
   ListAuditsInputSchema,
@@ -43,6 +45,26 @@ export const AuditReport = openapi(AuditReportSchema, 'AuditReport');
 export const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
 export const AuditDiff = openapi(AuditDiffSchema, 'AuditDiff');
 export const OrgStatus = openapi(OrgStatusSchema, 'OrgStatus');
+export const FindingException = openapi(FindingExceptionSchema, 'FindingException');
+export const ExceptionEvent = openapi(ExceptionEventSchema, 'ExceptionEvent');
+export const ExceptionList = z
+  .object({
+    exceptions: z.array(FindingException),
+    /** Who added and removed which exception, when (only with `history=true`). */
+    events: z.array(ExceptionEvent).optional(),
+  })
+  .openapi('ExceptionList');
+export const ExceptionListQuery = z
+  .object({
+    history: z
+      .enum(['true', 'false'])
+      .default('false')
+      .openapi({
+        param: { name: 'history', in: 'query' },
+        description: 'Also list who added and removed which exception, and when.',
+      }),
+  })
+  .strict();
 export const Inventory = openapi(InventorySchema, 'Inventory');
 export const PolicyCheck = openapi(PolicyCheckSchema, 'PolicyCheck');
 export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput');
@@ -106,6 +128,9 @@ export const AuditList = z
 export const AuditAccepted = z
   .object({
     id: z.string(),
+    auditId: z.string().openapi({
+      description: 'The audit id of its report (equal to `id`): the field `GET /v1/audits` lists audits by.',
+    }),
     status: JobStatus,
     links: z.object({ self: z.string(), events: z.string(), report: z.string() }),
   })

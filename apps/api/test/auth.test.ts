@@ -112,6 +112,7 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       'GET /readyz public',
       'GET /v1/organization read',
       'GET /v1/accounts read',
+      'GET /v1/policies/check read',
       'POST /v1/audits audit',
       'GET /v1/audits read',
       'GET /v1/audits/{id} read',
@@ -121,6 +122,7 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       'POST /v1/plans audit',
       'GET /v1/plans/{id} read',
       'POST /v1/plans/{id}/apply remediate',
+      'GET /v1/exceptions read',
     ]);
   });
 

@@ -21,11 +21,12 @@ describe('the CoreError code → HTTP status table', () => {
         "CREDENTIALS_EXPIRED": 503,
         "CREDENTIALS_INVALID": 503,
         "CREDENTIALS_MISSING": 503,
+        "EXCEPTION_NOT_FOUND": 404,
         "GLOBAL_STS_ENDPOINT": 503,
         "INTERNAL": 500,
         "INVALID_INPUT": 400,
         "MANAGEMENT_ACCOUNT_TARGET": 422,
-        "NETWORK": 502,
+        "NETWORK": 503,
         "NOT_AUTHORIZED_CALLER": 502,
         "ORGANIZATION_NOT_FOUND": 502,
         "OU_NOT_FOUND": 422,
@@ -91,8 +92,9 @@ describe.each(TRANSPORTS)('every CoreError code through a route, via %s', (trans
         field: 'accounts[0]',
       });
     }
-    if (code === 'THROTTLED' || code === 'STORE_BUSY')
+    if (code === 'THROTTLED' || code === 'STORE_BUSY' || code === 'PLAN_BUSY')
       expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+    else expect(response.headers.get('retry-after')).toBeNull();
   });
 
   it('an unexpected exception is a 500 INTERNAL without its message, logged with the request id', async () => {

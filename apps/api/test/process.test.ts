@@ -100,6 +100,17 @@ describe('rootwarden-api', () => {
     expect(bad.stderr).toContain('ROOTWARDEN_API_TOKENS entry 1');
   });
 
+  it.each([
+    [['--sandbox', '--profile', 'prod'], '--profile: cannot be combined with --sandbox'],
+    [['--sandbox', 'blog', '--endpoint-url', 'http://127.0.0.1:1'], '--endpoint-url: cannot be combined'],
+    [['--sandbox-latency', '5'], '--sandbox-latency: needs --sandbox'],
+    [['--sandbox', 'nosuch.json'], 'Sandbox scenario "nosuch.json"'],
+  ])('refuses the connection options %j with exit 2, as the CLI and the MCP server do', (args, message) => {
+    const result = run([...args, '--port', '0', '--home', home()], { ROOTWARDEN_API_TOKENS: '' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
   it('`token` prints a new token once and the hash line to configure', () => {
     const result = run(['token', '--scope', 'audit', '--name', 'ci']);
     expect(result.status).toBe(0);

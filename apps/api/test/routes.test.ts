@@ -33,7 +33,12 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
         : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
     expect(response.status).toBe(202);
-    return (await response.json()) as { id: string; status: string; links: Record<string, string> };
+    return (await response.json()) as {
+      id: string;
+      auditId: string;
+      status: string;
+      links: Record<string, string>;
+    };
   };
 
   beforeAll(async () => {
@@ -122,6 +127,8 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
     expect(list.status).toBe(200);
     const listed = (await list.json()) as { audits: { auditId: string }[]; jobs: unknown[] };
     expect(listed.audits.map((audit) => audit.auditId)).toContain(accepted.id);
+    // One field name for an audit's id across the API: what POST answered is what the list shows.
+    expect(accepted.auditId).toBe(accepted.id);
 
     const events = await get(`/v1/audits/${accepted.id}/events`);
     expect(events.headers.get('content-type')).toBe('text/event-stream');

@@ -5,11 +5,14 @@ import {
   DEFAULT_SANDBOX_SCENARIO,
   type Engine,
   type EngineOptions,
+  engineConnectionOptions,
   isCoreError,
+  neutralizeForTerminal,
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from '@rootwarden/core';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { isOutputWriteError, OutputWriteError } from './output-file.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
 
@@ -28,6 +31,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init();
+    watchStdout();
     this.argv = normalizeSandboxArgument(this.argv);
     const { flags, args, argv } = await this.parse({
       flags: this.ctor.flags,
@@ -39,6 +43,15 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>;
     this.args = args as Interfaces.InferredArgs<T['args']>;
     this.argvRest = argv as string[];
+    const own = this.argv.includes('--') ? this.argv.slice(0, this.argv.indexOf('--')) : this.argv;
+    if (this.jsonEnabled() && own.some((word) => word === '--format' || word.startsWith('--format=')))
+      throw new Errors.CLIError(
+        '--json and --format cannot be combined: --json already is the JSON output.',
+        {
+          exit: EXIT.USAGE,
+          suggestions: ['Use --json alone, or --format FORMAT alone.'],
+        },
+      );
   }
 
   /** How this command's flags configure the engine. */
@@ -61,11 +74,17 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
   protected override toErrorJson(error: unknown): unknown {
     const coreError = (error as { coreError?: CoreError }).coreError ?? error;
     if (isCoreError(coreError)) return { error: coreError.toJSON() };
+    if (isOutputWriteError(error)) return { error: { code: 'OUTPUT_UNWRITABLE', message: error.message } };
     if (error instanceof Errors.CLIError) return { error: { code: 'USAGE', message: error.message } };
     return { error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
+    // stdout on a full device (`> /dev/full`) or a closed pipe: say so, exit 1, never a stack trace.
+    if (isStdoutWriteFailure(error)) {
+      if ((error as { code?: string }).code === 'EPIPE') return Errors.exit(EXIT.ERROR);
+      return super.catch(new OutputWriteError('stdout', error));
+    }
     // Every flag/argument parsing failure is a usage error (oclif leaves some, like a bad --format option, at 1).
     if (error instanceof Errors.CLIError && 'parse' in error)
       error.oclif = { ...error.oclif, exit: EXIT.USAGE };
@@ -93,7 +112,7 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
     this.debug(error.stack ?? String(error));
     return super.catch(
       new Errors.CLIError(
-        `Internal error: ${error.message}. Please report it (run with DEBUG=rootwarden* for details).`,
+        `Internal error: ${neutralizeForTerminal(error.message)}. Please report it (run with DEBUG=rootwarden* for details).`,
         { exit: EXIT.ERROR },
       ),
     );
@@ -135,12 +154,15 @@ export abstract class BaseCommand<T extends typeof Command> extends RootwardenCo
 
   protected override engineOptions(): EngineOptions {
     const flags = this.flags as Partial<Interfaces.InferredFlags<typeof AWS_FLAGS>>;
-    return {
-      ...(flags.profile ? { profile: flags.profile } : {}),
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(flags['endpoint-url'] ? { endpoint: flags['endpoint-url'] } : {}),
-      ...(flags.sandbox ? { sandbox: flags.sandbox } : {}),
-    };
+    return engineConnectionOptions(
+      {
+        profile: flags.profile,
+        region: flags.region,
+        endpointUrl: flags['endpoint-url'],
+        sandbox: flags.sandbox,
+      },
+      () => import('@rootwarden/aws-sandbox'),
+    );
   }
 }
 
@@ -152,15 +174,48 @@ export abstract class HistoryCommand<T extends typeof Command> extends Rootwarde
   static override baseFlags = STORE_FLAGS;
 }
 
+/** A failed write(2) of our own stdout (as opposed to a file we opened, which output-file.ts reports). */
+function isStdoutWriteFailure(error: unknown): boolean {
+  const failure = error as { syscall?: unknown; code?: unknown; oclif?: unknown };
+  return (
+    !isOutputWriteError(error) &&
+    failure?.syscall === 'write' &&
+    typeof failure.code === 'string' &&
+    failure.oclif === undefined
+  );
+}
+
+let stdoutWatched = false;
+/**
+ * A pipe whose reader left (`rootwarden audits list | head -1`) errors asynchronously (EPIPE): without a
+ * listener Node would crash with a stack trace. The reader wanted no more: exit quietly. Any other
+ * asynchronous stdout failure is reported once, with exit 1.
+ */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  // oclif's own listener rethrows anything but EPIPE from inside the stream: an uncaught stack trace.
+  process.stdout.removeAllListeners('error');
+  const watcher = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return;
+    // A report being written (output-file.ts) listens too and reports the failure itself.
+    if (process.stdout.listenerCount('error') > 1 || process.exitCode) return;
+    process.exitCode = EXIT.ERROR;
+    process.stderr.write(`${new OutputWriteError('stdout', error).message}\n`);
+  };
+  process.stdout.on('error', watcher);
+}
+
 /** Resolves once everything written to `stream` so far has been handed to the OS. */
 function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', 'utf8', () => resolve()));
 }
 
 function toCliError(error: CoreError): Errors.CLIError {
-  const cliError = new Errors.CLIError(`${error.message} [${error.code}]`, {
+  // Messages may quote AWS (an account name, an AWS error message): never let them drive the terminal.
+  const cliError = new Errors.CLIError(neutralizeForTerminal(`${error.message} [${error.code}]`), {
     exit: exitCodeFor(error.code),
-    ...(error.fix ? { suggestions: [error.fix] } : {}),
+    ...(error.fix ? { suggestions: [neutralizeForTerminal(error.fix)] } : {}),
   });
   // Keep the code for --json output.
   Object.assign(cliError, { coreError: error });

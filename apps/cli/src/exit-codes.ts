@@ -1,4 +1,4 @@
-import type { CoreErrorCode } from '@rootwarden/core';
+import { type CoreErrorCode, isCallerMistake } from '@rootwarden/core';
 
 /** Exit codes of every rootwarden command (README, "Exit codes"). */
 export const EXIT = {
@@ -11,13 +11,7 @@ export const EXIT = {
   PARTIAL: 4,
 } as const;
 
-/** The one table mapping CoreError codes to exit codes: the user's mistakes are usage errors (2). */
-const USAGE_CODES: ReadonlySet<CoreErrorCode> = new Set([
-  'INVALID_INPUT',
-  'PLAN_NOT_FOUND',
-  'AUDIT_NOT_FOUND',
-]);
-
+/** From core's error classification: the caller's mistakes (bad input, not found) are usage errors. */
 export function exitCodeFor(code: CoreErrorCode): number {
-  return USAGE_CODES.has(code) ? EXIT.USAGE : EXIT.ERROR;
+  return isCallerMistake(code) ? EXIT.USAGE : EXIT.ERROR;
 }

@@ -247,16 +247,15 @@ describe('rootwarden audit and the history', () => {
     AWS_REGION: 'us-east-1',
   });
 
-  it('fails before any AWS call when the history cannot be opened', async () => {
+  it('an unusable history does not stop the audit from calling AWS (the report matters more)', async () => {
     writeFileSync(join(dir, 'a-file'), 'x');
     const result = await spawnCli(['audit', '--endpoint-url', endpoint], {
       ...awsEnv(),
       ROOTWARDEN_HOME: join(dir, 'a-file', 'home'),
     });
+    // This endpoint denies every call: the audit fails for that reason, after trying AWS.
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('[STORE_UNAVAILABLE]');
-    expect(result.stderr).toContain('--no-save');
-    expect(requests).toBe(0);
+    expect(requests).toBeGreaterThan(0);
   });
 
   it('--no-save never opens the history', async () => {

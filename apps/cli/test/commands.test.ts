@@ -146,13 +146,13 @@ describe('bad input gets a clear message, never a stack trace', () => {
     [
       'an unknown OU',
       ['audit', '--sandbox', 'exposed', '--ou', 'ou-exp0-zzzzzzzz'],
-      1,
+      2,
       'OU ou-exp0-zzzzzzzz is not in organization',
     ],
     [
       'an account outside the organization',
       ['audit', '--sandbox', '--account', '999999999999'],
-      1,
+      2,
       'not a member of organization',
     ],
     [
@@ -191,7 +191,7 @@ describe('bad input gets a clear message, never a stack trace', () => {
       'ou-exp0-zzzzzzzz',
       '--json',
     ]);
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(2);
     expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'OU_NOT_FOUND' } });
   });
 });

@@ -34,12 +34,16 @@ export function temporaryDirectory(prefix = 'rootwarden-cli-'): string {
 
 /** Replaces what changes from run to run (ids, times, ports, session keys) so output can be snapshotted. */
 export function normalize(text: string): string {
-  return text
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<time>')
-    .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<date>')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
-    .replace(/\d+\.\d+\.\d+ linux-x64 node-v[\d.]+/g, '<version>');
+  return (
+    text
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<time>')
+      .replace(/\b\d{4}-\d{2}-\d{2}\b/g, '<date>')
+      // The same date as Markdown escapes it (`2025\-12\-13`).
+      .replace(/\b\d{4}\\-\d{2}\\-\d{2}\b/g, '<date>')
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+      .replace(/\d+\.\d+\.\d+ linux-x64 node-v[\d.]+/g, '<version>')
+  );
 }
 
 /** A stack trace in user-facing output means an unhandled mistake. */

@@ -126,6 +126,35 @@ describe('scoped root sessions: exec and credential-process', () => {
     for (const secret of sandbox.admin.secrets()) expect(result.stderr.includes(secret.value)).toBe(false);
   });
 
+  it('exec adds only the session variables to the child environment (no settings of rootwarden’s own)', async () => {
+    const parent: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+    const result = await rootwardenProcessAsync(
+      [
+        'exec',
+        '--account',
+        PAYMENTS,
+        '--',
+        process.execPath,
+        '-e',
+        'console.log(JSON.stringify(process.env))',
+      ],
+      env,
+    );
+    expect(result.exitCode, result.stderr).toBe(0);
+    const child = JSON.parse(result.stdout) as Record<string, string>;
+    const added = Object.keys(child).filter((name) => parent[name] === undefined);
+    const session = [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_CREDENTIAL_EXPIRATION',
+      'AWS_REGION',
+      'AWS_DEFAULT_REGION',
+      'AWS_ENDPOINT_URL',
+    ];
+    expect(added.filter((name) => !session.includes(name))).toEqual([]);
+  });
+
   it('exec forwards SIGTERM to the child and passes on how it ended', async () => {
     const child = spawn(
       process.execPath,
@@ -170,7 +199,7 @@ describe('scoped root sessions: exec and credential-process', () => {
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toContain('Give the command to run after --');
     const management = await rootwardenProcessAsync(['exec', '--account', '300000000000', '--', 'true'], env);
-    expect(management.exitCode).toBe(1);
+    expect(management.exitCode).toBe(2);
     expect(management.stderr).toContain('[MANAGEMENT_ACCOUNT_TARGET]');
     expect(management.stderr).not.toMatch(STACK_TRACE);
   });

@@ -1,7 +1,7 @@
 import type { ResourceLink } from '@modelcontextprotocol/sdk/types.js';
 import { type AuditReport, AuditReportSchema } from '@rootwarden/core';
 import { z } from 'zod';
-import { auditUri, renderAudit } from './render.js';
+import { auditHtmlUri, auditUri, renderAudit } from './render.js';
 import type { ToolContext, ToolOutput } from './tool.js';
 
 /** Audits with up to this many accounts are returned whole; larger ones as a summary and a resource link. */
@@ -36,9 +36,18 @@ export function auditOutput(report: AuditReport, context: ToolContext): ToolOutp
     mimeType: 'application/json',
     description: `Full audit report: ${report.summary.accounts} account(s), ${report.summary.exposed} exposed.`,
   };
+  const page: ResourceLink = {
+    type: 'resource_link',
+    uri: auditHtmlUri(report.auditId),
+    name: `audit-${report.auditId}-html`,
+    title: `Root credential audit ${report.auditId} as a web page`,
+    mimeType: 'text/html',
+    description:
+      'The same report as a self-contained HTML page for a person: summary, chart, OU tree, filterable findings.',
+  };
   return {
     structured: { ...rest, ...(included ? { accounts } : {}), accountsIncluded: included, reportUri: uri },
     text: renderAudit(report, included),
-    content: [link],
+    content: [link, page],
   };
 }

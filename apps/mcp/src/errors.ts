@@ -1,58 +1,45 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { type CoreErrorCode, isCoreError } from '@rootwarden/core';
+import { type CoreErrorCode, classifyError, type ErrorFault, isCoreError } from '@rootwarden/core';
 
 /** Errors the MCP adapter itself raises (consent is an adapter concern, not the engine's). */
 export type McpToolErrorCode = CoreErrorCode | 'CONSENT_REQUIRED';
 
 /**
- * What kind of failure each code is, so an assistant knows what to do next: fix its arguments
+ * What kind of failure an error is, so an assistant knows what to do next: fix its arguments
  * (`input`), look something up (`not-found`), ask the person to change the AWS setup (`setup`),
- * re-plan (`conflict`), retry later (`transient`), get a person's approval (`consent`), or report
- * it (`failure`). The one table of this adapter (the CLI maps the same codes to exit codes, the API to
- * HTTP statuses); every code is a tool result with `isError: true`, never a protocol error.
+ * re-plan or wait (`conflict`), retry later (`transient`), get a person's approval (`consent`), or
+ * report it (`failure`). Every code is a tool result with `isError: true`, never a protocol error.
  */
-export const ERROR_KINDS: Record<
-  McpToolErrorCode,
-  'input' | 'not-found' | 'setup' | 'conflict' | 'transient' | 'consent' | 'failure'
-> = {
-  INVALID_INPUT: 'input',
-  NOT_AUTHORIZED_CALLER: 'setup',
-  ROOT_ACCESS_NOT_ENABLED: 'setup',
-  ROOT_SESSIONS_NOT_ENABLED: 'setup',
-  TRUSTED_ACCESS_NOT_ENABLED: 'setup',
-  ORGANIZATION_NOT_FOUND: 'setup',
-  ACCOUNT_NOT_IN_ORG: 'not-found',
-  MANAGEMENT_ACCOUNT_TARGET: 'input',
-  ACCOUNT_NOT_ACTIVE: 'input',
-  OU_NOT_FOUND: 'not-found',
-  THROTTLED: 'transient',
-  AWS_ACCESS_DENIED: 'setup',
-  CREDENTIALS_MISSING: 'setup',
-  CREDENTIALS_EXPIRED: 'setup',
-  CREDENTIALS_INVALID: 'setup',
-  GLOBAL_STS_ENDPOINT: 'setup',
-  PLAN_STALE: 'conflict',
-  PLAN_EXPIRED: 'conflict',
-  PLAN_NOT_FOUND: 'not-found',
-  PLAN_BUSY: 'transient',
-  AUDIT_NOT_FOUND: 'not-found',
-  STORE_UNAVAILABLE: 'setup',
-  STORE_CORRUPT: 'failure',
-  STORE_BUSY: 'transient',
-  RESOURCE_NOT_FOUND: 'not-found',
-  ABORTED: 'transient',
-  NETWORK: 'transient',
-  AWS_ERROR: 'failure',
-  INTERNAL: 'failure',
-  CONSENT_REQUIRED: 'consent',
+export type ErrorKind = 'input' | 'not-found' | 'setup' | 'conflict' | 'transient' | 'consent' | 'failure';
+
+/** The kind of each fault of core's error classification (the CLI and the API derive from it too). */
+const KIND_BY_FAULT: Record<ErrorFault, ErrorKind> = {
+  client: 'input',
+  'not-found': 'not-found',
+  conflict: 'conflict',
+  setup: 'setup',
+  denied: 'setup',
+  config: 'setup',
+  transient: 'transient',
+  aws: 'failure',
+  internal: 'failure',
 };
+
+/** The kind of an error code: core codes from their classification, the adapter's own by name. */
+export function errorKind(code: McpToolErrorCode): ErrorKind {
+  return code === 'CONSENT_REQUIRED' ? 'consent' : KIND_BY_FAULT[classifyError(code).fault];
+}
 
 /** The `_meta` key carrying the structured error (reverse-DNS prefix, as the MCP spec asks). */
 export const ERROR_META_KEY = 'dev.rootwarden/error';
 
 export interface ToolErrorBody {
   code: McpToolErrorCode;
-  kind: (typeof ERROR_KINDS)[McpToolErrorCode];
+  kind: ErrorKind;
+  /** When trying again may work (PLAN_BUSY, THROTTLED…): wait this long first. */
+  retryAfterSeconds?: number;
+  /** INVALID_INPUT: every bad field, in order. */
+  issues?: Array<{ field: string; message: string }>;
   message: string;
   fix?: string;
   field?: string;
@@ -105,20 +92,24 @@ export function toolErrorResult(
 
 function toErrorBody(error: unknown, defaultFields: Partial<Record<string, string>>): ToolErrorBody {
   if (isCoreError(error)) {
-    const detailField = error.details?.field;
-    const field = typeof detailField === 'string' ? detailField : defaultFields[error.code];
+    const field = error.field ?? defaultFields[error.code];
+    const { retryAfterSeconds } = classifyError(error.code);
     return {
       code: error.code,
-      kind: ERROR_KINDS[error.code],
+      kind: errorKind(error.code),
       message: error.message,
       ...(error.fix ? { fix: error.fix } : {}),
       ...(field ? { field } : {}),
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+      ...(error.code === 'INVALID_INPUT' && Array.isArray(error.details?.issues)
+        ? { issues: error.details.issues as Array<{ field: string; message: string }> }
+        : {}),
     };
   }
   if (error instanceof ToolError) {
     return {
       code: error.code,
-      kind: ERROR_KINDS[error.code],
+      kind: errorKind(error.code),
       message: error.message,
       ...(error.fix ? { fix: error.fix } : {}),
       ...(error.field ? { field: error.field } : {}),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -28,10 +28,7 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** A fresh random token for `--http` when the user did not set ROOTWARDEN_MCP_TOKEN. */
-export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
-}
+export { generateToken } from '@rootwarden/core';
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export { AuditResultSchema, DEFAULT_INLINE_ACCOUNT_LIMIT } from './audit-result.js';
-export { ERROR_KINDS, ERROR_META_KEY, type McpToolErrorCode } from './errors.js';
+export { ERROR_META_KEY, type ErrorKind, errorKind, type McpToolErrorCode } from './errors.js';
 export {
   generateToken,
   type HttpServerOptions,

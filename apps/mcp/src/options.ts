@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
 import {
   type EngineOptions,
+  engineConnectionOptions,
   isCoreError,
   normalizeSandboxArgument,
   parseStoreUrl,
   SANDBOX_SCENARIOS,
+  UsageError,
 } from '@rootwarden/core';
+
+export { UsageError };
 
 export const DEFAULT_HTTP_PORT = 4578;
 
@@ -37,10 +41,6 @@ History:
 
   --help, --version`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'version' }
@@ -49,6 +49,8 @@ export type ParsedCommand =
       transport: 'stdio' | 'http';
       port: number;
       allowMutations: boolean;
+      /** The sandbox scenario, when serving the offline sandbox. */
+      sandbox: string | undefined;
       engine: EngineOptions;
     };
 
@@ -86,14 +88,16 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (!/^\d+$/.test(values.port) || port > 65_535)
       throw new UsageError(`--port must be a port number (0–65535), not "${values.port}".`);
   }
-  const sandbox = values.sandbox as string | undefined;
-  if (sandbox !== undefined && (values.profile !== undefined || values['endpoint-url'] !== undefined))
-    throw new UsageError('--sandbox cannot be combined with --profile or --endpoint-url.');
   const engine: EngineOptions = {
-    ...(typeof values.profile === 'string' ? { profile: values.profile } : {}),
-    ...(typeof values.region === 'string' ? { region: values.region } : {}),
-    ...(typeof values['endpoint-url'] === 'string' ? { endpoint: values['endpoint-url'] } : {}),
-    ...(sandbox !== undefined ? { sandbox } : {}),
+    ...engineConnectionOptions(
+      {
+        profile: values.profile as string | undefined,
+        region: values.region as string | undefined,
+        endpointUrl: values['endpoint-url'] as string | undefined,
+        sandbox: values.sandbox as string | undefined,
+      },
+      () => import('@rootwarden/aws-sandbox'),
+    ),
     ...(typeof values.store === 'string' ? { storeUrl: checkStoreUrl(values.store) } : {}),
   };
   return {
@@ -101,6 +105,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     transport: values.http ? 'http' : 'stdio',
     port,
     allowMutations: values['allow-mutations'] === true,
+    sandbox: values.sandbox as string | undefined,
     engine,
   };
 }

@@ -1,6 +1,6 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { type AuditReport, isCoreError } from '@rootwarden/core';
+import { type AuditReport, isCoreError, renderReport } from '@rootwarden/core';
 import { auditUri } from './render.js';
 import type { ToolContext } from './tool.js';
 
@@ -46,7 +46,28 @@ async function readLatest(context: ToolContext): Promise<AuditReport | undefined
 }
 
 /** `rootwarden://audits/latest` and `rootwarden://audits/{id}`: full audit reports as JSON. */
-export function registerAuditResources(mcp: McpServer, context: ToolContext): void {
+export function registerAuditResources(mcp: McpServer, context: ToolContext, version = '0.0.0'): void {
+  mcp.registerResource(
+    'audit-html',
+    new ResourceTemplate('rootwarden://audits/{id}/report.html', { list: undefined }),
+    {
+      title: 'Root credential audit as a web page',
+      description:
+        'A saved audit as a self-contained HTML page (no network fetches): summary, chart, OU tree, filterable findings, drift since the previous audit, metadata with the SHA-256 of the JSON report.',
+      mimeType: 'text/html',
+    },
+    async (uri, variables) => {
+      const id = Array.isArray(variables.id) ? variables.id[0] : variables.id;
+      const report = await readAudit(context, String(id ?? ''));
+      const diff = await context.engine.previousAuditDiff(report).catch(() => undefined);
+      return {
+        contents: [
+          { uri: uri.href, mimeType: 'text/html', text: renderReport(report, 'html', version, { diff }) },
+        ],
+      };
+    },
+  );
+
   mcp.registerResource(
     'latest-audit',
     LATEST_AUDIT_URI,

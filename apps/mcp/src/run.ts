@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createEngine, type Engine } from '@rootwarden/core';
+import { createEngine, type Engine, isCallerMistake, isCoreError } from '@rootwarden/core';
 import { generateToken, MIN_TOKEN_LENGTH, startHttpServer } from './http.js';
 import { createStderrLogger, type Logger } from './logger.js';
-import { parseCommand, USAGE, UsageError } from './options.js';
+import { parseCommand, USAGE } from './options.js';
 import { createServer } from './server.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -30,7 +30,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number | 
   try {
     command = parseCommand(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(isCoreError(error) && isCallerMistake(error.code))) throw error;
     io.stderr.write(`rootwarden-mcp: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
@@ -44,7 +44,7 @@ export async function run(argv: readonly string[], io: RunIo): Promise<number | 
   }
   const log: Logger = createStderrLogger(io.stderr);
   const engine: Engine = createEngine(command.engine);
-  const where = command.engine.sandbox ? `the offline sandbox (${command.engine.sandbox})` : 'AWS';
+  const where = command.sandbox ? `the offline sandbox (${command.sandbox})` : 'AWS';
   const mode = command.allowMutations ? 'read-only tools + apply-plan (--allow-mutations)' : 'read-only';
   let finish!: () => void;
   const done = new Promise<void>((resolve) => {

@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
+  type CallToolRequest,
   CallToolRequestSchema,
   type CallToolResult,
   ErrorCode,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type Engine, isCoreError, parseInput } from '@rootwarden/core';
+import { CoreError, type Engine, isCoreError, parseInput } from '@rootwarden/core';
 import { DEFAULT_INLINE_ACCOUNT_LIMIT } from './audit-result.js';
 import { ProtocolError, toolErrorResult } from './errors.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -21,6 +22,7 @@ import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
 import { listAccountsTool } from './tools/list-accounts.js';
+import { listExceptionsTool } from './tools/list-exceptions.js';
 import { planPrivilegedTaskTool } from './tools/plan-privileged-task.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -47,6 +49,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   auditRootCredentialsTool,
   getAuditTool,
   diffAuditsTool,
+  listExceptionsTool,
   planPrivilegedTaskTool,
 ] as unknown as AnyTool[];
 
@@ -64,7 +67,9 @@ export function createServer(options: ServerOptions): McpServer {
   const mcp = new McpServer(
     { name: 'rootwarden', title: 'rootwarden', version },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {} },
+      // No `tools` here: the SDK would install its tools/call handler at once, before guardToolCalls
+      // can put its guard in front; registering the first tool declares the capability.
+      capabilities: { resources: {}, prompts: {} },
       instructions: allowMutations
         ? `${INSTRUCTIONS}\napply-plan applies an approved plan; it asks the person for consent itself.`
         : `${INSTRUCTIONS}\nThis server is read-only: it cannot apply plans.`,
@@ -80,9 +85,8 @@ export function createServer(options: ServerOptions): McpServer {
     inlineAccountLimit: options.inlineAccountLimit ?? DEFAULT_INLINE_ACCOUNT_LIMIT,
   };
 
-  const byName = new Map<string, AnyTool>();
+  guardToolCalls(mcp, new Map(tools.map((tool) => [tool.name, tool])));
   for (const tool of tools) {
-    byName.set(tool.name, tool);
     mcp.registerTool(
       tool.name,
       {
@@ -92,59 +96,84 @@ export function createServer(options: ServerOptions): McpServer {
         outputSchema: tool.outputSchema,
         annotations: tool.annotations,
       },
-      // Calls are answered by callTool below; McpServer only lists the tools.
-      () => {
-        throw new McpError(ErrorCode.InternalError, 'unreachable');
-      },
+      (args: Record<string, unknown>, extra: ToolExtra) => runTool(tool, context, args, extra),
     );
   }
-  registerAuditResources(mcp, context);
+  registerAuditResources(mcp, context, version);
   registerReviewPrompt(mcp, context);
-
-  // Replaces McpServer's tools/call handler, which turns unknown tools and invalid arguments into
-  // `isError` results: here they are JSON-RPC errors (InvalidParams, naming each bad field), and only
-  // the engine's own failures are tool results with `isError` and the CoreError code.
-  mcp.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    callTool(byName, context, request.params.name, request.params.arguments, extra),
-  );
   return mcp;
 }
 
-async function callTool(
-  tools: Map<string, AnyTool>,
-  context: ToolContext,
-  name: string,
+/**
+ * Puts a guard in front of the SDK's tools/call handler (which stays, and runs the registered
+ * handlers), for what MCP 2025-11-25 asks and the SDK 1.32.2 answers otherwise
+ * (https://github.com/modelcontextprotocol/typescript-sdk/issues/1956):
+ * - an unknown tool is a protocol error (JSON-RPC -32602) saying which tools exist;
+ * - invalid arguments are a tool result with `isError: true` (SEP-1303), here with the INVALID_INPUT
+ *   code and every bad field named (`accounts[1]`, not the SDK's bare message), so the model can
+ *   correct itself.
+ */
+function guardToolCalls(mcp: McpServer, tools: ReadonlyMap<string, AnyTool>): void {
+  const server = mcp.server;
+  const install = server.setRequestHandler.bind(server);
+  server.setRequestHandler = ((schema: unknown, handler: (...args: never[]) => unknown) =>
+    install(
+      schema as never,
+      (schema === CallToolRequestSchema
+        ? (request: CallToolRequest, extra: never) => {
+            const tool = tools.get(request.params.name);
+            if (!tool) throw unknownTool(request.params.name, new Set(tools.keys()));
+            const invalid = invalidArguments(tool, request.params.arguments);
+            return invalid ?? handler(request as never, extra);
+          }
+        : handler) as never,
+    )) as typeof server.setRequestHandler;
+}
+
+/** The tool result for arguments the tool does not accept, or undefined when they are fine. */
+function invalidArguments(
+  tool: AnyTool,
   args: Record<string, unknown> | undefined,
-  extra: ToolExtra,
-): Promise<CallToolResult> {
-  const tool = tools.get(name);
-  if (!tool) {
-    throw new ProtocolError(
-      ErrorCode.InvalidParams,
-      `Unknown tool "${name}". Tools: ${[...tools.keys()].join(', ')}.`,
-      {
-        tool: name,
-        ...(name === 'apply-plan'
-          ? { hint: 'apply-plan exists only when the server runs with --allow-mutations.' }
-          : {}),
-      },
-    );
-  }
-  let input: never;
+): CallToolResult | undefined {
   try {
     const parsed = parseInput(tool.inputSchema, args ?? {});
-    input = (tool.parse ? tool.parse(parsed) : parsed) as never;
+    tool.parse?.(parsed);
+    return undefined;
   } catch (error) {
-    if (isCoreError(error) && error.code === 'INVALID_INPUT') {
-      const issues = namedIssues(error.details?.issues, error.message);
-      throw new ProtocolError(
-        ErrorCode.InvalidParams,
-        `Invalid arguments for tool ${name}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
-        { code: error.code, field: issues[0]?.field, issues },
-      );
-    }
-    throw error;
+    if (!(isCoreError(error) && error.code === 'INVALID_INPUT')) throw error;
+    const issues = namedIssues(error.details?.issues, error.message);
+    return toolErrorResult(
+      new CoreError(
+        'INVALID_INPUT',
+        `Invalid arguments for tool ${tool.name}: ${issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ')}`,
+        { field: issues[0]?.field ?? '(input)', details: { issues } },
+      ),
+    );
   }
+}
+
+function unknownTool(name: string, names: ReadonlySet<string>): ProtocolError {
+  return new ProtocolError(
+    ErrorCode.InvalidParams,
+    `Unknown tool "${name}". Tools: ${[...names].join(', ')}.`,
+    {
+      tool: name,
+      ...(name === 'apply-plan'
+        ? { hint: 'apply-plan exists only when the server runs with --allow-mutations.' }
+        : {}),
+    },
+  );
+}
+
+async function runTool(
+  tool: AnyTool,
+  context: ToolContext,
+  args: Record<string, unknown>,
+  extra: ToolExtra,
+): Promise<CallToolResult> {
+  const name = tool.name;
+  // The guard has validated the arguments; core's own contract (a union) gives the typed input.
+  const input = (tool.parse ? tool.parse(args as never) : args) as never;
   const started = Date.now();
   try {
     const output = await tool.run(input, extra, context);
@@ -170,7 +199,6 @@ async function callTool(
     return toolErrorResult(error, fields);
   }
 }
-
 /**
  * The argument each validation issue is about. Zod reports an unknown argument on the object itself
  * (`(input): Unrecognized key: "bucket"`); the key is the field the caller got wrong.

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ErrorCode, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { ApplyResultSchema, type Plan, PlanSchema } from '@rootwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateToken, startHttpServer } from '../src/http.js';
@@ -10,8 +10,6 @@ import {
   connectInMemory,
   errorOf,
   MAIN,
-  plansAvailable,
-  protocolError,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
@@ -20,11 +18,9 @@ import {
 
 /**
  * plan-privileged-task and apply-plan end to end, against the sandbox: a real plan, a person's consent
- * (elicitation, or the fingerprint where the client cannot ask), the root credentials really gone.
+ * (elicitation; a client that cannot ask cannot apply), the root credentials really gone.
  */
-const PLANS = await plansAvailable();
 const ACCOUNT1 = '111111111111';
-const SKIP_REASON = 'the engine has no plan/apply workflows yet (they land with the `plans` branch)';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -75,7 +71,7 @@ function rootCredentialCount(fixture: SandboxFixture, accountId = ACCOUNT1): num
   );
 }
 
-describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('plan-privileged-task', () => {
   it('returns the plan for review and changes nothing', async () => {
     const { client, fixture, ...connection } = await setUp({ allowMutations: false });
     const before = rootCredentialCount(fixture);
@@ -124,7 +120,7 @@ describe.skipIf(!PLANS)(`plan-privileged-task${PLANS ? '' : ` (skipped: ${SKIP_R
   });
 });
 
-describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+describe('apply-plan', () => {
   it('applies after the person approves through elicitation; again, it repeats nothing', async () => {
     const asked: string[] = [];
     const connection = await setUp({
@@ -155,12 +151,12 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     expect(deletions(fixture)).toBe(calls);
   });
 
-  it('applies with confirm = fingerprint when the client cannot ask, with progress per action', async () => {
-    const connection = await setUp();
+  it('sends progress per action once the person approved', async () => {
+    const connection = await setUp({ elicit: () => ({ action: 'accept', content: { approve: true } }) });
     const plan = await planDeletion(connection);
     const progress: Progress[] = [];
     const result = await connection.client.callTool(
-      { name: 'apply-plan', arguments: { planId: plan.planId, confirm: plan.fingerprint } },
+      { name: 'apply-plan', arguments: { planId: plan.planId } },
       undefined,
       { onprogress: (update) => progress.push(update) },
     );
@@ -176,14 +172,14 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     const before = rootCredentialCount(declined.fixture);
     const refused = await declined.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
     expect(errorOf(refused).code).toBe('CONSENT_REQUIRED');
 
     const silent = await setUp();
     const other = await planDeletion(silent);
     const missing = await silent.client.callTool({ name: 'apply-plan', arguments: { planId: other.planId } });
-    expect(errorOf(missing)).toMatchObject({ code: 'CONSENT_REQUIRED', field: 'confirm' });
+    expect(errorOf(missing)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent' });
 
     for (const connection of [declined, silent]) {
       expect(rootCredentialCount(connection.fixture)).toBe(before);
@@ -196,32 +192,30 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     const { client } = await setUp();
     const unknown = await client.callTool({
       name: 'apply-plan',
-      arguments: { planId: '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab', confirm: 'x' },
+      arguments: { planId: '3f2a9c4e-1b2c-4d5e-8f90-0123456789ab' },
     });
     expect(errorOf(unknown)).toMatchObject({ code: 'PLAN_NOT_FOUND', field: 'planId' });
     expect(textOf(unknown)).toContain(
       '[PLAN_NOT_FOUND] planId: No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
     );
-    const wrongType = await protocolError(client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
-    expect(wrongType.code).toBe(ErrorCode.InvalidParams);
+    const wrongType = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
+    expect(wrongType).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'planId' });
     expect(wrongType.message).toContain('planId: Invalid input: expected string, received number');
-    const malformed = await protocolError(
-      client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }),
-    );
-    expect(malformed.code).toBe(ErrorCode.InvalidParams);
+    const malformed = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 'pln_1' } }));
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', kind: 'input' });
     expect(malformed.message).toContain(
       'planId: must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
     );
-    expect(malformed.data).toMatchObject({ field: 'planId' });
+    expect(malformed).toMatchObject({ field: 'planId' });
   });
 
   it('refuses a stale plan: the state changed after planning', async () => {
-    const connection = await setUp();
+    const connection = await setUp({ elicit: () => ({ action: 'accept', content: { approve: true } }) });
     const plan = await planDeletion(connection);
     connection.fixture.sandbox.admin.addAccessKey(ACCOUNT1, { status: 'Active' });
     const result = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
     expect(errorOf(result)).toMatchObject({ code: 'PLAN_STALE', kind: 'conflict' });
   });
@@ -269,7 +263,7 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     expect(rootCredentialCount(fixture)).toBe(0);
   });
 
-  it('plans and applies over stdio (built server, --sandbox --allow-mutations, fingerprint consent)', async () => {
+  it('plans and applies over stdio (built server, --sandbox --allow-mutations, elicitation)', async () => {
     const home = temporaryHome();
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -277,7 +271,16 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
       env: { ...(process.env as Record<string, string>), ROOTWARDEN_HOME: home.home },
       stderr: 'pipe',
     });
-    const client = new Client({ name: 'rootwarden-stdio-apply', version: '0.0.0' });
+    const client = new Client(
+      { name: 'rootwarden-stdio-apply', version: '0.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    // The person first declines, then approves.
+    const answers = [
+      { action: 'decline' as const },
+      { action: 'accept' as const, content: { approve: true } },
+    ];
+    client.setRequestHandler(ElicitRequestSchema, () => answers.shift() ?? { action: 'cancel' as const });
     cleanups.push(
       () => home.remove(),
       () => client.close(),
@@ -293,10 +296,8 @@ describe.skipIf(!PLANS)(`apply-plan${PLANS ? '' : ` (skipped: ${SKIP_REASON})`}`
     );
     const refused = await client.callTool({ name: 'apply-plan', arguments: { planId: plan.planId } });
     expect(errorOf(refused).code).toBe('CONSENT_REQUIRED');
-    const result = await client.callTool({
-      name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
-    });
+    const result = await client.callTool({ name: 'apply-plan', arguments: { planId: plan.planId } });
+    expect(answers).toEqual([]);
     expect(ApplyResultSchema.parse(result.structuredContent).status).toBe('applied');
     const audit = await client.callTool({
       name: 'audit-root-credentials',

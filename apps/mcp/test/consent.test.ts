@@ -107,7 +107,7 @@ async function expectNothingApplied(...plans: Plan[]): Promise<void> {
   for (const plan of plans) expect((await engine.getPlan(plan.planId)).status).toBe('ready');
 }
 
-/** A refusal never hands a fingerprint to the model (it could copy it into `confirm`). */
+/** A refusal never hands a fingerprint to the model (a fingerprint is no consent, but nor is it needed). */
 function expectNoFingerprint(result: Awaited<ReturnType<Connected['client']['callTool']>>, ...plans: Plan[]) {
   for (const plan of plans) expect(JSON.stringify(result)).not.toContain(plan.fingerprint);
 }
@@ -124,79 +124,56 @@ function expectPasswordDeleted(): void {
   expect(rootCredentials()).toEqual({ ...ALL_FOUR, password: false });
 }
 
-describe('apply-plan consent without elicitation (confirm = fingerprint)', () => {
-  it('refuses without confirm, naming the field, and applies nothing', async () => {
+describe('apply-plan consent without elicitation: nothing the model passes is consent', () => {
+  it('refuses, pointing the person to a terminal or the API, and applies nothing', async () => {
     const connection = await connect();
     const plan = await planDeletion(connection);
     const result = await connection.client.callTool({
       name: 'apply-plan',
       arguments: { planId: plan.planId },
     });
-    expect(errorOf(result)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent', field: 'confirm' });
+    expect(errorOf(result)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent' });
+    expect(errorOf(result).field).toBeUndefined();
     expect(textOf(result)).toContain('needs a person');
+    expect(textOf(result)).toContain(`rootwarden apply ${plan.planId}`);
+    expect(textOf(result)).toContain('scope remediate');
     expectNoFingerprint(result, plan);
     await expectNothingApplied(plan);
   });
 
+  // The attack this gate exists for: the model read the plan (fingerprint included) from
+  // plan-privileged-task's result and copies it into the call as if a person had approved it.
   it.each([
-    ['a word', () => 'yes'],
-    [
-      'a near miss',
-      (plan: Plan) => `${plan.fingerprint.slice(0, -1)}${plan.fingerprint.endsWith('0') ? '1' : '0'}`,
-    ],
-    ['the fingerprint of another plan', (_plan: Plan, other: Plan) => other.fingerprint],
-  ])('refuses a confirm that is not the plan fingerprint: %s', async (_what, confirmOf) => {
+    ['the fingerprint it read from the plan', (plan: Plan) => ({ confirm: plan.fingerprint })],
+    ['a made-up approval', () => ({ approved: true })],
+  ])('refuses a model that passes %s', async (_what, extraArguments) => {
     const connection = await connect();
     const plan = await planDeletion(connection);
-    // A real plan for the same account with another fingerprint (it observed the access key instead).
-    const other = await planDeletion(connection, ['access-keys']);
-    expect(other.fingerprint).not.toBe(plan.fingerprint);
-    const confirm = confirmOf(plan, other);
-    expect(confirm).not.toBe(plan.fingerprint);
-
+    const [argument] = Object.keys(extraArguments(plan));
     const result = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm },
+      arguments: { planId: plan.planId, ...extraArguments(plan) },
     });
-    expect(errorOf(result)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent', field: 'confirm' });
-    expect(textOf(result)).toContain('Nothing was applied.');
+    // Not an argument of apply-plan: refused before anything is looked at.
+    expect(errorOf(result)).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: argument });
     expectNoFingerprint(result, plan);
-    await expectNothingApplied(plan, other);
-  });
-
-  it('applies with the fingerprint the person approved', async () => {
-    const connection = await connect();
-    const plan = await planDeletion(connection);
-    expect(plan.actions.map((action) => action.actionId)).toEqual([
-      `${ACCOUNT1}:delete-login-profile:password`,
-    ]);
-    const result = await connection.client.callTool({
+    await expectNothingApplied(plan);
+    // And the same plan without the extra argument is still refused: no consent was recorded.
+    const again = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
-    expect(result.isError, textOf(result)).toBeFalsy();
-    expect(applyPlan).toHaveBeenCalledTimes(1);
-    expect(applyPlan).toHaveBeenCalledWith(plan.planId, expect.anything());
-    // The tool returns exactly what the engine's real apply returned.
-    expect(result.structuredContent).toEqual(await applyPlan.mock.results[0]?.value);
-    expect(ApplyResultSchema.parse(result.structuredContent)).toMatchObject({
-      planId: plan.planId,
-      status: 'applied',
-      resumed: false,
-      actions: [{ actionId: `${ACCOUNT1}:delete-login-profile:password`, outcome: 'done', verified: true }],
-    });
-    expect(textOf(result)).toBe(`Plan ${plan.planId}: applied · 1 done · 1/1 verified by observing again.`);
-    expectPasswordDeleted();
-    expect((await engine.getPlan(plan.planId)).status).toBe('applied');
+    expect(errorOf(again)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent' });
+    await expectNothingApplied(plan);
   });
 
   it('names planId when the plan does not exist', async () => {
     const connection = await connect();
-    // A real plan is saved, so the store is not merely empty; its fingerprint does not open another id.
+    // A real plan is saved, so the store is not merely empty.
     const plan = await planDeletion(connection);
     const result = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: '0000aaaa-1b2c-4d5e-8f90-0123456789ab', confirm: plan.fingerprint },
+      arguments: { planId: '0000aaaa-1b2c-4d5e-8f90-0123456789ab' },
     });
     expect(errorOf(result)).toMatchObject({ code: 'PLAN_NOT_FOUND', kind: 'not-found', field: 'planId' });
     expect(textOf(result)).toMatch(
@@ -242,7 +219,7 @@ describe('apply-plan consent with elicitation', () => {
     ['declines', { action: 'decline' as const }, 'declined'],
     ['cancels', { action: 'cancel' as const }, 'cancelled'],
     ['answers no', { action: 'accept' as const, content: { approve: false } }, 'answered no'],
-  ])('refuses when the person %s, even with the right confirm', async (_how, answer, said) => {
+  ])('refuses when the person %s', async (_how, answer, said) => {
     let asked = 0;
     const connection = await connect({
       elicit: () => {
@@ -253,7 +230,7 @@ describe('apply-plan consent with elicitation', () => {
     const plan = await planDeletion(connection);
     const result = await connection.client.callTool({
       name: 'apply-plan',
-      arguments: { planId: plan.planId, confirm: plan.fingerprint },
+      arguments: { planId: plan.planId },
     });
     expect(errorOf(result)).toMatchObject({ code: 'CONSENT_REQUIRED', kind: 'consent' });
     expect(textOf(result)).toContain(`(${said}). Nothing was applied.`);

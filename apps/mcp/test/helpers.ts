@@ -138,6 +138,7 @@ export function errorOf(result: Awaited<ReturnType<Client['callTool']>>): {
   message: string;
   fix?: string;
   field?: string;
+  issues?: Array<{ field: string; message: string }>;
 } {
   expect(result.isError).toBe(true);
   const body = (result._meta as Record<string, ReturnType<typeof errorOf>> | undefined)?.[
@@ -145,20 +146,4 @@ export function errorOf(result: Awaited<ReturnType<Client['callTool']>>): {
   ];
   if (!body) throw new Error(`no structured error in ${JSON.stringify(result)}`);
   return body;
-}
-
-/**
- * Whether the engine's plan → apply workflows exist yet (they land with the `plans` branch; until then
- * they throw "not implemented"). Tests that need a real plan are skipped, saying so, without them.
- */
-export async function plansAvailable(): Promise<boolean> {
-  const engine = createEngine({ sandbox: 'blog', store: false });
-  try {
-    await engine.createPlan({ task: 'allow-password-recovery', account: '666666666666' });
-    return true;
-  } catch (error) {
-    return !/not implemented/.test((error as Error).message);
-  } finally {
-    await engine.close();
-  }
 }

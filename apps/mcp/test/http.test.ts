@@ -63,7 +63,7 @@ describe('Streamable HTTP', () => {
   it('works with the bearer token: tools, an audit with progress over SSE, resources', async () => {
     const client = await connectHttp(server.url, { Authorization: `Bearer ${token}` });
     try {
-      expect((await client.listTools()).tools).toHaveLength(6);
+      expect((await client.listTools()).tools).toHaveLength(8);
       const progress: Progress[] = [];
       const result = await client.callTool({ name: 'audit-root-credentials', arguments: {} }, undefined, {
         onprogress: (update) => progress.push(update),
@@ -169,7 +169,7 @@ describe('rootwarden-mcp --http', () => {
         /^rootwarden-mcp \d+\.\d+\.\d+: Streamable HTTP on http:\/\/127\.0\.0\.1:\d+\/mcp \(read-only, against the offline sandbox \(blog\)\)\n/,
       );
       const printed = /set ROOTWARDEN_MCP_TOKEN to choose it\): (\S+)/.exec(server.stderr())?.[1] ?? '';
-      expect(printed).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(printed).toMatch(/^rwt_[A-Za-z0-9_-]{43}$/);
       await expect(connectHttp(server.url, {})).rejects.toThrow(/401|Unauthorized/);
       const client = await connectHttp(server.url, { Authorization: `Bearer ${printed}` });
       expect(textOf(await client.callTool({ name: 'get-org-status', arguments: {} }))).toContain(
@@ -189,7 +189,7 @@ describe('rootwarden-mcp --http', () => {
       expect(server.stderr()).toContain('Bearer token: the one in ROOTWARDEN_MCP_TOKEN.');
       expect(server.stderr()).not.toContain(chosen);
       const client = await connectHttp(server.url, { Authorization: `Bearer ${chosen}` });
-      expect((await client.listTools()).tools).toHaveLength(6);
+      expect((await client.listTools()).tools).toHaveLength(8);
       await client.close();
     } finally {
       expect(await server.stop()).toBe(0);

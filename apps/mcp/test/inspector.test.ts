@@ -70,6 +70,7 @@ describe('MCP Inspector CLI (third-party client)', () => {
       'audit-root-credentials',
       'get-audit',
       'diff-audits',
+      'list-exceptions',
       'plan-privileged-task',
     ]);
   });

@@ -1,19 +1,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../src/logger.js';
 import {
   connectInMemory,
   MAIN,
-  plansAvailable,
   type SandboxFixture,
   startSandbox,
   temporaryHome,
   textOf,
 } from './helpers.js';
-
-const PLANS = await plansAvailable();
 
 /**
  * Every tool, resource and prompt runs against a sandbox served over HTTP (success and failure paths,
@@ -94,20 +91,18 @@ describe('leak test', () => {
     });
     try {
       await exercise(client);
-      if (PLANS) {
-        // Every privileged task that changes something, through consent: their sessions' secrets too.
-        for (const args of [
-          { task: 'delete-root-credentials', accounts: ['300000000003'] },
-          { task: 'unlock-s3-bucket-policy', account: '300000000011', bucket: 'exposed-locked-audit-logs' },
-        ]) {
-          const plan = await client.callTool({ name: 'plan-privileged-task', arguments: args });
-          expect(plan.isError, textOf(plan)).toBeFalsy();
-          const planId = (plan.structuredContent as { planId: string }).planId;
-          const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } }, undefined, {
-            onprogress: () => undefined,
-          });
-          expect(applied.isError, textOf(applied)).toBeFalsy();
-        }
+      // Every privileged task that changes something, through consent: their sessions' secrets too.
+      for (const args of [
+        { task: 'delete-root-credentials', accounts: ['300000000003'] },
+        { task: 'unlock-s3-bucket-policy', account: '300000000011', bucket: 'exposed-locked-audit-logs' },
+      ]) {
+        const plan = await client.callTool({ name: 'plan-privileged-task', arguments: args });
+        expect(plan.isError, textOf(plan)).toBeFalsy();
+        const planId = (plan.structuredContent as { planId: string }).planId;
+        const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } }, undefined, {
+          onprogress: () => undefined,
+        });
+        expect(applied.isError, textOf(applied)).toBeFalsy();
       }
     } finally {
       await close();
@@ -141,7 +136,12 @@ describe('leak test', () => {
     transport.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    const client = new Client({ name: 'rootwarden-leak-test', version: '0.0.0' });
+    // Consent comes from the person through elicitation (apply-plan takes nothing else).
+    const client = new Client(
+      { name: 'rootwarden-leak-test', version: '0.0.0' },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { approve: true } }));
     await client.connect(transport);
     const received: JSONRPCMessage[] = [];
     const onmessage = transport.onmessage;
@@ -151,18 +151,13 @@ describe('leak test', () => {
     };
     try {
       await exercise(client);
-      if (PLANS) {
-        const plan = await client.callTool({
-          name: 'plan-privileged-task',
-          arguments: { task: 'delete-root-credentials', accounts: ['300000000004'] },
-        });
-        const { planId, fingerprint } = plan.structuredContent as { planId: string; fingerprint: string };
-        const applied = await client.callTool({
-          name: 'apply-plan',
-          arguments: { planId, confirm: fingerprint },
-        });
-        expect(applied.isError, textOf(applied)).toBeFalsy();
-      }
+      const plan = await client.callTool({
+        name: 'plan-privileged-task',
+        arguments: { task: 'delete-root-credentials', accounts: ['300000000004'] },
+      });
+      const { planId } = plan.structuredContent as { planId: string };
+      const applied = await client.callTool({ name: 'apply-plan', arguments: { planId } });
+      expect(applied.isError, textOf(applied)).toBeFalsy();
     } finally {
       await client.close();
     }

@@ -64,8 +64,24 @@ describe('resources', () => {
       ]);
       const { resourceTemplates } = await client.listResourceTemplates();
       expect(resourceTemplates).toEqual([
+        expect.objectContaining({
+          uriTemplate: 'rootwarden://audits/{id}/report.html',
+          mimeType: 'text/html',
+        }),
         expect.objectContaining({ uriTemplate: 'rootwarden://audits/{id}', mimeType: 'application/json' }),
       ]);
+
+      // The same audit as a self-contained page for a person, linked from the audit result.
+      const audited = await client.callTool({ name: 'audit-root-credentials', arguments: {} });
+      const page = (audited.content as Array<{ type: string; uri?: string; mimeType?: string }>).find(
+        (item) => item.type === 'resource_link' && item.mimeType === 'text/html',
+      );
+      expect(page?.uri).toMatch(/^rootwarden:\/\/audits\/[0-9a-f-]{36}\/report\.html$/);
+      const html = await client.readResource({ uri: page?.uri ?? '' });
+      const [content] = html.contents as Array<{ mimeType?: string; text?: string }>;
+      expect(content?.mimeType).toBe('text/html');
+      expect(content?.text).toMatch(/^<!doctype html>/);
+      expect(content?.text).toContain('data-drift="no"');
     } finally {
       await close();
     }

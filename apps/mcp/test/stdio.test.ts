@@ -2,11 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { createEngine } from '@rootwarden/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditResultSchema } from '../src/audit-result.js';
-import { connectInMemory, errorOf, MAIN, MCP_ROOT, protocolError, temporaryHome, textOf } from './helpers.js';
+import { connectInMemory, errorOf, MAIN, MCP_ROOT, temporaryHome, textOf } from './helpers.js';
 
 const home = temporaryHome();
 afterAll(() => home.remove());
@@ -60,10 +59,8 @@ describe('rootwarden-mcp over stdio', () => {
         arguments: { accounts: ['999999999999'] },
       });
       expect(errorOf(unknownAccount)).toMatchObject({ code: 'ACCOUNT_NOT_IN_ORG', field: 'accounts' });
-      const invalid = await protocolError(
-        server.client.callTool({ name: 'get-audit', arguments: { id: 12 } }),
-      );
-      expect(invalid.code).toBe(ErrorCode.InvalidParams);
+      const invalid = errorOf(await server.client.callTool({ name: 'get-audit', arguments: { id: 12 } }));
+      expect(invalid).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'id' });
       expect(invalid.message).toContain('id: Invalid input: expected string, received number');
     } finally {
       await server.close();
@@ -137,7 +134,12 @@ describe('rootwarden-mcp arguments', () => {
   it.each([
     [['--port', '4000'], '--port needs --http.'],
     [['--http', '--port', 'x'], '--port must be a port number (0–65535), not "x".'],
-    [['--sandbox', '--profile', 'prod'], '--sandbox cannot be combined with --profile or --endpoint-url.'],
+    [['--sandbox', '--profile', 'prod'], '--profile: cannot be combined with --sandbox'],
+    [
+      ['--sandbox', '--endpoint-url', 'http://127.0.0.1:1'],
+      '--endpoint-url: cannot be combined with --sandbox',
+    ],
+    [['--endpoint-url', 'localhost:4577'], '--endpoint-url: must be an http(s) URL'],
     [['--verbose'], "Unknown option '--verbose'"],
   ])('refuses %j with exit code 2', (args, message) => {
     const result = run(args);

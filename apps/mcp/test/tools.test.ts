@@ -87,6 +87,7 @@ describe('tools/list', () => {
       // The local history, describing AWS accounts: open-world like every rootwarden tool.
       'get-audit': readOnly('Get a saved audit', true),
       'diff-audits': readOnly('Diff two audits', true),
+      'list-exceptions': readOnly('List accepted findings', true),
       'plan-privileged-task': readOnly('Plan a privileged root task', true),
       'apply-plan': {
         title: 'Apply a reviewed plan',
@@ -122,6 +123,7 @@ describe('tools/list', () => {
       'audit-root-credentials',
       'get-audit',
       'diff-audits',
+      'list-exceptions',
       'plan-privileged-task',
     ]);
     const error = await protocolError(readOnly.callTool({ name: 'apply-plan', arguments: { planId: 'x' } }));
@@ -168,14 +170,11 @@ describe('get-org-status', () => {
 
   it('refuses arguments it does not take', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({ name: 'get-org-status', arguments: { verbose: true } }),
-    );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    const error = errorOf(await client.callTool({ name: 'get-org-status', arguments: { verbose: true } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'verbose' });
     expect(error.message).toBe(
-      'MCP error -32602: Invalid arguments for tool get-org-status: verbose: not an argument of this tool (or of this task)',
+      'Invalid arguments for tool get-org-status: verbose: not an argument of this tool (or of this task)',
     );
-    expect(error.data).toMatchObject({ code: 'INVALID_INPUT', field: 'verbose' });
   });
 });
 
@@ -188,7 +187,9 @@ describe('list-accounts', () => {
     expect(textOf(result)).toContain(
       '7 account(s) in o-8j81brsjuj (management 123456789012): 6 auditable, 1 skipped.',
     );
-    expect(textOf(result)).toContain('123456789012 Management [Root] ACTIVE · skipped: management account');
+    expect(textOf(result)).toContain(
+      '123456789012 "Management" [OU path "Root"] ACTIVE · skipped: management account',
+    );
   });
 
   it('names the field of an OU that is not in the organization', async () => {
@@ -200,14 +201,11 @@ describe('list-accounts', () => {
     );
   });
 
-  it('answers a malformed OU id with InvalidParams naming the element', async () => {
+  it('answers a malformed OU id with an input error naming the element', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({ name: 'list-accounts', arguments: { ous: ['Prod'] } }),
-    );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    const error = errorOf(await client.callTool({ name: 'list-accounts', arguments: { ous: ['Prod'] } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'ous[0]' });
     expect(error.message).toContain('Invalid arguments for tool list-accounts: ous[0]: must be an OU id');
-    expect(error.data).toMatchObject({ code: 'INVALID_INPUT', field: 'ous[0]' });
   });
 });
 
@@ -228,7 +226,7 @@ describe('audit-root-credentials', () => {
       "Audit <uuid> of o-8j81brsjuj: 7 account(s) · 5 clean, 1 exposed, 0 unknown, 1 skipped.
       Findings: 1 critical, 0 high, 2 medium, 1 low.
       Exposed accounts (worst first):
-      - 111111111111 Account1: ROOT_ACCESS_KEY_ACTIVE (critical), ROOT_PASSWORD_PRESENT (medium), ROOT_SIGNING_CERTIFICATE (medium), ROOT_MFA_VIRTUAL_ONLY (low)
+      - 111111111111 "Account1": ROOT_ACCESS_KEY_ACTIVE (critical), ROOT_PASSWORD_PRESENT (medium), ROOT_SIGNING_CERTIFICATE (medium), ROOT_MFA_VIRTUAL_ONLY (low)
       Full report: rootwarden://audits/<uuid>"
     `);
   });
@@ -279,19 +277,19 @@ describe('audit-root-credentials', () => {
     );
   });
 
-  it('answers wrong types with InvalidParams naming every bad field', async () => {
+  it('answers wrong types with an input error naming every bad field', async () => {
     const client = await connect();
-    const error = await protocolError(
-      client.callTool({
+    const error = errorOf(
+      await client.callTool({
         name: 'audit-root-credentials',
         arguments: { accounts: ['1234', 5], concurrency: 'fast', recentDays: 0 },
       }),
     );
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'accounts[0]' });
     expect(error.message).toContain(
       'Invalid arguments for tool audit-root-credentials: accounts[0]: must be a 12-digit AWS account id, e.g. 111122223333; accounts[1]: Invalid input: expected string, received number; concurrency: Invalid input: expected number, received string; recentDays:',
     );
-    expect((error.data as { issues: Array<{ field: string }> }).issues.map((issue) => issue.field)).toEqual([
+    expect((error.issues ?? []).map((issue) => issue.field)).toEqual([
       'accounts[0]',
       'accounts[1]',
       'concurrency',
@@ -304,7 +302,7 @@ describe('audit-root-credentials', () => {
     const error = await protocolError(client.callTool({ name: 'audit', arguments: {} }));
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toBe(
-      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, plan-privileged-task.',
+      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, list-exceptions, plan-privileged-task.',
     );
   });
 });
@@ -331,13 +329,13 @@ describe('get-audit', () => {
     expect(textOf(result)).toMatch(/^\[AUDIT_NOT_FOUND\] id: No saved audit abcd1234\./);
   });
 
-  it('answers a malformed or missing id with InvalidParams', async () => {
+  it('answers a malformed or missing id with an input error naming id', async () => {
     const client = await connect();
-    const malformed = await protocolError(
-      client.callTool({ name: 'get-audit', arguments: { id: 'latest!' } }),
-    );
+    const malformed = errorOf(await client.callTool({ name: 'get-audit', arguments: { id: 'latest!' } }));
+    expect(malformed).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
     expect(malformed.message).toContain('Invalid arguments for tool get-audit: id: must be an audit id');
-    const missing = await protocolError(client.callTool({ name: 'get-audit', arguments: {} }));
+    const missing = errorOf(await client.callTool({ name: 'get-audit', arguments: {} }));
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', field: 'id' });
     expect(missing.message).toContain('id: Invalid input: expected string, received undefined');
   });
 
@@ -361,7 +359,7 @@ describe('diff-audits', () => {
       expect(diff.accounts).toMatchObject([
         { accountId: '666666666666', statusBefore: 'clean', statusAfter: 'exposed' },
       ]);
-      expect(normalize(textOf(result))).toContain('- 666666666666 Account6: clean → exposed · + password');
+      expect(normalize(textOf(result))).toContain('- 666666666666 "Account6": clean → exposed · + password');
     } finally {
       fixture.sandbox.admin.deleteLoginProfile('666666666666');
     }
@@ -381,9 +379,10 @@ describe('diff-audits', () => {
     expect(errorOf(unknown)).toMatchObject({ code: 'AUDIT_NOT_FOUND', field: 'oldId' });
   });
 
-  it('answers a wrongly typed id with InvalidParams', async () => {
+  it('answers a wrongly typed id with an input error naming it', async () => {
     const client = await connect();
-    const error = await protocolError(client.callTool({ name: 'diff-audits', arguments: { oldId: 42 } }));
+    const error = errorOf(await client.callTool({ name: 'diff-audits', arguments: { oldId: 42 } }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'oldId' });
     expect(error.message).toContain('oldId: Invalid input: expected string, received number');
   });
 });
@@ -391,29 +390,22 @@ describe('diff-audits', () => {
 describe('plan-privileged-task arguments', () => {
   it('parses them with core’s plan contract, naming the field', async () => {
     const client = await connect();
-    const missing = await protocolError(
-      client.callTool({ name: 'plan-privileged-task', arguments: { task: 'allow-password-recovery' } }),
-    );
-    expect(missing.code).toBe(ErrorCode.InvalidParams);
+    const call = async (args: Record<string, unknown>) =>
+      errorOf(await client.callTool({ name: 'plan-privileged-task', arguments: args }));
+    const missing = await call({ task: 'allow-password-recovery' });
+    expect(missing).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'account' });
     expect(missing.message).toContain('account: Invalid input: expected string, received undefined');
-    const foreign = await protocolError(
-      client.callTool({
-        name: 'plan-privileged-task',
-        arguments: { task: 'delete-root-credentials', accounts: ['111111111111'], bucket: 'logs' },
-      }),
-    );
+    const foreign = await call({
+      task: 'delete-root-credentials',
+      accounts: ['111111111111'],
+      bucket: 'logs',
+    });
     expect(foreign.message).toContain('bucket: not an argument of this tool (or of this task)');
-    expect(foreign.data).toMatchObject({ field: 'bucket' });
-    const badTask = await protocolError(
-      client.callTool({ name: 'plan-privileged-task', arguments: { task: 'delete-everything' } }),
-    );
+    expect(foreign).toMatchObject({ field: 'bucket' });
+    const badTask = await call({ task: 'delete-everything' });
+    expect(badTask).toMatchObject({ field: 'task' });
     expect(badTask.message).toContain('task: Invalid option');
-    const badAccount = await protocolError(
-      client.callTool({
-        name: 'plan-privileged-task',
-        arguments: { task: 'unlock-s3-bucket-policy', account: '111', bucket: 'Bad_Bucket' },
-      }),
-    );
+    const badAccount = await call({ task: 'unlock-s3-bucket-policy', account: '111', bucket: 'Bad_Bucket' });
     expect(badAccount.message).toContain('account: must be a 12-digit AWS account id');
     expect(badAccount.message).toContain('bucket: must be an S3 bucket name');
   });

@@ -1,6 +1,5 @@
 import { runSandboxServer } from './server-command.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 runSandboxServer(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -11,6 +11,12 @@ export {
 export { ADMIN_PREFIX, ADMIN_ROUTES } from './admin-http.js';
 export type { ListeningServer } from './app.js';
 export type { CallLogEntry } from './call-log.js';
+export {
+  connectSandbox,
+  DEFAULT_SCENARIO,
+  type SandboxConnection,
+  type SandboxConnectOptions,
+} from './connect.js';
 export type { FaultKind, FaultRule, LatencyConfig } from './faults.js';
 export type { WireRequest, WireResponse } from './protocol/wire.js';
 export { DEFAULT_QUOTAS, type QuotaOverrides, type QuotaRule } from './quotas.js';

@@ -143,3 +143,35 @@ describe('scenario validation', () => {
     expect(() => loadScenario('generated:0')).toThrow(/1 to 10000/);
   });
 });
+
+describe('a scenario that cannot be loaded says why', () => {
+  const problemOf = (value: string): string => {
+    try {
+      loadScenario(value);
+    } catch (error) {
+      if (error instanceof ScenarioError) return error.problems.join('\n');
+      throw error;
+    }
+    throw new Error(`${value} loaded`);
+  };
+
+  it.each([
+    ['blgo', 'did you mean "blog"?'],
+    ['Exposd', 'did you mean "exposed"?'],
+    ['claen', 'did you mean "clean"?'],
+  ])('a mistyped built-in name (%s) gets a suggestion', (value, suggestion) => {
+    expect(problemOf(value)).toContain(suggestion);
+  });
+
+  it('a name far from every built-in gets none', () => {
+    expect(problemOf('production')).not.toContain('did you mean');
+  });
+
+  it('a missing .json file is "not found", with the directory a relative path is read from', () => {
+    expect(problemOf('./missing.json')).toBe(
+      `scenario: file "./missing.json" not found (relative to ${process.cwd()})`,
+    );
+    const absolute = join(mkdtempSync(join(tmpdir(), 'rootwarden-scenario-')), 'gone.json');
+    expect(problemOf(absolute)).toBe(`scenario: file "${absolute}" not found`);
+  });
+});

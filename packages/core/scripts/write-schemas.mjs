@@ -2,8 +2,13 @@
 // Regenerates the published JSON Schemas from core's zod schemas (run after changing them:
 // `pnpm --filter @rootwarden/core schemas`). A test fails when the committed files are stale.
 import { writeFileSync } from 'node:fs';
-import { auditReportJsonSchema } from '../dist/index.js';
+import { auditReportJsonSchema, exceptionsFileJsonSchema } from '../dist/index.js';
 
-const target = new URL('../schemas/audit-report.v1.json', import.meta.url);
-writeFileSync(target, `${JSON.stringify(auditReportJsonSchema(), null, 2)}\n`);
-console.log(`wrote ${target.pathname}`);
+for (const [file, schema] of [
+  ['audit-report.v1.json', auditReportJsonSchema()],
+  ['exceptions.v1.json', exceptionsFileJsonSchema()],
+]) {
+  const target = new URL(`../schemas/${file}`, import.meta.url);
+  writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
+  console.log(`wrote ${target.pathname}`);
+}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RootSession } from './aws/root-session.js';
 import { type AwsConnectionOptions, AwsRuntime } from './aws/runtime.js';
 import { type Inventory, type ListAccountsInput, ListAccountsInputSchema } from './domain/account.js';
@@ -8,7 +9,9 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
+import type { SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
+import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -33,36 +36,31 @@ import {
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
-import { CoreError } from './errors.js';
+import { CoreError, isCoreError } from './errors.js';
+import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
-import { DEFAULT_SANDBOX_SCENARIO } from './sandbox-argument.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { ListAuditsOptions, Store } from './store/store.js';
 import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
+import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
 
-export interface SandboxEngineOptions {
-  latencyMs?: number;
-  jitterMs?: number;
-}
-
 export interface EngineOptions extends AwsConnectionOptions {
   /**
-   * Work against the offline AWS sandbox, started in-process on a loopback port: `true` for the
-   * default scenario, or a scenario name (`blog`, `clean`, `exposed`, `generated:500`) or JSON file.
-   * Its management principal is the caller; no AWS account is needed.
+   * Work against an AWS emulator (the offline sandbox) instead of AWS: started on first use, its
+   * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
+   * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  sandbox?: string | boolean | undefined;
-  sandboxOptions?: SandboxEngineOptions;
+  connectSandbox?: () => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -101,6 +99,18 @@ export interface AuditRunOptions extends RunOptions {
   save?: boolean;
   /** The report's id (default: a new UUID). The HTTP API uses its job id, so one id names both. */
   auditId?: string;
+  /**
+   * When given, an unusable history (a full or read-only disk, an uncreatable home, a corrupt database)
+   * does not cost the report: the audit runs, the report is returned unsaved, and the store's error
+   * (STORE_UNAVAILABLE / STORE_CORRUPT / STORE_BUSY naming the cause) is given here, once. Without it,
+   * such an error fails the audit (before any AWS call when the store cannot be opened).
+   */
+  onSaveFailed?: (error: CoreError) => void;
+  /**
+   * Exceptions from a reviewed file (`--exceptions FILE`, see readExceptionsFile), applied with those
+   * recorded in the store: an accepted finding stays in the report, marked, and stops counting for --fail-on.
+   */
+  exceptions?: readonly FindingException[];
   /**
    * Write finished accounts to the history as they finish (needs a store), so a process that dies
    * mid-audit keeps them: `recoverAudit(auditId)` then saves them as a partial report.
@@ -172,8 +182,11 @@ export interface Engine {
    * report (`complete: false`); undefined when it checkpointed nothing. Its saved report when it has one.
    */
   recoverAudit(auditId: string): Promise<RecoveredAudit | undefined>;
-  /** Saved audits, newest first, without their per-account results. */
-  listAudits(input?: ListAuditsInput): Promise<AuditListEntry[]>;
+  /**
+   * Saved audits, newest first, without their per-account results. An unreadable row is left out and
+   * given to `options.onUnreadable` (one damaged audit never hides the others).
+   */
+  listAudits(input?: ListAuditsInput, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** A saved audit by id (or unique id prefix): AUDIT_NOT_FOUND when there is none. */
   getAudit(id: string): Promise<AuditReport>;
   /**
@@ -201,6 +214,16 @@ export interface Engine {
    * environment) and `credential-process`. The credentials stay inside the returned object.
    */
   openRootSession(input: OpenSessionInput, options?: RunOptions): Promise<RootSession>;
+  /** Records an exception to a finding, with an owner and an expiry; `by` says who (shown in its history). */
+  addException(input: NewException, by: string): Promise<FindingException>;
+  /** Removes an exception by id or unique prefix (EXCEPTION_NOT_FOUND when none); kept in its history. */
+  removeException(id: string, by: string): Promise<FindingException>;
+  /** Exceptions in the store (not removed), expired ones included. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, and when. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+  /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
+  previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -211,28 +234,23 @@ interface Connected {
 }
 
 async function connect(options: EngineOptions): Promise<Connected> {
-  if (!options.sandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const scenario = options.sandbox === true ? DEFAULT_SANDBOX_SCENARIO : options.sandbox;
-  // Loaded only in sandbox mode: real AWS users never pay for it.
-  const { createSandbox } = await import('@rootwarden/aws-sandbox');
-  let sandbox: ReturnType<typeof createSandbox>;
+  if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
+  const started = await options.connectSandbox();
   try {
-    sandbox = createSandbox({ scenario, ...options.sandboxOptions });
-  } catch (error) {
-    throw new CoreError('INVALID_INPUT', `Sandbox scenario "${scenario}": ${(error as Error).message}`, {
-      fix: 'Use a built-in scenario (blog, clean, exposed, generated:N) or a valid scenario JSON file.',
-      details: { field: 'sandbox' },
+    const runtime = await AwsRuntime.create({
+      ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+      endpoint: started.endpoint,
+      region: options.region ?? started.region,
+      credentials: started.credentials,
     });
+    return {
+      runtime,
+      sandbox: { url: started.endpoint, scenario: started.scenario, close: () => started.close() },
+    };
+  } catch (error) {
+    await started.close();
+    throw error;
   }
-  const server = await sandbox.listen({ port: 0, host: '127.0.0.1' });
-  const principal = sandbox.managementPrincipal();
-  const runtime = await AwsRuntime.create({
-    ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
-    endpoint: server.url,
-    region: options.region ?? 'us-east-1',
-    credentials: { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
-  });
-  return { runtime, sandbox: { url: server.url, scenario, close: () => server.close() } };
 }
 
 /** Parses an audit id argument with the field name the caller used (`oldId`, `newId`, `id`). */
@@ -247,6 +265,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
   /** Where the history is, for messages (never a password). */
   const historyLocation = storeUrl ? describeStoreUrl(storeUrl) : databasePath(home);
   let opened: Promise<Store> | undefined;
+  /** A history to read: a given store, a PostgreSQL URL, or a SQLite file that already exists. */
+  const historyExists = (): boolean =>
+    Boolean(options.store) || storeUrl !== undefined || existsSync(databasePath(home));
+  /**
+   * Exceptions recorded in the history apply to every audit, saved or not: read them when the engine
+   * saves, or when a history database already exists (--no-save never creates one).
+   */
+  const storedExceptions = async (history: Store | undefined): Promise<FindingException[]> => {
+    if (history) return history.listExceptions();
+    if (options.store === false) return [];
+    if (!historyExists()) return [];
+    return (await store()).listExceptions();
+  };
   const store = (): Promise<Store> => {
     if (options.store === false)
       return Promise.reject(
@@ -341,21 +372,46 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async audit(input, run = {}) {
       const settings = parseInput(AuditInputSchema, input);
-      const history = run.save !== false && options.store !== false ? await store() : undefined;
+      const saveFailed = (error: unknown) => {
+        if (!run.onSaveFailed) throw error;
+        run.onSaveFailed(
+          isCoreError(error)
+            ? error
+            : new CoreError('INTERNAL', `The audit could not be saved: ${String(error)}`, { cause: error }),
+        );
+      };
+      let history: Store | undefined;
+      if (run.save !== false && options.store !== false) {
+        try {
+          history = await store();
+        } catch (error) {
+          saveFailed(error);
+        }
+      }
+      const inForce = [
+        ...(run.exceptions ?? []),
+        ...(await storedExceptions(history).catch((error: unknown) => {
+          saveFailed(error);
+          return [];
+        })),
+      ];
+      const exceptions = new ExceptionTracker(inForce, now());
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
       const onEvent: EngineEventListener | undefined =
-        kept || checkpoints
+        kept || checkpoints || exceptions.active
           ? (event: EngineEvent) => {
-              if (kept && event.type === 'account-done') kept.push(event.result);
-              checkpoints?.onEvent(event);
-              run.onEvent?.(event);
+              const delivered: EngineEvent =
+                event.type === 'account-done' ? { ...event, result: exceptions.accept(event.result) } : event;
+              if (kept && delivered.type === 'account-done') kept.push(delivered.result);
+              checkpoints?.onEvent(delivered);
+              run.onEvent?.(delivered);
             }
           : run.onEvent;
-      let report: AuditReport;
+      let audited: AuditReport;
       try {
-        report = await auditOrganization(await runtime(), settings, {
+        audited = await auditOrganization(await runtime(), settings, {
           now,
           signal: run.signal,
           onEvent,
@@ -374,19 +430,27 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
       await checkpoints?.flush();
       // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
-      await explainAuditRefusals(await runtime(), kept ? { ...report, accounts: kept } : report, {
+      await explainAuditRefusals(await runtime(), kept ? { ...audited, accounts: kept } : audited, {
         signal: run.signal,
       });
-      await history?.saveAudit(
-        kept
-          ? {
-              ...report,
-              accounts: kept.sort((a, b) =>
-                a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
-              ),
-            }
-          : report,
-      );
+      // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
+      const report: AuditReport = !exceptions.active
+        ? audited
+        : run.streamResults
+          ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
+          : applyExceptions(audited, inForce, now());
+      await history
+        ?.saveAudit(
+          kept
+            ? {
+                ...report,
+                accounts: kept.sort((a, b) =>
+                  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+                ),
+              }
+            : report,
+        )
+        .catch(saveFailed);
       // The report supersedes what the running audit checkpointed.
       if (checkpoints) await history?.deleteAuditCheckpoint(report.auditId).catch(() => undefined);
       return report;
@@ -410,9 +474,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await history.deleteAuditCheckpoint(auditId);
       return { report, listed: checkpoint.header.listed };
     },
-    async listAudits(input) {
+    async listAudits(input, listOptions) {
       const query = parseInput(ListAuditsInputSchema, input);
-      return (await store()).listAudits(query);
+      return (await store()).listAudits(query, listOptions);
     },
     async getAudit(id) {
       return loadAudit('id', id);
@@ -479,6 +543,23 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async openRootSession(input, run = {}) {
       const request = parseInput(OpenSessionInputSchema, input);
       return openRootSession(request, { runtime: await runtime(), now, signal: run.signal });
+    },
+    async addException(input, by) {
+      return addException(await store(), input, by, now());
+    },
+    async removeException(id, by) {
+      return removeException(await store(), id, by, now());
+    },
+    async listExceptions() {
+      return (await store()).listExceptions();
+    },
+    async listExceptionEvents() {
+      return (await store()).listExceptionEvents();
+    },
+    async previousAuditDiff(report) {
+      if (options.store === false) return undefined;
+      if (!historyExists()) return undefined;
+      return previousAuditDiff(await store(), report);
     },
     async close() {
       const history = opened;

@@ -4,6 +4,16 @@
  */
 
 export type { RootSession } from './aws/root-session.js';
+export { generateToken, TOKEN_PREFIX } from './bearer-token.js';
+export {
+  COMPLIANCE_FRAMEWORK_IDS,
+  COMPLIANCE_FRAMEWORKS,
+  type ComplianceFramework,
+  type ComplianceFrameworkId,
+  type ControlRef,
+  controlLabel,
+  controlsForFinding,
+} from './compliance/controls.js';
 export {
   type Account,
   AccountSchema,
@@ -52,7 +62,37 @@ export {
   type Severity,
   SeveritySchema,
 } from './domain/common.js';
+export {
+  type AccountVerdict,
+  ComplianceFrameworkIdSchema,
+  type ComplianceReport,
+  ComplianceReportSchema,
+  type ControlResult,
+  type Verdict,
+} from './domain/compliance.js';
+export {
+  type ConnectionOptions,
+  type ConnectionOptionsInput,
+  ConnectionOptionsSchema,
+  type EngineConnectionOptions,
+  engineConnectionOptions,
+  type SandboxEndpoint,
+  type StartSandbox,
+} from './domain/connection-options.js';
 export type { EngineEvent, EngineEventListener } from './domain/events.js';
+export {
+  type Acceptance,
+  EXCEPTIONS_FILE_SCHEMA_ID,
+  type ExceptionEvent,
+  ExceptionEventSchema,
+  type ExceptionsFile,
+  ExceptionsFileSchema,
+  exceptionsFileJsonSchema,
+  type FindingException,
+  FindingExceptionSchema,
+  type NewException,
+  NewExceptionSchema,
+} from './domain/exception.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
 export {
   AuditIdSchema,
@@ -134,7 +174,18 @@ export {
   type RecoveredAudit,
   type RunOptions,
 } from './engine.js';
-export { CORE_ERROR_CODES, CoreError, type CoreErrorCode, isCoreError } from './errors.js';
+export {
+  CORE_ERROR_CODES,
+  CoreError,
+  type CoreErrorCode,
+  classifyError,
+  ERROR_CLASSIFICATION,
+  type ErrorClass,
+  type ErrorFault,
+  isCallerMistake,
+  isCoreError,
+  UsageError,
+} from './errors.js';
 export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
 export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export {
@@ -142,6 +193,15 @@ export {
   CompactReport,
   type CompactReportFormat,
 } from './report/compact-report.js';
+export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
+export {
+  escapeHtml,
+  escapeMarkdown,
+  neutralizeCsvField,
+  neutralizeForTerminal,
+  neutralizeStringsForTerminal,
+} from './report/neutralize.js';
+export { OCSF_VERSION } from './report/ocsf.js';
 export {
   DIFF_FORMATS,
   type DiffFormat,
@@ -164,14 +224,18 @@ export {
   auditReportJsonSchema,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
+  type ReportExtras,
   type ReportFormat,
   ReportFormatSchema,
   renderReport,
   reportChunks,
 } from './report/render-report.js';
+export { acceptFindings, applyExceptions, describeAcceptance } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
 export { diffAudits } from './rules/diff-audits.js';
+export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
+export { explainUnknownAccount, type UnknownExplanation } from './rules/explain-unknown.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
@@ -199,6 +263,7 @@ export {
   type JobUpdate,
   type JournalEntry,
   JournalEntrySchema,
+  type ListAuditsOptions,
   type NewJournalEntry,
   type PlanClaim,
   type PlanClaimResult,
@@ -209,7 +274,9 @@ export {
   type Store,
   type StoredPlan,
   StoredPlanSchema,
+  type UnreadableAudit,
 } from './store/store.js';
 export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
+export { readExceptionsFile } from './workflows/exceptions.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

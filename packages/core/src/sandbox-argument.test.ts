@@ -33,6 +33,18 @@ describe('normalizeSandboxArgument', () => {
       ['audit', '--sandbox=blog', '--json'],
     ],
     [
+      ['audit', '--sandbox', 'blgo'],
+      ['audit', '--sandbox=blgo'],
+    ],
+    [
+      ['audit', '--sandbox', 'Exposd'],
+      ['audit', '--sandbox=Exposd'],
+    ],
+    [
+      ['apply', '--sandbox', '3f2a9c4e'],
+      ['apply', '--sandbox=blog', '3f2a9c4e'],
+    ],
+    [
       ['exec', '--sandbox', '--', 'cmd', '--sandbox'],
       ['exec', '--sandbox=blog', '--', 'cmd', '--sandbox'],
     ],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assumeRootSession } from '../src/aws/root-session.js';
 import { AwsRuntime } from '../src/aws/runtime.js';
+import { engineConnectionOptions } from '../src/domain/connection-options.js';
 import { createEngine } from '../src/engine.js';
 import { rejection, type SandboxFixture, startSandbox } from './sandbox.js';
 
@@ -147,5 +148,33 @@ describe('credentials and endpoints', () => {
     } finally {
       runtime.destroy();
     }
+  });
+});
+
+describe('the sandbox seam', () => {
+  const loadSandbox = () => import('@rootwarden/aws-sandbox');
+
+  it('starts the sandbox on first use, answers as its management principal, and stops it on close', async () => {
+    const engine = createEngine({
+      ...engineConnectionOptions({ sandbox: 'exposed', region: 'eu-west-1' }, loadSandbox),
+      store: false,
+    });
+    const connection = await engine.connection();
+    expect(connection.sandbox?.scenario).toBe('exposed');
+    expect(connection.region).toBe('eu-west-1');
+    expect((await engine.getOrgStatus()).caller.role).toBe('management');
+    const url = connection.sandbox?.url as string;
+    await engine.close();
+    await expect(fetch(`${url}/`)).rejects.toThrow();
+  });
+
+  it('refuses an unusable scenario as INVALID_INPUT on the sandbox field', async () => {
+    const engine = createEngine({
+      ...engineConnectionOptions({ sandbox: 'no-such-scenario.json' }, loadSandbox),
+      store: false,
+    });
+    const error = await rejection(() => engine.getOrgStatus());
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', details: { field: 'sandbox' } });
+    await engine.close();
   });
 });

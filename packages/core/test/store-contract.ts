@@ -231,7 +231,61 @@ export function describeStoreContract(harness: StoreHarness): void {
       const error = (await store.getAudit(report.auditId).catch((caught: unknown) => caught)) as CoreError;
       expect(error.code).toBe('STORE_CORRUPT');
       expect(error.message).toContain(report.auditId);
-      expect(await codeOf(store.listAudits(query()))).toBe('STORE_CORRUPT');
+    });
+
+    it('lists the readable audits when one row is damaged, and reports the damaged one', async () => {
+      const store = await harness.open();
+      const ids = [
+        '11111111-0000-4000-8000-000000000001',
+        '11111111-0000-4000-8000-000000000002',
+        '11111111-0000-4000-8000-000000000003',
+      ];
+      for (const [index, id] of ids.entries())
+        await store.saveAudit(exposedReport(id, `2026-11-0${index + 1}T10:00:00.000Z`));
+      await harness.query(`update audits set summary = '{not json' where id = '${ids[1]}'`);
+      const unreadable: { auditId: string; code: string }[] = [];
+      const listed = await store.listAudits(query(), {
+        onUnreadable: ({ auditId, error }) => unreadable.push({ auditId, code: error.code }),
+      });
+      expect(listed.map((entry) => entry.auditId)).toEqual([ids[2], ids[0]]);
+      expect(unreadable).toEqual([{ auditId: ids[1], code: 'STORE_CORRUPT' }]);
+      // Without a listener the damaged row is still left out, never an error for the whole list.
+      expect(await store.listAudits(query())).toHaveLength(2);
+    });
+  });
+
+  describe('finding exceptions', () => {
+    const exception = (id: string, createdAt: string) => ({
+      id,
+      accountId: '111111111111',
+      findingCode: null,
+      reason: 'break-glass account',
+      owner: 'platform-team',
+      expiresAt: '2027-03-31T23:59:59.999Z',
+      createdAt,
+      createdBy: 'alice',
+      source: 'store' as const,
+    });
+
+    it('adds, lists, removes (keeping the history) and refuses a duplicate id', async () => {
+      const store = await harness.open();
+      await store.addException(exception('exc-1', '2026-11-01T10:00:00.000Z'));
+      await store.addException(exception('exc-2', '2026-11-02T10:00:00.000Z'));
+      expect(await codeOf(store.addException(exception('exc-1', '2026-11-03T10:00:00.000Z')))).toBe(
+        'INVALID_INPUT',
+      );
+      expect((await store.listExceptions()).map((live) => live.id)).toEqual(['exc-1', 'exc-2']);
+      const removed = await store.removeException('exc-1', { at: '2026-11-04T10:00:00.000Z', by: 'bob' });
+      expect(removed?.id).toBe('exc-1');
+      expect(await store.removeException('exc-1', { at: '2026-11-05T10:00:00.000Z', by: 'bob' })).toBe(
+        undefined,
+      );
+      expect((await store.listExceptions()).map((live) => live.id)).toEqual(['exc-2']);
+      expect(
+        (await store.listExceptionEvents()).map(
+          (event) => `${event.action} ${event.exceptionId} ${event.by}`,
+        ),
+      ).toEqual(['added exc-1 alice', 'added exc-2 alice', 'removed exc-1 bob']);
     });
   });
 

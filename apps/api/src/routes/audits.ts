@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   type AuditReport,
+  HTML_REPORT_CSP,
   isCoreError,
   type Job,
   ListAuditsInputSchema,
@@ -130,6 +131,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       return c.json(
         {
           id: job.id,
+          auditId: job.id,
           status: job.status,
           links: { self, events: `${self}/events`, report: `${self}/report` },
         },
@@ -194,7 +196,8 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       method: 'get',
       path: '/v1/audits/{id}/report',
       tags: ['audits'],
-      summary: 'The report of a finished audit, as JSON, CSV, Markdown or SARIF',
+      summary:
+        'The report of a finished audit, as JSON, CSV, Markdown, SARIF, a self-contained HTML page or OCSF',
       description: scopeNote('read'),
       middleware: [requireScope('read')] as const,
       security: security('read'),
@@ -207,6 +210,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
             'text/csv': { schema: { type: 'string' } },
             'text/markdown': { schema: { type: 'string' } },
             'application/sarif+json': { schema: { type: 'object' } },
+            'text/html': { schema: { type: 'string' } },
           },
         },
         ...errorResponses(400, ...AUTH_ERRORS, 404, 409, 503),
@@ -217,7 +221,11 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       const { format } = c.req.valid('query');
       const report = await engine.getAudit(await reportIdFor(id));
       c.header('Content-Type', REPORT_CONTENT_TYPES[format]);
-      return c.body(renderReport(report, format, deps.version), 200);
+      if (format !== 'html') return c.body(renderReport(report, format, deps.version), 200);
+      // The page runs only its own inline script and style (by hash) and fetches nothing.
+      c.header('Content-Security-Policy', `${HTML_REPORT_CSP}; frame-ancestors 'none'`);
+      const diff = await engine.previousAuditDiff(report).catch(() => undefined);
+      return c.body(renderReport(report, format, deps.version, { diff }), 200);
     },
   );
 

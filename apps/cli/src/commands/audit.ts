@@ -3,6 +3,7 @@ import {
   type AccountAuditResult,
   type AuditReport,
   CompactReport,
+  type CoreError,
   countsMeetThreshold,
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
@@ -10,11 +11,19 @@ import {
   type FailOn,
   FailOnSchema,
   MAX_CONCURRENCY,
+  neutralizeForTerminal,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
+import {
+  complianceFlag,
+  complianceOutput,
+  exceptionsFileFlag,
+  loadExceptionsFlag,
+} from '../compliance-output.js';
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
-import { assertWritable, openAtomicStream, writeOutput } from '../output-file.js';
+import { onInterrupt } from '../interrupt.js';
+import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
 import { AUDIT_OUTPUT_FORMATS, AuditTable, renderAuditReport, summaryLine } from '../render/audit.js';
 
@@ -26,7 +35,7 @@ export default class AuditCommand extends BaseCommand<typeof AuditCommand> {
   static override description =
     `For each selected ACTIVE member account: AssumeRoot with the IAMAuditRootUserCredentials task policy, then read the root user's password, access keys (with last use), signing certificates and MFA devices, and evaluate findings. The management account and non-ACTIVE accounts are reported as skipped.
 
-Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted). 3 wins over 4.`;
+Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted: Ctrl-C, SIGTERM or SIGHUP; a second signal quits at once). 3 wins over 4. A history that cannot be saved (full or read-only disk) is a warning: the report is still written and the exit code is the same.`;
   static override examples = [
     '<%= config.bin %> audit --sandbox blog',
     '<%= config.bin %> audit --profile mgmt --region eu-west-1 --format sarif --output root.sarif',
@@ -60,6 +69,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       default: true,
       allowNo: true,
     }),
+    compliance: complianceFlag,
+    exceptions: exceptionsFileFlag,
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -70,76 +81,111 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
   async run(): Promise<void> {
     const flags = this.flags;
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
-    const outputFile = flags.output ? await assertWritable(flags.output) : undefined;
+    const target = await resolveOutputTarget(flags.output);
+    const writtenTo = flags.output;
+    const exceptions = await loadExceptionsFlag(flags.exceptions);
+    if (flags.compliance && format === 'jsonl')
+      this.error('--compliance prints table, json or markdown, not jsonl.', { exit: EXIT.USAGE });
 
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSignal = () => {
-      interrupts += 1;
-      if (interrupts > 1) process.exit(130);
-      this.logToStderr('\nInterrupted: finishing with a partial report (Ctrl-C again to quit at once).');
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-
-    const progress = createAuditProgress();
-    const sink = format === 'jsonl' ? (outputFile ? openAtomicStream(outputFile) : undefined) : undefined;
-    const writeLine = (line: string) =>
-      sink ? sink.stream.write(`${line}\n`) : process.stdout.write(`${line}\n`);
-    // Formats of one row per account keep a compact row of each result, never the results.
-    const table = format === 'table' ? new AuditTable() : undefined;
-    const compact = format === 'csv' || format === 'markdown' ? new CompactReport(format) : undefined;
-    const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
-    const onEvent = (event: EngineEvent) => {
-      progress?.onEvent(event);
-      if (event.type !== 'account-done') return;
-      if (format === 'jsonl') writeLine(JSON.stringify(accountLine(event.result)));
-      table?.add(event.result);
-      compact?.add(event.result);
-    };
-
-    let report: AuditReport;
+    // Ctrl-C, SIGTERM (CI cancellation, `timeout`, Kubernetes) and SIGHUP: a partial, saved report.
+    const interrupt = onInterrupt((message) => this.logToStderr(message));
     try {
-      report = await this.engine.audit(
-        {
-          accounts: flags.account ?? [],
-          ous: flags.ou ?? [],
-          exclude: flags.exclude ?? [],
-          concurrency: flags.concurrency,
-          recentDays: flags['recent-days'],
-        },
-        { signal: controller.signal, onEvent, save: flags.save, streamResults },
-      );
-    } catch (error) {
-      await sink?.discard();
-      throw error;
+      const progress = createAuditProgress();
+      // jsonl streams each account as it is done, to stdout or (atomically) to --output.
+      const sink = format === 'jsonl' ? await openOutput(target) : undefined;
+      // Formats of one row per account keep a compact row of each result, never the results.
+      // --compliance evaluates whole results, so it takes the whole report instead.
+      const table = format === 'table' && !flags.compliance ? new AuditTable() : undefined;
+      const compact =
+        (format === 'csv' || format === 'markdown') && !flags.compliance
+          ? new CompactReport(format)
+          : undefined;
+      const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
+      const onEvent = (event: EngineEvent) => {
+        progress?.onEvent(event);
+        if (event.type !== 'account-done') return;
+        sink?.write(`${JSON.stringify(accountLine(event.result))}\n`);
+        table?.add(event.result);
+        compact?.add(event.result);
+      };
+      let saveError: CoreError | undefined;
+
+      let report: AuditReport;
+      try {
+        report = await this.engine.audit(
+          {
+            accounts: flags.account ?? [],
+            ous: flags.ou ?? [],
+            exclude: flags.exclude ?? [],
+            concurrency: flags.concurrency,
+            recentDays: flags['recent-days'],
+          },
+          {
+            signal: interrupt.signal,
+            onEvent,
+            save: flags.save,
+            streamResults,
+            exceptions,
+            // An unusable history never costs the report: it is written, and the cause is a warning.
+            onSaveFailed: (error) => {
+              saveError = error;
+            },
+          },
+        );
+      } catch (error) {
+        await sink?.discard();
+        throw error;
+      } finally {
+        progress?.stop();
+      }
+
+      if (format === 'jsonl') {
+        const lines = sink as OutputSink;
+        lines.write(`${JSON.stringify(summaryRecord(report))}\n`);
+        try {
+          await lines.commit();
+        } catch (error) {
+          await lines.discard();
+          throw error;
+        }
+      } else if (flags.compliance) {
+        await writeOutput([await complianceOutput(this.engine, report, flags.compliance, format)], target);
+      } else if (table) {
+        await writeOutput([`${table.render(report)}\n`], target);
+      } else if (compact) {
+        await writeOutput(compact.chunks(report), target);
+      } else {
+        const diff =
+          format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+        await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), target);
+      }
+      if (writtenTo) this.logToStderr(`${summaryLine(report)}\nReport written to ${writtenTo} (${format}).`);
+      if (saveError) this.warnNotSaved(saveError);
+      else if (flags.save && (format === 'table' || writtenTo))
+        this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
+
+      const code = exitCode(report, flags['fail-on']);
+      if (code === EXIT.FINDINGS)
+        this.logToStderr(`Exit 3: findings at or above --fail-on ${flags['fail-on']}.`);
+      if (code === EXIT.PARTIAL)
+        this.logToStderr(
+          `Exit 4: partial result (${report.summary.unknown} account(s) could not be audited${report.complete ? '' : ', audit interrupted'}).`,
+        );
+      if (code !== EXIT.OK) this.exit(code);
     } finally {
-      progress?.stop();
-      process.off('SIGINT', onSignal);
+      interrupt.dispose();
     }
+  }
 
-    if (format === 'jsonl') {
-      writeLine(JSON.stringify(summaryRecord(report)));
-      await sink?.commit();
-    } else if (table) {
-      await writeOutput([`${table.render(report)}\n`], outputFile);
-    } else if (compact) {
-      await writeOutput(compact.chunks(report), outputFile);
-    } else {
-      await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
-    }
-    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
-    if (flags.save && (format === 'table' || outputFile))
-      this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
-
-    const code = exitCode(report, flags['fail-on']);
-    if (code === EXIT.FINDINGS)
-      this.logToStderr(`Exit 3: findings at or above --fail-on ${flags['fail-on']}.`);
-    if (code === EXIT.PARTIAL)
-      this.logToStderr(
-        `Exit 4: partial result (${report.summary.unknown} account(s) could not be audited${report.complete ? '' : ', audit interrupted'}).`,
-      );
-    if (code !== EXIT.OK) this.exit(code);
+  /** The report was written but not saved: why (the store's code and cause), and how to go on. */
+  private warnNotSaved(error: CoreError): void {
+    this.logToStderr(
+      neutralizeForTerminal(
+        `Warning: the report was not saved to the history: ${error.message} [${error.code}]`,
+      ),
+    );
+    if (error.fix) this.logToStderr(`  ${neutralizeForTerminal(error.fix)}`);
+    this.logToStderr('  The report itself is complete. Use --no-save to skip the history.');
   }
 }
 

@@ -5,13 +5,13 @@ import { durationFlag, taskFlag } from '../session-flags.js';
 export default class CredentialProcessCommand extends BaseCommand<typeof CredentialProcessCommand> {
   static override summary = 'Print a task-scoped root session as AWS credential_process JSON.';
   static override description =
-    `For a profile in ~/.aws/config, so any AWS tool can use a root session of one member account:
+    `For a profile in ~/.aws/config, so any AWS tool can use a root session of one member account (the task defaults to audit):
 
   [profile member-audit]
-  credential_process = rootwarden credential-process --account 111122223333 --task audit
+  credential_process = rootwarden credential-process --account 111122223333
   region = us-east-1
 
-Prints {"Version":1,"AccessKeyId":…,"SecretAccessKey":…,"SessionToken":…,"Expiration":…} on stdout — the one place rootwarden prints credentials, because you asked. The AWS CLI and SDKs call it again when the session (at most 15 minutes) expires. rootwarden itself uses your usual credentials (AWS_PROFILE, --profile, environment) to call sts:AssumeRoot.`;
+Prints the credential_process JSON ({"Version":1,"AccessKeyId":…,"Expiration":…}) on stdout — the one place rootwarden prints credentials, because you asked. The AWS CLI and SDKs call it again when the session (at most 15 minutes) expires. rootwarden itself uses your usual credentials (AWS_PROFILE, --profile, environment) to call sts:AssumeRoot.`;
   static override examples = [
     '<%= config.bin %> credential-process --account 111122223333 --task audit',
     '<%= config.bin %> credential-process --account 111122223333 --task unlock-s3 --duration-seconds 300',

@@ -19,10 +19,14 @@ const SHADOWING = [
 export default class ExecCommand extends BaseCommand<typeof ExecCommand> {
   static override summary = 'Run a command with a task-scoped root session of one member account.';
   static override description =
-    `Assumes a root session (sts:AssumeRoot with the --task policy) and runs CMD with it in its environment only: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION/AWS_DEFAULT_REGION and, when rootwarden talks to a custom endpoint (--endpoint-url, --sandbox), AWS_ENDPOINT_URL. AWS_PROFILE is unset, so no profile or credentials helper can override the session. Nothing is printed or saved. CMD's exit code is passed through (128+N when a signal ends it); SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to it. The session lasts at most 15 minutes and cannot be refreshed.`;
+    `Assumes a root session (sts:AssumeRoot with the --task policy) and runs COMMAND with it in its environment only: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION/AWS_DEFAULT_REGION and, when rootwarden talks to a custom endpoint (--endpoint-url, --sandbox), AWS_ENDPOINT_URL. AWS_PROFILE is unset, so no profile or credentials helper can override the session. Nothing is printed or saved. COMMAND's exit code is passed through (128+N when a signal ends it); SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to it. The session lasts at most 15 minutes and cannot be refreshed.`;
   static override examples = [
     '<%= config.bin %> exec --account 111122223333 -- aws iam list-access-keys',
     '<%= config.bin %> exec --account 111122223333 --task unlock-s3 -- aws s3api get-bucket-policy --bucket my-locked-bucket',
+  ];
+  // oclif's generated usage cannot show the command after `--`, the part everyone needs.
+  static override usage = [
+    'exec --account ID [--task TASK] [--duration-seconds N] [AWS FLAGS] -- COMMAND [ARG...]',
   ];
   static override strict = false;
   static override enableJsonFlag = false;

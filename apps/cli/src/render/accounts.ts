@@ -1,8 +1,11 @@
 import type { Inventory } from '@rootwarden/core';
+import { neutralizeStringsForTerminal } from '@rootwarden/core';
 import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
-export function renderInventory(inventory: Inventory): string {
+export function renderInventory(untrustedInventory: Inventory): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const inventory = neutralizeStringsForTerminal(untrustedInventory);
   const rows = inventory.accounts.map((account) => [
     account.accountId,
     account.name,

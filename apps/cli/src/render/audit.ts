@@ -1,4 +1,14 @@
-import { type AccountAuditResult, type AuditReport, REPORT_FORMATS, reportChunks } from '@rootwarden/core';
+import {
+  type AccountAuditResult,
+  type AuditReport,
+  describeAcceptance,
+  explainUnknownAccount,
+  type Finding,
+  neutralizeStringsForTerminal,
+  REPORT_FORMATS,
+  type ReportExtras,
+  reportChunks,
+} from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -33,8 +43,10 @@ function mfa(result: AccountAuditResult): string {
 
 function findings(result: AccountAuditResult): string {
   if (result.status === 'skipped') return colors.dim(result.skipDetail ?? result.skipReason ?? 'skipped');
-  if (result.status === 'unknown')
-    return colors.yellow(`${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`);
+  if (result.status === 'unknown') {
+    const code = result.error?.code ?? 'AWS_ERROR';
+    return colors.yellow(`${code}: ${explainUnknownAccount(code, result.accountId).summary}`);
+  }
   if (result.findings.length === 0) return '-';
   const counts = new Map<string, number>();
   for (const finding of result.findings)
@@ -42,10 +54,18 @@ function findings(result: AccountAuditResult): string {
   return [...counts].map(([severity, count]) => `${count} ${colorSeverity(severity)}`).join(', ');
 }
 
+function notAudited(result: AccountAuditResult): string {
+  const code = result.error?.code ?? 'AWS_ERROR';
+  const { summary, fix } = explainUnknownAccount(code, result.accountId);
+  return `  ${result.accountId}  ${colors.yellow(code)}  ${summary}. Fix: ${fix}.`;
+}
+
 interface TableAccount {
   accountId: string;
   cells: string[];
-  findings: string[];
+  findings: Pick<Finding, 'severity' | 'code' | 'message'>[];
+  /** Why it could not be audited, and the fix (unknown accounts only). */
+  notAudited?: string;
 }
 
 /**
@@ -55,7 +75,9 @@ interface TableAccount {
 export class AuditTable {
   readonly #accounts: TableAccount[] = [];
 
-  add(result: AccountAuditResult): void {
+  add(untrustedResult: AccountAuditResult): void {
+    // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+    const result = neutralizeStringsForTerminal(untrustedResult);
     this.#accounts.push({
       accountId: result.accountId,
       cells: [
@@ -69,10 +91,12 @@ export class AuditTable {
         mfa(result),
         findings(result),
       ],
-      findings: result.findings.map(
-        (finding) =>
-          `  ${result.accountId}  ${colorSeverity(finding.severity.padEnd(8))}  ${finding.code}  ${finding.message}`,
-      ),
+      findings: result.findings.map(({ severity, code, message, accepted }) => ({
+        severity,
+        code,
+        message: accepted ? `${message} (${describeAcceptance(accepted)})` : message,
+      })),
+      ...(result.status === 'unknown' ? { notAudited: notAudited(result) } : {}),
     });
   }
 
@@ -89,8 +113,19 @@ export class AuditTable {
       '',
       summaryLine(report),
     ];
-    const findingLines = accounts.flatMap((account) => account.findings);
+    const codeWidth = Math.max(
+      0,
+      ...accounts.flatMap((a) => a.findings.map((finding) => finding.code.length)),
+    );
+    const findingLines = accounts.flatMap((account) =>
+      account.findings.map(
+        (finding) =>
+          `  ${account.accountId}  ${colorSeverity(finding.severity)}${' '.repeat(8 - finding.severity.length)}  ${finding.code.padEnd(codeWidth)}  ${finding.message}`,
+      ),
+    );
     if (findingLines.length > 0) lines.push('', 'Findings:', ...findingLines);
+    const notAuditedLines = accounts.flatMap((account) => (account.notAudited ? [account.notAudited] : []));
+    if (notAuditedLines.length > 0) lines.push('', 'Not audited:', ...notAuditedLines);
     return lines.join('\n');
   }
 }
@@ -119,6 +154,9 @@ export function renderAuditReport(
   report: AuditReport,
   format: AuditOutputFormat,
   toolVersion: string,
+  extras: ReportExtras = {},
 ): Iterable<string> {
-  return format === 'table' ? [`${renderAuditTable(report)}\n`] : reportChunks(report, format, toolVersion);
+  return format === 'table'
+    ? [`${renderAuditTable(report)}\n`]
+    : reportChunks(report, format, toolVersion, extras);
 }

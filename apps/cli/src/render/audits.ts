@@ -4,6 +4,7 @@ import {
   describeCredentialChange,
   describeDrift,
   describeStatusChange,
+  neutralizeStringsForTerminal,
 } from '@rootwarden/core';
 import { colorStatus, colors } from './colors.js';
 import { renderTable } from './table.js';
@@ -13,7 +14,9 @@ function when(timestamp: string): string {
 }
 
 /** `audits list`: one row per saved audit, newest first. */
-export function renderAuditList(audits: readonly AuditListEntry[], database: string): string {
+export function renderAuditList(untrustedAudits: readonly AuditListEntry[], database: string): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const audits = neutralizeStringsForTerminal(untrustedAudits);
   if (audits.length === 0)
     return `No saved audits in ${database}.\nRun \`rootwarden audit\` to audit the organization and save the report.`;
   const rows = audits.map((audit) => {
@@ -44,7 +47,9 @@ function status(text: string): string {
 }
 
 /** `audits diff`: the two audits, one row per changed account, then the verdict. */
-export function renderAuditDiffTable(diff: AuditDiff): string {
+export function renderAuditDiffTable(untrustedDiff: AuditDiff): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const diff = neutralizeStringsForTerminal(untrustedDiff);
   const lines = [
     `Organization ${diff.organizationId}: audit ${diff.before.auditId} (${when(diff.before.startedAt)}) → ${diff.after.auditId} (${when(diff.after.startedAt)})`,
     '',

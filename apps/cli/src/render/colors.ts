@@ -16,15 +16,19 @@ export function colorStatus(status: string): string {
   }
 }
 
-export function colorSeverity(severity: string): string {
+/** Four severities, four colours: critical stands out from high even where bold does not show. */
+export function colorSeverity(
+  severity: string,
+  c: Pick<typeof pc, 'bgRed' | 'white' | 'bold' | 'red' | 'yellow' | 'cyan'> = pc,
+): string {
   switch (severity) {
     case 'critical':
-      return pc.bold(pc.red(severity));
+      return c.bgRed(c.white(c.bold(severity)));
     case 'high':
-      return pc.red(severity);
+      return c.red(severity);
     case 'medium':
-      return pc.yellow(severity);
+      return c.yellow(severity);
     default:
-      return pc.cyan(severity);
+      return c.cyan(severity);
   }
 }

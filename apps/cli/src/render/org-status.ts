@@ -1,4 +1,5 @@
 import type { EnableStep, OrgStatus } from '@rootwarden/core';
+import { neutralizeStringsForTerminal } from '@rootwarden/core';
 import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -7,7 +8,9 @@ function onOff(value: boolean | null): string {
   return value ? colors.green('enabled') : colors.red('disabled');
 }
 
-export function renderOrgStatus(status: OrgStatus): string {
+export function renderOrgStatus(untrustedStatus: OrgStatus): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const status = neutralizeStringsForTerminal(untrustedStatus);
   const org = status.organization;
   const rows: string[][] = [
     ['Caller', `${status.caller.arn} (${status.caller.role})`],
@@ -47,7 +50,9 @@ export function renderOrgStatus(status: OrgStatus): string {
   return lines.join('\n');
 }
 
-export function renderEnableSteps(steps: EnableStep[]): string {
+export function renderEnableSteps(untrustedSteps: EnableStep[]): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const steps = neutralizeStringsForTerminal(untrustedSteps);
   return steps
     .map((step) => {
       const mark =

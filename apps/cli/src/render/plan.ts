@@ -1,4 +1,9 @@
-import { type ApplyResult, describeApplyResult, type Plan } from '@rootwarden/core';
+import {
+  type ApplyResult,
+  describeApplyResult,
+  neutralizeStringsForTerminal,
+  type Plan,
+} from '@rootwarden/core';
 import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -8,7 +13,9 @@ function until(expiresAt: string, now = Date.now()): string {
 }
 
 /** A plan for review in a terminal: what will change, where, with which task policy. */
-export function renderPlanTable(plan: Plan): string {
+export function renderPlanTable(untrustedPlan: Plan): string {
+  // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
+  const plan = neutralizeStringsForTerminal(untrustedPlan);
   const lines = [
     `Plan ${colors.bold(plan.planId)} · ${plan.task} · organization ${plan.organizationId} · ${plan.status} · ${until(plan.expiresAt)}`,
     `Made by ${plan.createdBy.arn} at ${plan.createdAt} · fingerprint ${plan.fingerprint}`,
@@ -44,7 +51,9 @@ function outcome(text: string): string {
 }
 
 /** What apply (or restore-policy) did, per action, and whether observing again confirmed it. */
-export function renderApplyTable(result: ApplyResult, plan?: Plan): string {
+export function renderApplyTable(untrustedResult: ApplyResult, untrustedPlan?: Plan): string {
+  const result = neutralizeStringsForTerminal(untrustedResult);
+  const plan = untrustedPlan && neutralizeStringsForTerminal(untrustedPlan);
   const described = new Map(plan?.actions.map((action) => [action.actionId, action.description]));
   const rows = result.actions.map((action) => [
     described.get(action.actionId) ?? action.actionId,

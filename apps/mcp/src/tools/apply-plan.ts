@@ -1,14 +1,14 @@
-import { ApplyResultSchema, type Plan, PlanIdSchema, PlanSchema } from '@rootwarden/core';
+import { ApplyResultSchema, type Plan, PlanIdSchema } from '@rootwarden/core';
 import { z } from 'zod';
 import { ToolError } from '../errors.js';
 import { progressListener } from '../progress.js';
-import { describePlanForConsent, renderApply } from '../render.js';
+import { describePlanForConsent, renderApply, UNTRUSTED_TEXT_NOTE } from '../render.js';
 import { defineTool, type ToolContext, type ToolExtra } from '../tool.js';
 
 /** How long a person has to answer the consent question (the SDK's default request timeout is 60 s). */
 const CONSENT_TIMEOUT_MS = 10 * 60_000;
 
-type Consent = { given: true; how: 'elicitation' | 'fingerprint' } | { given: false; error: ToolError };
+type Consent = { given: true; how: 'elicitation' } | { given: false; error: ToolError };
 
 function supportsFormElicitation(context: ToolContext): boolean {
   const elicitation = context.mcp.server.getClientCapabilities()?.elicitation as
@@ -19,16 +19,13 @@ function supportsFormElicitation(context: ToolContext): boolean {
 }
 
 /**
- * A person's consent for this very plan: asked through MCP elicitation when the client can ask its
- * user; otherwise `confirm` must equal the fingerprint the person was shown with the plan. Where the
- * client can ask, `confirm` is not enough: the model could copy it.
+ * A person's consent for this very plan, asked through MCP elicitation: the client shows the question
+ * to its user and the answer comes from them, not from the model. There is no other way to consent here:
+ * anything passed as a tool argument (a fingerprint, a "yes") could be written by the model, which has
+ * seen the plan. A client that cannot ask gets CONSENT_REQUIRED pointing the person to a terminal
+ * (`rootwarden apply`, which asks on the TTY) or the HTTP API (a `remediate` token the model does not hold).
  */
-async function obtainConsent(
-  plan: Plan,
-  confirm: string | undefined,
-  extra: ToolExtra,
-  context: ToolContext,
-): Promise<Consent> {
+async function obtainConsent(plan: Plan, extra: ToolExtra, context: ToolContext): Promise<Consent> {
   if (supportsFormElicitation(context)) {
     let answer: Awaited<ReturnType<typeof context.mcp.server.elicitInput>>;
     try {
@@ -72,45 +69,24 @@ async function obtainConsent(
       ),
     };
   }
-  if (confirm === undefined) {
-    return {
-      given: false,
-      error: new ToolError(
-        'CONSENT_REQUIRED',
-        `Plan ${plan.planId} needs a person's approval and this client cannot ask them (no MCP elicitation). Nothing was applied.`,
-        'Show the person the plan (plan-privileged-task printed its actions and fingerprint); only if they approve, call apply-plan again with confirm set to that fingerprint.',
-        'confirm',
-      ),
-    };
-  }
-  if (confirm.trim() !== plan.fingerprint) {
-    return {
-      given: false,
-      error: new ToolError(
-        'CONSENT_REQUIRED',
-        `confirm does not match the fingerprint of plan ${plan.planId}. Nothing was applied.`,
-        'confirm must be the exact fingerprint the person approved, as plan-privileged-task showed it for this plan.',
-        'confirm',
-      ),
-    };
-  }
-  return { given: true, how: 'fingerprint' };
+  return {
+    given: false,
+    error: new ToolError(
+      'CONSENT_REQUIRED',
+      `Plan ${plan.planId} needs a person's approval and this client cannot ask them (no MCP elicitation). Nothing was applied.`,
+      `Show the person the plan. Only they can apply it, outside this conversation: in a terminal with \`rootwarden apply ${plan.planId}\` (it shows the plan and asks them), or through rootwarden-api with a token of scope remediate (POST /v1/plans/${plan.planId}/apply). Or use an MCP client that supports elicitation.`,
+    ),
+  };
 }
 
 /** `rootwarden apply PLAN_ID`: only with --allow-mutations, and only with a person's consent. */
-export const applyPlanTool = defineTool<{ planId: string; confirm?: string | undefined }, unknown>({
+export const applyPlanTool = defineTool<{ planId: string }, unknown>({
   name: 'apply-plan',
   title: 'Apply a reviewed plan',
-  description:
-    "Applies a plan made by plan-privileged-task, after a person approves it: the server asks them through the client (MCP elicitation); a client that cannot ask must pass confirm = the plan's fingerprint the person approved. Deletes root credentials, creates a login profile or removes resource policies, with the narrowest root task policy, journaling and verifying every action. Refuses expired or stale plans (re-plan). Applying again never repeats a finished action (an interrupted apply resumes). Sends progress per action when the client sends a progress token.",
+  description: `Applies a plan made by plan-privileged-task, only after a person approves it: the server asks them through the client (MCP elicitation). Nothing the model passes counts as consent; without elicitation it refuses (CONSENT_REQUIRED) and the person applies the plan themselves in a terminal (\`rootwarden apply PLAN_ID\`) or through rootwarden-api. Deletes root credentials, creates a login profile or removes resource policies, with the narrowest root task policy, journaling and verifying every action. Refuses expired or stale plans (re-plan). Applying again never repeats a finished action (an interrupted apply resumes). Sends progress per action when the client sends a progress token. ${UNTRUSTED_TEXT_NOTE}`,
   inputSchema: z
     .object({
       planId: PlanIdSchema.describe('The id plan-privileged-task returned.'),
-      confirm: PlanSchema.shape.fingerprint
-        .optional()
-        .describe(
-          "Only for clients without elicitation: the plan's fingerprint, exactly as shown to and approved by the person.",
-        ),
     })
     .strict(),
   outputSchema: ApplyResultSchema,
@@ -131,7 +107,7 @@ export const applyPlanTool = defineTool<{ planId: string; confirm?: string | und
   },
   async run(input, extra, context) {
     const plan = await context.engine.getPlan(input.planId);
-    const consent = await obtainConsent(plan, input.confirm, extra, context);
+    const consent = await obtainConsent(plan, extra, context);
     if (!consent.given) throw consent.error;
     context.log.info(`apply-plan ${plan.planId}: consent given (${consent.how})`);
     const onEvent = progressListener(extra, 'actions applied');

@@ -1,6 +1,7 @@
 import { type AuditInput, AuditInputSchema } from '@rootwarden/core';
 import { AuditResultSchema, auditOutput } from '../audit-result.js';
 import { progressListener } from '../progress.js';
+import { UNTRUSTED_TEXT_NOTE } from '../render.js';
 import { defineTool } from '../tool.js';
 
 const fields = AuditInputSchema.shape;
@@ -9,8 +10,7 @@ const fields = AuditInputSchema.shape;
 export const auditRootCredentialsTool = defineTool<AuditInput, unknown>({
   name: 'audit-root-credentials',
   title: 'Audit root credentials',
-  description:
-    "Audits the root user credentials of member accounts (all of them by default, or the given accounts / OUs): password, access keys and their last use, signing certificates, MFA devices, with findings by severity. Uses STS AssumeRoot with the AWS-managed IAMAuditRootUserCredentials task policy, which can only read. One account's failure never stops the others (it is reported as unknown). The report is saved in the history. Large organizations take a while: send a progress token to receive progress. For more than 50 accounts the result holds the summary and a link to the full report resource.",
+  description: `Audits the root user credentials of member accounts (all of them by default, or the given accounts / OUs): password, access keys and their last use, signing certificates, MFA devices, with findings by severity. Uses STS AssumeRoot with the AWS-managed IAMAuditRootUserCredentials task policy, which can only read. One account's failure never stops the others (it is reported as unknown). The report is saved in the history. Large organizations take a while: send a progress token to receive progress. For more than 50 accounts the result holds the summary and a link to the full report resource. ${UNTRUSTED_TEXT_NOTE}`,
   inputSchema: AuditInputSchema.extend({
     accounts: fields.accounts.describe('Audit only these 12-digit account ids. Default: every account.'),
     ous: fields.ous.describe('Audit only accounts under these OUs or roots, recursively (ou-… or r-…).'),

@@ -1,13 +1,12 @@
 import { type PolicyCheckInput, PolicyCheckInputSchema, PolicyCheckSchema } from '@rootwarden/core';
-import { renderPolicyCheck } from '../render.js';
+import { renderPolicyCheck, UNTRUSTED_TEXT_NOTE } from '../render.js';
 import { defineTool } from '../tool.js';
 
 /** `rootwarden policies check`: what the organization's SCPs and RCPs will refuse in root sessions. */
 export const checkPoliciesTool = defineTool<PolicyCheckInput, unknown>({
   name: 'check-policies',
   title: 'Predict SCP/RCP refusals of root sessions',
-  description:
-    'For each member account and root-session task (audit, delete-root-credentials, allow-password-recovery, unlock-s3-bucket-policy, unlock-sqs-queue-policy): allowed, blocked (with the policy, where it is attached, the statement and a corrected statement) or cannot decide. Reads the policies and their targets only. `available: false` names the permission the caller lacks.',
+  description: `For each member account and root-session task (audit, delete-root-credentials, allow-password-recovery, unlock-s3-bucket-policy, unlock-sqs-queue-policy): allowed, blocked (with the policy, where it is attached, the statement and a corrected statement) or cannot decide. Reads the policies and their targets only. \`available: false\` names the permission the caller lacks. ${UNTRUSTED_TEXT_NOTE}`,
   inputSchema: PolicyCheckInputSchema.extend({
     tasks: PolicyCheckInputSchema.shape.tasks.describe('Only these tasks. Default: all five.'),
     accounts: PolicyCheckInputSchema.shape.accounts.describe('Only these member accounts (12-digit ids).'),

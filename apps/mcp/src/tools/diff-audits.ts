@@ -1,6 +1,6 @@
 import { AuditDiffSchema, AuditIdSchema } from '@rootwarden/core';
 import { z } from 'zod';
-import { renderDiff } from '../render.js';
+import { renderDiff, UNTRUSTED_TEXT_NOTE } from '../render.js';
 import { defineTool } from '../tool.js';
 
 /** `rootwarden audits diff [OLD] [NEW]`: drift between two saved audits. */
@@ -8,8 +8,7 @@ export const diffAuditsTool = defineTool<{ oldId?: string | undefined; newId?: s
   {
     name: 'diff-audits',
     title: 'Diff two audits',
-    description:
-      'What changed between two saved audits of the same organization (drift): root credentials that appeared or disappeared, status changes, accounts added or removed. Without ids: the last two audits of the organization audited last; with only oldId: that audit against the latest. Local history only; no AWS call.',
+    description: `What changed between two saved audits of the same organization (drift): root credentials that appeared or disappeared, status changes, accounts added or removed. Without ids: the last two audits of the organization audited last; with only oldId: that audit against the latest. Local history only; no AWS call. ${UNTRUSTED_TEXT_NOTE}`,
     inputSchema: z
       .object({
         oldId: AuditIdSchema.optional().describe('The older audit (id or unique prefix).'),

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
 import { builtInScenarios } from './built-ins.js';
 import { generateScenario } from './generated.js';
 import { parseScenario, type Scenario, ScenarioError, type ScenarioInput } from './schema.js';
@@ -38,9 +40,21 @@ export function loadScenario(nameOrPathOrJson: string): Scenario {
   }
   if (value.startsWith('{')) return parseScenario(parseJson(value, 'scenario JSON'));
   if (existsSync(value)) return parseScenario(parseJson(readFileSync(value, 'utf8'), value));
+  if (value.endsWith('.json'))
+    throw new ScenarioError([
+      `scenario: file "${value}" not found${isAbsolute(value) ? '' : ` (relative to ${process.cwd()})`}`,
+    ]);
+  const near = nearestBuiltIn(value);
   throw new ScenarioError([
-    `scenario: unknown scenario "${value}" (use blog, clean, exposed, generated:N[:SEED[:random-policies]], a JSON file path or JSON text)`,
+    `scenario: unknown scenario "${value}"${near ? ` (did you mean "${near}"?)` : ''}: use blog, clean, exposed, generated:N[:SEED[:random-policies]], a JSON file path or JSON text`,
   ]);
+}
+
+/** The built-in scenario a mistyped name most likely meant (at most 2 edits away), if any. */
+export function nearestBuiltIn(name: string): string | undefined {
+  const names = Object.keys(builtInScenarios);
+  const candidate = closest(name.toLowerCase(), names);
+  return distance(name.toLowerCase(), candidate) <= 2 ? candidate : undefined;
 }
 
 /** Accepts a name/path/JSON string, a scenario object (validated), or an already generated scenario. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountSchema } from './account.js';
 import { AccountIdSchema, ParentIdSchema, TimestampSchema } from './common.js';
+import { ExpiredExceptionSchema } from './exception.js';
 import { FindingSchema } from './finding.js';
 import { RootCredentialsSchema } from './root-credentials.js';
 
@@ -62,7 +63,10 @@ export const AuditSummarySchema = z.object({
   exposed: z.number().int(),
   unknown: z.number().int(),
   skipped: z.number().int(),
+  /** Findings that no exception accepts: what `--fail-on` looks at. */
   findings: SeverityCountsSchema,
+  /** Findings accepted by an unexpired exception (present only when an exception applied). */
+  accepted: SeverityCountsSchema.optional(),
 });
 export type AuditSummary = z.infer<typeof AuditSummarySchema>;
 
@@ -93,6 +97,13 @@ export const AuditReportSchema = z.object({
   }),
   settings: z.object({ recentDays: z.number().int() }),
   summary: AuditSummarySchema,
+  /** Present when exceptions were in force for this audit: how many findings they accepted, and those that had expired. */
+  exceptions: z
+    .object({
+      applied: z.number().int(),
+      expired: z.array(ExpiredExceptionSchema),
+    })
+    .optional(),
   /** One entry per account of the selection, sorted by account id. */
   accounts: z.array(AccountAuditResultSchema),
 });

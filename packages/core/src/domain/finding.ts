@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SeveritySchema } from './common.js';
+import { SeveritySchema, TimestampSchema } from './common.js';
 
 export const FINDING_CODES = [
   'ROOT_ACCESS_KEY_ACTIVE',
@@ -13,11 +13,26 @@ export const FINDING_CODES = [
 export const FindingCodeSchema = z.enum(FINDING_CODES);
 export type FindingCode = z.infer<typeof FindingCodeSchema>;
 
+/** Where an exception came from: the store (`rootwarden exceptions add`) or a reviewed `--exceptions FILE`. */
+export const ExceptionSourceSchema = z.enum(['store', 'file']);
+
+/** How a finding that an exception covers is marked in a report. */
+export const AcceptanceSchema = z.object({
+  exceptionId: z.string(),
+  reason: z.string(),
+  owner: z.string(),
+  expiresAt: TimestampSchema,
+  source: ExceptionSourceSchema,
+});
+export type Acceptance = z.infer<typeof AcceptanceSchema>;
+
 export const FindingSchema = z.object({
   code: FindingCodeSchema,
   severity: SeveritySchema,
   message: z.string(),
   /** The credential the finding is about (access key id, certificate id, `password`), when there is one. */
   resource: z.string().optional(),
+  /** Present when an unexpired exception accepts this finding: it stays reported but no longer counts for --fail-on. */
+  accepted: AcceptanceSchema.optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;

@@ -1,4 +1,6 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
+import { neutralizeCsvField } from './neutralize.js';
 
 const COLUMNS = [
   'account_id',
@@ -17,14 +19,10 @@ const COLUMNS = [
   'mfa_devices',
   'findings',
   'highest_severity',
+  // Appended (spreadsheets address columns by position): why an unknown account was not audited.
+  'error',
+  'fix',
 ] as const;
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets never evaluate a cell as a formula. */
-function cell(value: string | number | null | undefined): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 function row(result: AccountAuditResult): string[] {
   const credentials = result.rootCredentials;
@@ -44,8 +42,16 @@ function row(result: AccountAuditResult): string[] {
     keys.map((key) => key.accessKeyId).join(' '),
     credentials ? String(credentials.signingCertificates.length) : '',
     (credentials?.mfaDevices ?? []).map((device) => device.kind).join(' '),
-    result.findings.map((finding) => finding.code).join(' '),
+    // An accepted finding stays listed, marked with the last day its exception applies.
+    result.findings
+      .map((finding) =>
+        finding.accepted
+          ? `${finding.code}[accepted-until-${finding.accepted.expiresAt.slice(0, 10)}]`
+          : finding.code,
+      )
+      .join(' '),
     result.findings[0]?.severity ?? '',
+    ...unknownColumns(result),
   ];
 }
 
@@ -53,7 +59,13 @@ export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
 
 /** One account's line. */
 export function csvLine(result: AccountAuditResult): string {
-  return `${row(result).map(cell).join(',')}\r\n`;
+  return `${row(result).map(neutralizeCsvField).join(',')}\r\n`;
+}
+
+function unknownColumns(result: AccountAuditResult): [string, string] {
+  if (result.status !== 'unknown') return ['', ''];
+  const { summary, fix } = explainUnknownAccount(result.error?.code ?? 'AWS_ERROR', result.accountId);
+  return [summary, fix];
 }
 
 /** One line per account, for spreadsheets, a line at a time. */

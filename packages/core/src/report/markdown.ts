@@ -1,8 +1,7 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+import { describeAcceptance } from '../rules/apply-exceptions.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
+import { escapeMarkdown } from './neutralize.js';
 
 /** The report's head: title, summary table, accounts table header. */
 export function markdownHead(report: Omit<AuditReport, 'accounts'>): string {
@@ -28,19 +27,22 @@ export function markdownHead(report: Omit<AuditReport, 'accounts'>): string {
 export function markdownRow(result: AccountAuditResult): string {
   const detail =
     result.status === 'skipped'
-      ? `skipped: ${result.skipDetail ?? result.skipReason ?? ''}`
+      ? `skipped: ${escapeMarkdown(result.skipDetail ?? result.skipReason ?? '')}`
       : result.status === 'unknown'
-        ? `${result.error?.code ?? 'unknown'}: ${result.error?.message ?? ''}`
+        ? unknownDetail(result.error?.code ?? 'AWS_ERROR', result.accountId)
         : result.findings.map((finding) => `\`${finding.code}\``).join(', ');
-  return `\n| ${result.accountId} | ${escapeCell(result.name)} | ${escapeCell(result.ouPathText)} | ${result.status} | ${escapeCell(detail)} |`;
+  // Names, OU paths and AWS messages are untrusted: escaped so none renders as markup (neutralize.ts).
+  return `\n| ${result.accountId} | ${escapeMarkdown(result.name)} | ${escapeMarkdown(result.ouPathText)} | ${result.status} | ${detail} |`;
 }
 
 /** One account's section of the findings (undefined without findings). */
 export function markdownFindings(result: AccountAuditResult): string | undefined {
   if (result.findings.length === 0) return undefined;
-  const lines = [`\n### ${result.accountId} ${escapeCell(result.name)}\n`];
+  const lines = [`\n### ${result.accountId} ${escapeMarkdown(result.name)}\n`];
   for (const finding of result.findings)
-    lines.push(`\n- **${finding.severity}** \`${finding.code}\`: ${escapeCell(finding.message)}`);
+    lines.push(
+      `\n- **${finding.severity}** \`${finding.code}\`: ${escapeMarkdown(finding.message)}${finding.accepted ? ` (${escapeMarkdown(describeAcceptance(finding.accepted))})` : ''}`,
+    );
   lines.push('\n');
   return lines.join('');
 }
@@ -70,4 +72,9 @@ export function* markdownChunks(report: AuditReport): Generator<string> {
     markdownHead(report),
     report.accounts.map((result) => ({ row: markdownRow(result), findings: markdownFindings(result) })),
   );
+}
+
+function unknownDetail(code: string, accountId: string): string {
+  const { summary, fix } = explainUnknownAccount(code, accountId);
+  return `could not be audited (\`${code}\`): ${summary}. Fix: ${fix}.`;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountDiff, AuditDiff, CredentialChange, CredentialKind } from '../domain/audit-diff.js';
+import { escapeMarkdown } from './neutralize.js';
 
 export const DIFF_FORMATS = ['json', 'markdown'] as const;
 export const DiffFormatSchema = z.enum(DIFF_FORMATS);
@@ -61,15 +62,16 @@ function renderMarkdown(diff: AuditDiff): string {
   if (diff.accounts.length > 0) {
     lines.push('', '## Changes', '', '| account | name | status | credentials |', '|---|---|---|---|');
     for (const account of diff.accounts) {
-      const credentials = account.credentials.map(describeCredentialChange).join('<br>') || '-';
+      const credentials =
+        account.credentials.map((change) => escapeCell(describeCredentialChange(change))).join('<br>') || '-';
       lines.push(
-        `| ${account.accountId} | ${escapeCell(account.name)} | ${escapeCell(describeStatusChange(account))} | ${escapeCell(credentials)} |`,
+        `| ${account.accountId} | ${escapeMarkdown(account.name)} | ${escapeCell(describeStatusChange(account))} | ${credentials} |`,
       );
     }
   }
   if (diff.warnings.length > 0) {
     lines.push('', '## Warnings', '');
-    for (const warning of diff.warnings) lines.push(`- ${escapeCell(warning)}`);
+    for (const warning of diff.warnings) lines.push(`- ${escapeMarkdown(warning)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -130,6 +130,30 @@ describe('renderReport', () => {
     );
     expect(sarif).toMatchSnapshot();
   });
+
+  it('sarif: every unknown account is a tool execution notification, and the run did not fully succeed', () => {
+    const sarif = JSON.parse(renderReport(report, 'sarif', '1.2.3'));
+    const unknown = report.accounts.filter((result) => result.status === 'unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    const [invocation] = sarif.runs[0].invocations;
+    expect(invocation.executionSuccessful).toBe(false);
+    expect(
+      invocation.toolExecutionNotifications.map(
+        (n: { locations: [{ logicalLocations: [{ name: string }] }] }) =>
+          n.locations[0].logicalLocations[0].name,
+      ),
+    ).toEqual(unknown.map((result) => result.accountId));
+    // The short reason and the fix, never AWS's own (long, untrusted) message.
+    for (const result of unknown) expect(JSON.stringify(invocation)).not.toContain(result.error?.message);
+  });
+
+  it('sarif: a complete audit with no unknown account succeeded', () => {
+    const clean = { ...report, accounts: report.accounts.filter((result) => result.status !== 'unknown') };
+    clean.summary = { ...report.summary, unknown: 0 };
+    const [invocation] = JSON.parse(renderReport(clean, 'sarif', '1.2.3')).runs[0].invocations;
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolExecutionNotifications).toEqual([]);
+  });
 });
 
 describe('CompactReport (results streamed in any order)', () => {

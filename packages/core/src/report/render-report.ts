@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { AUDIT_REPORT_SCHEMA_ID, type AuditReport, AuditReportSchema } from '../domain/audit.js';
+import type { AuditDiff } from '../domain/audit-diff.js';
 import { csvChunks } from './csv.js';
+import { htmlChunks, jsonReportSha256 } from './html.js';
 import { prettyJsonChunks, withNewline } from './json-chunks.js';
 import { markdownChunks } from './markdown.js';
+import { ocsfChunks } from './ocsf.js';
 import { sarifChunks } from './sarif.js';
 
-export const REPORT_FORMATS = ['json', 'csv', 'markdown', 'sarif'] as const;
+export const REPORT_FORMATS = ['json', 'csv', 'markdown', 'sarif', 'html', 'ocsf'] as const;
 export const ReportFormatSchema = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 
@@ -14,7 +17,15 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   markdown: 'text/markdown; charset=utf-8',
   sarif: 'application/sarif+json',
+  html: 'text/html; charset=utf-8',
+  ocsf: 'application/json',
 };
+
+/** What some formats add beyond the report itself. */
+export interface ReportExtras {
+  /** HTML: drift since the previous audit of the organization, when there is one. */
+  diff?: AuditDiff | undefined;
+}
 
 const ACCOUNTS = '\u0000accounts\u0000';
 
@@ -26,16 +37,19 @@ export function reportChunks(
   report: AuditReport,
   format: ReportFormat,
   toolVersion = '0.0.0',
+  extras: ReportExtras = {},
 ): Iterable<string> {
   switch (format) {
     case 'json':
-      return withNewline(
-        prettyJsonChunks(
-          { $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS },
-          ACCOUNTS,
-          report.accounts,
-        ),
-      );
+      return jsonChunks(report);
+    case 'html':
+      return htmlChunks(report, {
+        toolVersion,
+        jsonSha256: jsonReportSha256(jsonChunks(report)),
+        diff: extras.diff,
+      });
+    case 'ocsf':
+      return ocsfChunks(report, toolVersion);
     case 'csv':
       return csvChunks(report);
     case 'markdown':
@@ -45,9 +59,24 @@ export function reportChunks(
   }
 }
 
+function jsonChunks(report: AuditReport): Iterable<string> {
+  return withNewline(
+    prettyJsonChunks(
+      { $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS },
+      ACCOUNTS,
+      report.accounts,
+    ),
+  );
+}
+
 /** The whole report as one string (small reports, HTTP bodies, tests). */
-export function renderReport(report: AuditReport, format: ReportFormat, toolVersion = '0.0.0'): string {
-  return [...reportChunks(report, format, toolVersion)].join('');
+export function renderReport(
+  report: AuditReport,
+  format: ReportFormat,
+  toolVersion = '0.0.0',
+  extras: ReportExtras = {},
+): string {
+  return [...reportChunks(report, format, toolVersion, extras)].join('');
 }
 
 /** The published JSON Schema (draft 2020-12) of the JSON report, generated from the zod schema. */

@@ -1,9 +1,11 @@
-import type { AuditReport } from '../domain/audit.js';
+import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { Severity } from '../domain/common.js';
 import type { FindingCode } from '../domain/finding.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { prettyJsonChunks, withNewline } from './json-chunks.js';
 
-const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
+/** Title and remedy of each finding code, shared by the SARIF, OCSF and HTML reports. */
+export const RULES: Record<FindingCode, { severity: Severity; title: string; help: string }> = {
   ROOT_ACCESS_KEY_ACTIVE: {
     severity: 'critical',
     title: 'Root user has an active access key',
@@ -86,9 +88,26 @@ export function sarifChunks(report: AuditReport, toolVersion: string): Generator
         automationDetails: { id: `rootwarden/audit/${report.organizationId}/${report.auditId}` },
         invocations: [
           {
-            executionSuccessful: report.complete,
+            // An account that could not be audited is a gap in the scan, not an absence of findings:
+            // the run did not fully succeed, and each gap is a tool execution notification (SARIF 2.1.0
+            // §3.20.21, §3.58) so dashboards never read "no alert" as "clean".
+            executionSuccessful: report.complete && report.summary.unknown === 0,
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
+            toolExecutionNotifications: report.accounts
+              .filter((result) => result.status === 'unknown')
+              .map((result) => {
+                const code = result.error?.code ?? 'AWS_ERROR';
+                const { summary, fix } = explainUnknownAccount(code, result.accountId);
+                return {
+                  level: 'error',
+                  descriptor: { id: code },
+                  message: {
+                    text: `${result.accountId} (${result.name}) could not be audited: ${summary}. Fix: ${fix}.`,
+                  },
+                  locations: [{ logicalLocations: [accountLocation(report, result)] }],
+                };
+              }),
           },
         ],
         results: RESULTS,
@@ -107,21 +126,7 @@ function* sarifResults(report: AuditReport): Generator<unknown> {
         ruleIndex: ruleIds.indexOf(finding.code),
         level: LEVEL[finding.severity],
         message: { text: `${result.accountId} (${result.name}): ${finding.message}` },
-        locations: [
-          {
-            logicalLocations: [
-              {
-                name: result.accountId,
-                fullyQualifiedName: [
-                  report.organizationId,
-                  ...result.ouPath.map((unit) => unit.id),
-                  result.accountId,
-                ].join('/'),
-                kind: 'account',
-              },
-            ],
-          },
-        ],
+        locations: [{ logicalLocations: [accountLocation(report, result)] }],
         partialFingerprints: {
           'rootwarden/v1': `${result.accountId}/${finding.code}/${finding.resource ?? ''}`,
         },
@@ -129,4 +134,16 @@ function* sarifResults(report: AuditReport): Generator<unknown> {
       };
     }
   }
+}
+
+function accountLocation(report: AuditReport, result: AccountAuditResult) {
+  return {
+    name: result.accountId,
+    fullyQualifiedName: [
+      report.organizationId,
+      ...result.ouPath.map((unit) => unit.id),
+      result.accountId,
+    ].join('/'),
+    kind: 'account',
+  };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { AccountSchema } from '../domain/account.js';
@@ -8,11 +8,12 @@ import {
   type AuditReport,
   AuditReportSchema,
 } from '../domain/audit.js';
+import { type ExceptionEvent, type FindingException, FindingExceptionSchema } from '../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../domain/history.js';
 import { parseInput } from '../domain/parse-input.js';
-import { CoreError } from '../errors.js';
+import { CoreError, isCoreError } from '../errors.js';
 import { assertNoSecrets } from './no-secrets.js';
-import type { AuditsTable, JobsTable, StoreDatabase } from './schema.js';
+import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
 import {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
@@ -24,12 +25,14 @@ import {
   type JobUpdate,
   type JournalEntry,
   JournalEntrySchema,
+  type ListAuditsOptions,
   type NewJournalEntry,
   type PlanClaim,
   type PlanClaimResult,
   type PlanStatus,
   PlanStatusSchema,
   type Store,
+  type StoredException,
   type StoredPlan,
   StoredPlanSchema,
 } from './store.js';
@@ -83,6 +86,20 @@ const CheckpointHeaderSchema = AuditReportSchema.pick({
   selection: true,
   settings: true,
 }).extend({ listed: z.number().int().nullable() });
+
+function exceptionFromRow(row: Selectable<FindingExceptionsTable>): FindingException {
+  return FindingExceptionSchema.parse({
+    id: row.id,
+    accountId: row.account_id,
+    findingCode: row.finding_code,
+    reason: row.reason,
+    owner: row.owner,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    source: 'store',
+  });
+}
 
 function fromJson(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
@@ -275,7 +292,7 @@ export class KyselyStore implements Store {
     );
   }
 
-  async listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]> {
+  async listAudits(query: ListAuditsQuery, options: ListAuditsOptions = {}): Promise<AuditListEntry[]> {
     const rows = await this.#guard(() => {
       let select = this.#db.selectFrom('audits').selectAll();
       if (query.organizationId) select = select.where('organization_id', '=', query.organizationId);
@@ -285,7 +302,17 @@ export class KyselyStore implements Store {
         .limit(query.limit)
         .execute();
     });
-    return rows.map((row) => this.#entry(row));
+    // One damaged row must not hide the others: it is left out and reported.
+    const entries: AuditListEntry[] = [];
+    for (const row of rows) {
+      try {
+        entries.push(this.#entry(row));
+      } catch (error) {
+        if (!isCoreError(error)) throw error;
+        options.onUnreadable?.({ auditId: String(row.id), error });
+      }
+    }
+    return entries;
   }
 
   async findAuditIds(prefix: string, limit: number): Promise<string[]> {
@@ -691,6 +718,98 @@ export class KyselyStore implements Store {
         .executeTakeFirst(),
     );
     return Number(result.numUpdatedRows);
+  }
+
+  async addException(input: StoredException): Promise<void> {
+    const exception = parseInput(FindingExceptionSchema, input);
+    await this.#guard(async () => {
+      try {
+        await this.#db
+          .insertInto('finding_exceptions')
+          .values({
+            id: exception.id,
+            account_id: exception.accountId,
+            finding_code: exception.findingCode,
+            reason: exception.reason,
+            owner: exception.owner,
+            expires_at: exception.expiresAt,
+            created_at: input.createdAt,
+            created_by: input.createdBy,
+            removed_at: null,
+            removed_by: null,
+          })
+          .execute();
+      } catch (error) {
+        if (this.#backend.isUniqueViolation(error))
+          throw new CoreError('INVALID_INPUT', `Exception ${exception.id} already exists.`, {
+            details: { field: 'id' },
+          });
+        throw error;
+      }
+    });
+  }
+
+  async removeException(
+    id: string,
+    removal: { at: string; by: string },
+  ): Promise<FindingException | undefined> {
+    return this.#guard(() =>
+      this.#db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('finding_exceptions')
+          .selectAll()
+          .where('id', '=', id)
+          .where('removed_at', 'is', null)
+          .$if(this.#backend.lockRowsInTransactions, (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (!row) return undefined;
+        await trx
+          .updateTable('finding_exceptions')
+          .set({ removed_at: removal.at, removed_by: removal.by })
+          .where('id', '=', id)
+          .execute();
+        return exceptionFromRow(row);
+      }),
+    );
+  }
+
+  async listExceptions(): Promise<FindingException[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('finding_exceptions')
+        .selectAll()
+        .where('removed_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    );
+    return rows.map(exceptionFromRow);
+  }
+
+  async listExceptionEvents(): Promise<ExceptionEvent[]> {
+    const rows = await this.#guard(() =>
+      this.#db.selectFrom('finding_exceptions').selectAll().orderBy('created_at').orderBy('id').execute(),
+    );
+    const events: ExceptionEvent[] = [];
+    for (const row of rows) {
+      const exception = exceptionFromRow(row);
+      events.push({
+        exceptionId: row.id,
+        action: 'added',
+        at: row.created_at,
+        by: row.created_by,
+        exception,
+      });
+      if (row.removed_at)
+        events.push({
+          exceptionId: row.id,
+          action: 'removed',
+          at: row.removed_at,
+          by: row.removed_by ?? 'unknown',
+          exception,
+        });
+    }
+    return events.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async close(): Promise<void> {

@@ -125,6 +125,31 @@ const jobResult: Migration = {
   },
 };
 
+const findingExceptions: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Accepted findings with an owner and an expiry; a removed exception keeps its row (who removed it,
+    // when) so the history of what was accepted stays auditable.
+    await db.schema
+      .createTable('finding_exceptions')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('finding_code', 'text')
+      .addColumn('reason', 'text', (column) => column.notNull())
+      .addColumn('owner', 'text', (column) => column.notNull())
+      .addColumn('expires_at', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('created_by', 'text', (column) => column.notNull())
+      .addColumn('removed_at', 'text')
+      .addColumn('removed_by', 'text')
+      .execute();
+    await db.schema
+      .createIndex('finding_exceptions_account')
+      .on('finding_exceptions')
+      .column('account_id')
+      .execute();
+  },
+};
+
 const jobLeases: Migration = {
   async up(db: Kysely<unknown>) {
     // Several API replicas on one database: the replica running a job holds a lease it renews; a job
@@ -145,7 +170,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_plan_apply_claims': planApplyClaims,
   '0004_job_result': jobResult,
   '0005_audit_checkpoints': auditCheckpoints,
-  '0006_job_leases': jobLeases,
+  '0006_finding_exceptions': findingExceptions,
+  '0007_job_leases': jobLeases,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

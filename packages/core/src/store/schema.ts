@@ -103,6 +103,20 @@ export interface AuditCheckpointAccountsTable {
   result: string;
 }
 
+export interface FindingExceptionsTable {
+  id: string;
+  account_id: string;
+  /** Null: every finding of the account. */
+  finding_code: string | null;
+  reason: string;
+  owner: string;
+  expires_at: string;
+  created_at: string;
+  created_by: string;
+  removed_at: string | null;
+  removed_by: string | null;
+}
+
 export interface StoreDatabase {
   audits: AuditsTable;
   audit_accounts: AuditAccountsTable;
@@ -111,4 +125,5 @@ export interface StoreDatabase {
   jobs: JobsTable;
   audit_checkpoints: AuditCheckpointsTable;
   audit_checkpoint_accounts: AuditCheckpointAccountsTable;
+  finding_exceptions: FindingExceptionsTable;
 }

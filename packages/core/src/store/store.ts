@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
+import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
+import type { CoreError } from '../errors.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
 export const PlanTaskSchema = z.enum([
@@ -104,6 +106,17 @@ export interface ExpiredJob {
   attempts: number;
 }
 
+/** A saved audit `listAudits` left out because its row cannot be read. */
+export interface UnreadableAudit {
+  auditId: string;
+  error: CoreError;
+}
+
+export interface ListAuditsOptions {
+  /** Called for each saved audit left out because its row is unreadable (STORE_CORRUPT). */
+  onUnreadable?: (audit: UnreadableAudit) => void;
+}
+
 /**
  * What a running audit checkpoints besides its account results: everything a partial report needs,
  * so the finished accounts of an audit whose process died are not lost.
@@ -145,8 +158,11 @@ export interface Store {
   getAuditCheckpoint(auditId: string): Promise<AuditCheckpoint | undefined>;
   /** Drops an audit's checkpoint (no-op when there is none): once its report is saved, or it failed. */
   deleteAuditCheckpoint(auditId: string): Promise<void>;
-  /** Saved audits, newest first (by start time). */
-  listAudits(query: ListAuditsQuery): Promise<AuditListEntry[]>;
+  /**
+   * Saved audits, newest first (by start time). A row that cannot be read is left out (the others are
+   * still listed) and given to `options.onUnreadable` with its STORE_CORRUPT error.
+   */
+  listAudits(query: ListAuditsQuery, options?: ListAuditsOptions): Promise<AuditListEntry[]>;
   /** Ids of saved audits that start with `prefix` (a full id matches itself), at most `limit`. */
   findAuditIds(prefix: string, limit: number): Promise<string[]>;
   /** The full report, or undefined when no audit has this id. */
@@ -191,5 +207,17 @@ export interface Store {
    */
   endExpiredJob(id: string, update: JobUpdate & { status: JobStatus }): Promise<boolean>;
 
+  /** Records an exception (`rootwarden exceptions add`); `exception.createdAt`/`createdBy` say when and who. */
+  addException(exception: StoredException): Promise<void>;
+  /** Marks an exception removed (kept for its history); undefined when no live exception has this id. */
+  removeException(id: string, removal: { at: string; by: string }): Promise<FindingException | undefined>;
+  /** Live exceptions (expired ones included: they are reported as expired), oldest first. */
+  listExceptions(): Promise<FindingException[]>;
+  /** Who added and removed which exception, when, oldest first. */
+  listExceptionEvents(): Promise<ExceptionEvent[]>;
+
   close(): Promise<void>;
 }
+
+/** An exception as the store keeps it: always with who added it and when. */
+export type StoredException = FindingException & { createdAt: string; createdBy: string; source: 'store' };

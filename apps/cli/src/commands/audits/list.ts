@@ -4,6 +4,7 @@ import {
   DEFAULT_AUDIT_LIST_LIMIT,
   databasePath,
   ListAuditsInputSchema,
+  neutralizeForTerminal,
   parseInput,
   resolveHome,
 } from '@rootwarden/core';
@@ -33,7 +34,14 @@ export default class AuditsListCommand extends HistoryCommand<typeof AuditsListC
       ...(this.flags.organization ? { organizationId: this.flags.organization } : {}),
       limit: this.flags.limit,
     });
-    const audits = await this.engine.listAudits(input);
+    // One damaged row never hides the others: it is left out and named here.
+    const audits = await this.engine.listAudits(input, {
+      // On stderr even with --json (oclif's logToStderr is silent then): the list is incomplete.
+      onUnreadable: ({ auditId, error }) =>
+        process.stderr.write(
+          `${neutralizeForTerminal(`Warning: saved audit ${auditId} is unreadable and left out: ${error.message} [${error.code}]`)}\n`,
+        ),
+    });
     this.log(renderAuditList(audits, databasePath(resolveHome())));
     return { audits };
   }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { HistoryCommand } from '../../base-command.js';
-import { assertWritable, writeOutput } from '../../output-file.js';
+import { complianceFlag, complianceOutput } from '../../compliance-output.js';
+import { resolveOutputTarget, writeOutput } from '../../output-file.js';
 import {
   AUDIT_OUTPUT_FORMATS,
   type AuditOutputFormat,
@@ -15,6 +16,8 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
   static override examples = [
     '<%= config.bin %> audits show 3f2a9c4e',
     '<%= config.bin %> audits show 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab --format sarif --output root.sarif',
+    '<%= config.bin %> audits show 3f2a9c4e --format html --output root-audit.html',
+    '<%= config.bin %> audits show 3f2a9c4e --compliance cis-7.0',
   ];
 
   static override args = {
@@ -31,13 +34,22 @@ export default class AuditsShowCommand extends HistoryCommand<typeof AuditsShowC
       char: 'o',
       description: 'Write the report to this file instead of stdout (a summary still prints).',
     }),
+    compliance: complianceFlag,
   };
 
   async run(): Promise<void> {
     const format: AuditOutputFormat = this.jsonEnabled() ? 'json' : this.flags.format;
-    const outputFile = this.flags.output ? await assertWritable(this.flags.output) : undefined;
+    const target = await resolveOutputTarget(this.flags.output);
     const report = await this.engine.getAudit(this.args.id);
-    await writeOutput(renderAuditReport(report, format, this.config.version), outputFile);
-    if (outputFile) this.logToStderr(`${summaryLine(report)}\nReport written to ${outputFile} (${format}).`);
+    if (this.flags.compliance) {
+      await writeOutput([await complianceOutput(undefined, report, this.flags.compliance, format)], target);
+    } else {
+      // The HTML page shows the drift since the audit saved before this one.
+      const diff =
+        format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
+      await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), target);
+    }
+    if (this.flags.output)
+      this.logToStderr(`${summaryLine(report)}\nReport written to ${this.flags.output} (${format}).`);
   }
 }

@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -12,10 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeStoreContract, exposedReport } from '../../../test/store-contract.js';
+import { accessKey, makeReport, PASSWORD } from '../../../test/fixtures.js';
+import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '../../../test/small-filesystem.js';
+import { codeOf, describeStoreContract, exposedReport } from '../../../test/store-contract.js';
 import type { AuditReport } from '../../domain/audit.js';
 import { ListAuditsInputSchema } from '../../domain/history.js';
-import type { CoreError } from '../../errors.js';
+import { CoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
 import { MIGRATIONS } from '../migrations.js';
 import type { Store } from '../store.js';
@@ -66,6 +69,44 @@ describe('openSqliteStore', () => {
     expect(error.code).toBe('STORE_CORRUPT');
     expect(error.message).toContain(databasePath(home));
     expect(error.fix).toMatch(/Move the file aside/);
+  });
+
+  it.each([
+    ['an empty (0-byte) file', Buffer.alloc(0)],
+    ['one byte', Buffer.from('x')],
+    ['text', Buffer.from('garbage '.repeat(1000))],
+    [
+      'an SQLite header followed by garbage',
+      Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(8192, 0xab)]),
+    ],
+  ])(
+    'says %s is a corrupt database, and leaves it as it was (never a fresh history)',
+    async (_what, content) => {
+      mkdirSync(home, { recursive: true });
+      writeFileSync(databasePath(home), content);
+      const error = (await openSqliteStore({ home }).catch((caught: unknown) => caught)) as CoreError;
+      expect(error).toBeInstanceOf(CoreError);
+      expect(error.code).toBe('STORE_CORRUPT');
+      expect(error.message).toContain(databasePath(home));
+      expect(readFileSync(databasePath(home))).toEqual(content);
+    },
+  );
+
+  it('a new database is never an empty file, even while it is being created', async () => {
+    await (await open()).close();
+    stores = [];
+    expect(statSync(databasePath(home)).size).toBeGreaterThan(0);
+    expect(readFileSync(databasePath(home)).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    // No temporary file of the creation is left behind.
+    expect(readdirSync(home).filter((name) => name.endsWith('.new'))).toEqual([]);
+  });
+
+  it("refuses someone else's SQLite database", async () => {
+    mkdirSync(home, { recursive: true });
+    const raw = new Database(databasePath(home));
+    raw.exec('create table customers (id integer primary key)');
+    raw.close();
+    expect(await codeOf(openSqliteStore({ home }))).toBe('STORE_CORRUPT');
   });
 
   it('says a home that cannot be created is unavailable', async () => {
@@ -157,5 +198,74 @@ describe('two writers at once', () => {
     }
     await b.saveAudit(exposedReport('11111111-0000-4000-8000-000000000002', '2026-11-02T10:00:00.000Z'));
     expect(await a.listAudits(query())).toHaveLength(2);
+  });
+});
+
+// A real, small tmpfs: SQLite and the kernel answer a full or read-only disk as they do in production.
+describe.skipIf(!CAN_MOUNT)('a full or read-only disk (tmpfs; needs root or CAP_SYS_ADMIN)', () => {
+  let disk: SmallFilesystem | undefined;
+  afterEach(async () => {
+    for (const store of stores) await store.close().catch(() => undefined);
+    stores = [];
+    disk?.remove();
+  });
+
+  const bigReport = () =>
+    makeReport({
+      auditId: '22222222-0000-4000-8000-000000000001',
+      startedAt: '2026-11-01T10:00:00.000Z',
+      accounts: Array.from({ length: 3_000 }, (_, index) => ({
+        accountId: String(100_000_000_000 + index),
+        credentials: {
+          loginProfile: PASSWORD,
+          accessKeys: [accessKey(`AKIA${String(index).padStart(16, '0')}`)],
+        },
+      })),
+    });
+
+  it('a full disk is STORE_UNAVAILABLE naming SQLITE_FULL (not a failed rollback), and the store still works', async () => {
+    disk = mountSmallFilesystem(768 * 1024);
+    const store = await open({ home: join(disk?.path as string, 'home') });
+    const error = (await store.saveAudit(bigReport()).catch((caught: unknown) => caught)) as CoreError;
+    expect(error).toBeInstanceOf(CoreError);
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toContain('SQLITE_FULL');
+    expect(error.message).toContain('disk is full');
+    expect(error.fix).toContain('--no-save');
+    // The failed transaction left nothing half-saved, and the store is still usable.
+    expect(await store.listAudits(query())).toEqual([]);
+    await store.saveAudit(exposedReport('11111111-0000-4000-8000-000000000001', '2026-11-01T10:00:00.000Z'));
+    expect(await store.listAudits(query())).toHaveLength(1);
+  });
+
+  it('a home on a read-only disk is STORE_UNAVAILABLE naming EROFS', async () => {
+    disk = mountSmallFilesystem(256 * 1024, true);
+    const error = (await openSqliteStore({ home: join(disk?.path as string, 'home') }).catch(
+      (caught: unknown) => caught,
+    )) as CoreError;
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toContain('EROFS');
+    expect(error.message).toContain('read-only');
+  });
+
+  it('an existing history on a disk remounted read-only: saving says EROFS', async () => {
+    disk = mountSmallFilesystem(1024 * 1024);
+    const storeHome = join(disk?.path as string, 'home');
+    await (await openSqliteStore({ home: storeHome })).close();
+    disk?.makeReadOnly();
+    const error = await openSqliteStore({ home: storeHome })
+      .then(async (store) => {
+        stores.push(store);
+        return store.saveAudit(
+          exposedReport('11111111-0000-4000-8000-000000000001', '2026-11-01T10:00:00.000Z'),
+        );
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught as CoreError,
+      );
+    expect(error).toBeInstanceOf(CoreError);
+    expect(error?.code).toBe('STORE_UNAVAILABLE');
+    expect(error?.message).toContain('EROFS');
   });
 });

@@ -17,6 +17,8 @@ describe('progress bar', () => {
       expect(result.stdout).toMatch(/Auditing \|.*\| \d+\/\d+ accounts/);
       expect(result.stdout).toContain('Report written to');
     },
+    // A spawned 400-account audit: minutes on a loaded 2-core CI machine, not vitest's default 30 s.
+    150_000,
   );
 
   it('stays silent when stderr is not a terminal (pipes, CI logs)', () => {

@@ -11,6 +11,7 @@ import {
   type JobQueue,
   type JobStatus,
   type JobStore,
+  type JobUpdate,
   type QueuedJobEvent,
   type RecoveredAudit,
 } from '@rootwarden/core';
@@ -37,6 +38,20 @@ export interface AuditJobsOptions {
    * every third of that; a job whose lease ran out (its replica died) is queued again by a live replica.
    */
   jobLeaseSeconds?: number;
+  /** Told when a job this process ran ends and when AWS throttles one of its calls (the metrics). */
+  observer?: AuditJobObserver;
+}
+
+/** Who started an audit job: a client over HTTP, or a schedule (`requestedBy` `schedule:NAME`). */
+export type AuditTrigger = 'api' | 'schedule';
+
+export interface AuditJobObserver {
+  ended?(job: Job, trigger: AuditTrigger): void;
+  throttled?(operation: string): void;
+}
+
+export function triggerOf(requestedBy: string): AuditTrigger {
+  return requestedBy.startsWith('schedule:') ? 'schedule' : 'api';
 }
 
 export type StreamEventName =
@@ -93,6 +108,7 @@ interface LiveJob {
   job: Job;
   /** Added to event ids: a retried job's events continue after those of earlier attempts. */
   eventOffset: number;
+  trigger: AuditTrigger;
   controller: AbortController;
   progress: AuditProgress;
   /** Ids are consecutive: event `id` is at index `id - events[0].id`. */
@@ -102,6 +118,8 @@ interface LiveJob {
   ended: boolean;
   /** Resolves once the job is recorded as ended. */
   finished: Promise<void>;
+  /** The report of an audit whose save failed (the store is unusable): served from memory instead. */
+  unsaved?: AuditReport;
   settle: () => void;
 }
 
@@ -121,6 +139,12 @@ const MAX_BUFFERED_EVENTS = 50_000;
  */
 const FINISHED_EVENTS_TTL_MS = 5 * 60_000;
 const MAX_FINISHED_WITH_EVENTS = 16;
+/**
+ * Reports that could not be saved (full or read-only disk) stay in memory this long, the newest few,
+ * so the client that started the audit still gets its report.
+ */
+const UNSAVED_REPORT_TTL_MS = 60 * 60_000;
+const MAX_UNSAVED_REPORTS = 8;
 
 /**
  * Audits started over HTTP: persisted as jobs in the engine's store, run with bounded parallelism,
@@ -135,11 +159,16 @@ export class AuditJobs {
   readonly #maxRunning: number;
   readonly #maxQueued: number;
   readonly #now: () => Date;
+  readonly #observer: AuditJobObserver;
   readonly #live = new Map<string, LiveJob>();
   /** Jobs that just ended, with their events, for resuming followers (see FINISHED_EVENTS_TTL_MS). */
   readonly #recent = new Map<string, LiveJob>();
   /** Alone: audits waiting for a free slot in this process. */
   readonly #waiting: LiveJob[] = [];
+  /** Finished jobs whose report could not be saved, by job id (see UNSAVED_REPORT_TTL_MS). */
+  readonly #unsaved = new Map<string, LiveJob>();
+  /** Why the store last failed to take a write (a report or a job's end); cleared by the next saved report. */
+  #storeFault: CoreError | undefined;
   #running = 0;
   #closing = false;
   #recovered: Promise<JobStore> | undefined;
@@ -161,6 +190,7 @@ export class AuditJobs {
     this.#queue = options.queue;
     this.#replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#leaseMs = Math.max(1, options.jobLeaseSeconds ?? 30) * 1000;
+    this.#observer = options.observer ?? {};
   }
 
   /** The name this replica holds job leases under. */
@@ -254,8 +284,21 @@ export class AuditJobs {
     return this.#closing;
   }
 
-  /** Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. */
-  async start(input: AuditInput, requestedBy: string): Promise<Job> {
+  /** The cause of the store's last failed write (SQLITE_FULL, EROFS, EACCES…), until a report is saved again. */
+  get storeFault(): CoreError | undefined {
+    return this.#storeFault;
+  }
+
+  /** The report of a finished audit that could not be saved, while it is kept in memory. */
+  unsavedReport(id: string): AuditReport | undefined {
+    return this.#unsaved.get(id)?.unsaved;
+  }
+
+  /**
+   * Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. A schedule gives
+   * the job id it claimed its run with (`options.id`), so its stored state names the job.
+   */
+  async start(input: AuditInput, requestedBy: string, options: { id?: string } = {}): Promise<Job> {
     if (this.#closing) throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new audits.');
     if (this.#waiting.length >= this.#maxQueued)
       throw new ApiError(
@@ -263,10 +306,10 @@ export class AuditJobs {
         `${this.#waiting.length} audits are already waiting: try again later.`,
       );
     const store = await this.store();
-    if (this.#queue) return this.#startShared(store, this.#queue, input, requestedBy);
+    if (this.#queue) return this.#startShared(store, this.#queue, input, requestedBy, options.id);
     const at = this.#now().toISOString();
     const job: Job = {
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       kind: 'audit',
       status: 'queued',
       createdAt: at,
@@ -276,7 +319,7 @@ export class AuditJobs {
       error: null,
     };
     await store.createJob(job);
-    const live = this.#track(job, 0);
+    const live = this.#track(job, 0, triggerOf(requestedBy));
     this.#emit(live, 'status', { id: job.id, status: 'queued' });
     this.#logger.info({ jobId: job.id, requestedBy }, 'audit queued');
     this.#waiting.push(live);
@@ -284,7 +327,7 @@ export class AuditJobs {
     return job;
   }
 
-  #track(job: Job, eventOffset: number): LiveJob {
+  #track(job: Job, eventOffset: number, trigger: AuditTrigger): LiveJob {
     // Promise.withResolvers needs Node 22.
     let settle: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => {
@@ -293,6 +336,7 @@ export class AuditJobs {
     const live: LiveJob = {
       job,
       eventOffset,
+      trigger,
       controller: new AbortController(),
       progress: { done: 0, total: null },
       events: [],
@@ -305,13 +349,19 @@ export class AuditJobs {
     return live;
   }
 
-  async #startShared(store: JobStore, queue: JobQueue, input: AuditInput, requestedBy: string): Promise<Job> {
+  async #startShared(
+    store: JobStore,
+    queue: JobQueue,
+    input: AuditInput,
+    requestedBy: string,
+    id: string = randomUUID(),
+  ): Promise<Job> {
     const waiting = await store.listJobs({ status: 'queued', limit: this.#maxQueued + 1 });
     if (waiting.length >= this.#maxQueued)
       throw new ApiError('QUEUE_FULL', `${waiting.length} audits are already waiting: try again later.`);
     const at = this.#now().toISOString();
     const job: Job = {
-      id: randomUUID(),
+      id,
       kind: 'audit',
       status: 'queued',
       createdAt: at,
@@ -335,7 +385,8 @@ export class AuditJobs {
     });
     // Another replica holds it, or it already ended.
     if (!claimed) return;
-    const live = this.#track(claimed.job, (claimed.attempt - 1) * EVENT_IDS_PER_ATTEMPT);
+    // The trigger is not stored with the job: a queued audit counts as an API one in this replica's metrics.
+    const live = this.#track(claimed.job, (claimed.attempt - 1) * EVENT_IDS_PER_ATTEMPT, 'api');
     if (claimed.attempt > 1)
       this.#logger.warn({ jobId, attempt: claimed.attempt }, 'running an audit whose replica stopped');
     this.#running += 1;
@@ -426,18 +477,30 @@ export class AuditJobs {
       this.#emit(live, 'status', { id, status: 'running' });
       // A replica that died after saving the report but before recording it: the report stands.
       const saved = live.eventOffset > 0 ? await this.#savedReport(id) : undefined;
-      const report = saved ?? (await this.#audit(live));
+      let saveError: CoreError | undefined;
+      const report =
+        saved ??
+        // A full or read-only disk never costs the report: it is kept in memory and the job names the cause.
+        (await this.#audit(live, (error) => {
+          saveError = error;
+        }));
       const status: JobStatus = report.complete ? 'succeeded' : 'interrupted';
       const done = report.accounts.filter((account) => account.error?.code !== 'ABORTED').length;
-      live.job = await store.updateJob(id, {
+      if (saveError) this.#keepUnsaved(live, report, saveError);
+      else this.#storeFault = undefined;
+      const stopped = report.complete
+        ? undefined
+        : stoppedError(live.controller.signal, done, report.summary.accounts);
+      const error = saveError ? notSavedError(saveError, stopped) : stopped;
+      await this.#record(store, live, {
         status,
-        auditId: report.auditId,
-        ...(report.complete
-          ? {}
-          : { error: stoppedError(live.controller.signal, done, report.summary.accounts) }),
+        // The stored job may only name a saved audit (a foreign key); the one in memory names its report.
+        auditId: saveError ? null : report.auditId,
+        ...(error ? { error } : {}),
         updatedAt: this.#now().toISOString(),
         ...fence,
       });
+      if (saveError) live.job = { ...live.job, auditId: report.auditId };
       live.progress = report.complete
         ? { done: report.summary.accounts, total: report.summary.accounts }
         : { done, total: live.progress.total ?? report.summary.accounts };
@@ -466,22 +529,19 @@ export class AuditJobs {
       const status: JobStatus = interrupted ? 'interrupted' : 'failed';
       const { details: _details, ...publicError } = error as { details?: unknown } & Job['error'] & object;
       try {
-        live.job = await store.updateJob(id, {
+        await this.#record(store, live, {
           status,
           error: publicError as NonNullable<Job['error']>,
           updatedAt: this.#now().toISOString(),
           ...fence,
         });
       } catch (storeError) {
-        if (this.#queue && isCoreError(storeError) && storeError.code === 'RESOURCE_NOT_FOUND') {
-          // Another replica took the job over: its outcome, not this one, is the job's.
-          this.#logger.warn({ jobId: id }, 'lost the lease of an audit to another replica');
-          return;
-        }
-        this.#logger.error(
+        // #record rethrows only a lost lease: another replica took the job over, its outcome stands.
+        this.#logger.warn(
           { jobId: id, err: describe(storeError) },
-          'could not record the end of an audit job',
+          'lost the lease of an audit to another replica',
         );
+        return;
       }
       this.#emit(live, interrupted ? 'interrupted' : 'failed', { id, status, error: publicError });
       this.#logger.warn({ jobId: id, status, code: error.code }, 'audit did not complete');
@@ -490,7 +550,7 @@ export class AuditJobs {
     }
   }
 
-  async #audit(live: LiveJob): Promise<AuditReport> {
+  async #audit(live: LiveJob, onSaveFailed: (error: CoreError) => void): Promise<AuditReport> {
     const { id } = live.job;
     try {
       return await this.#engine.audit(live.job.input as AuditInput, {
@@ -498,6 +558,7 @@ export class AuditJobs {
         checkpoint: true,
         signal: live.controller.signal,
         onEvent: (event) => this.#onEngineEvent(live, event),
+        onSaveFailed,
       });
     } catch (error) {
       // A retry of a job whose earlier runner was slow, not dead: it saved the same audit meanwhile.
@@ -525,8 +586,51 @@ export class AuditJobs {
     }
   }
 
+  /**
+   * Records how a job ended. When the store refuses the write (full or read-only disk) the job still ends
+   * in memory, where `get` finds it, and the cause is the store's fault for `/readyz`.
+   */
+  async #record(store: JobStore, live: LiveJob, update: JobUpdate & { leaseOwner?: string }): Promise<void> {
+    try {
+      live.job = await store.updateJob(live.job.id, update);
+    } catch (storeError) {
+      // Replicas: the lease went to another replica (this one stalled past it); that replica reports the
+      // outcome, so the caller stops here instead of ending the job in memory.
+      if (this.#queue && isCoreError(storeError) && storeError.code === 'RESOURCE_NOT_FOUND')
+        throw storeError;
+      if (isCoreError(storeError) && storeError.code.startsWith('STORE_')) this.#storeFault = storeError;
+      this.#logger.error(
+        { jobId: live.job.id, err: describe(storeError) },
+        'could not record the end of an audit job',
+      );
+      live.job = { ...live.job, ...update };
+    }
+  }
+
+  #keepUnsaved(live: LiveJob, report: AuditReport, error: CoreError): void {
+    this.#storeFault = error;
+    live.unsaved = report;
+    this.#unsaved.set(live.job.id, live);
+    for (const id of this.#unsaved.keys()) {
+      if (this.#unsaved.size <= MAX_UNSAVED_REPORTS) break;
+      this.#unsaved.delete(id);
+    }
+    setTimeout(() => {
+      if (this.#unsaved.get(live.job.id) === live) this.#unsaved.delete(live.job.id);
+    }, UNSAVED_REPORT_TTL_MS).unref();
+    this.#logger.error(
+      { jobId: live.job.id, code: error.code, cause: storeCause(error) },
+      'the audit report could not be saved: kept in memory',
+    );
+  }
+
   #finish(live: LiveJob): void {
     this.#live.delete(live.job.id);
+    try {
+      this.#observer.ended?.(live.job, live.trigger);
+    } catch (error) {
+      this.#logger.error({ jobId: live.job.id, err: describe(error) }, 'a job observer failed');
+    }
     live.ended = true;
     for (const wake of live.followers) wake();
     this.#recent.set(live.job.id, live);
@@ -560,6 +664,7 @@ export class AuditJobs {
         });
         return;
       case 'throttled':
+        this.#observer.throttled?.(event.operation);
         this.#emit(live, 'throttled', { operation: event.operation, concurrency: event.concurrency });
         return;
       default:
@@ -582,6 +687,9 @@ export class AuditJobs {
   async get(id: string): Promise<{ job: Job; progress: AuditProgress | null } | undefined> {
     const live = this.#live.get(id);
     if (live) return { job: live.job, progress: { ...live.progress } };
+    // Ended, but maybe only in memory: the store refused the job's last write.
+    const unsaved = this.#unsaved.get(id);
+    if (unsaved) return { job: unsaved.job, progress: null };
     const job = await (await this.store()).getJob(id);
     if (job?.kind !== 'audit') return undefined;
     const remote = isTerminal(job.status) ? undefined : this.#remoteProgress.get(id);
@@ -769,7 +877,6 @@ function eventAfter(live: LiveJob, cursor: number): StreamEvent | undefined {
   return live.events[Math.max(0, cursor + 1 - first.id)];
 }
 
-/** The one event a follower gets for a job that ended: its id follows `afterId`. */
 /** Why an audit that returned a partial report stopped (the reason its signal was aborted with). */
 function stoppedError(signal: AbortSignal, done: number, total: number): NonNullable<Job['error']> {
   const reason = isCoreError(signal.reason) ? signal.reason.message : 'The audit was cancelled.';
@@ -780,6 +887,28 @@ function stoppedError(signal: AbortSignal, done: number, total: number): NonNull
   };
 }
 
+/** The job's error for a report that was not saved: the store's code and its real cause, and how to go on. */
+function notSavedError(
+  error: CoreError,
+  stopped: NonNullable<Job['error']> | undefined,
+): NonNullable<Job['error']> {
+  const cause = storeCause(error);
+  return {
+    code: error.code,
+    message: `The report was not saved to the history (${cause}): ${error.message} It is kept in memory for ${UNSAVED_REPORT_TTL_MS / 60_000} minutes: fetch it now.${stopped ? ` ${stopped.message}` : ''}`,
+    ...(error.fix ? { fix: error.fix } : {}),
+    details: { cause, ...(stopped?.details ?? {}) },
+  };
+}
+
+/** The operating system's or SQLite's own code for a store failure (EROFS, EACCES, SQLITE_FULL…). */
+export function storeCause(error: CoreError): string {
+  const details = (error.details ?? {}) as { osCode?: unknown; sqliteCode?: unknown };
+  const cause = details.osCode ?? details.sqliteCode;
+  return typeof cause === 'string' && cause !== '' ? cause : error.code;
+}
+
+/** The one event a follower gets for a job that ended: its id follows `afterId`. */
 function terminalEvent(job: Job, afterId: number): StreamEvent {
   const event: StreamEventName =
     job.status === 'succeeded'

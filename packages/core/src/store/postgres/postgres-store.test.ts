@@ -5,6 +5,7 @@ import {
   queryDatabase,
   TEST_POSTGRES_URL,
 } from '../../../test/postgres.js';
+import { scheduleStoreContract } from '../../../test/schedule-store-contract.js';
 import { codeOf, describeStoreContract } from '../../../test/store-contract.js';
 import { CoreError } from '../../errors.js';
 import { openStore } from '../open-store.js';
@@ -82,6 +83,14 @@ describe.skipIf(!TEST_POSTGRES_URL)(
       query: (text) => queryDatabase(database.url, text),
       concurrentInProcess: true,
       location: () => ({ home: '/nonexistent-rootwarden-home', url: database.url }),
+    });
+
+    describe('schedules', () => {
+      scheduleStoreContract(async () => {
+        const store = await openPostgresStore({ url: database.url });
+        stores.push(store);
+        return store;
+      });
     });
 
     it('is what openStore opens for a postgres:// URL, and says a missing database is unavailable', async () => {

@@ -11,6 +11,7 @@ import {
   isCallerMistake,
   isCoreError,
   type JobQueue,
+  NotificationConfigSchema,
   normalizeSandboxArgument,
   openPostgresJobQueue,
   parseStoreUrl,
@@ -57,6 +58,8 @@ export const ApiConfigSchema = z
     schedules: z.array(z.unknown()).default([]),
     /** How often the scheduler looks for due runs (default 15). */
     scheduleTickSeconds: z.number().int().min(1).max(3600).optional(),
+    /** The guard's notifications after every audit: channels (secrets by env var name), threshold. */
+    notifications: NotificationConfigSchema.optional(),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
@@ -302,6 +305,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       ...connection,
       ...(values.home ? { home: values.home } : {}),
       ...(storeUrl ? { storeUrl } : {}),
+      ...(config.notifications ? { notifications: config.notifications, env: io.env } : {}),
     };
     const engine = createEngine(engineOptions);
     let queue: JobQueue | undefined;

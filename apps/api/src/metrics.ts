@@ -1,7 +1,7 @@
-import type { Engine, Job } from '@rootwarden/core';
+import type { AuditListEntry, Engine, Job } from '@rootwarden/core';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AuditJobObserver, AuditTrigger } from './audit-jobs.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler, ScheduleView } from './scheduler.js';
 
 /**
  * `GET /metrics`, the Prometheus text exposition format
@@ -56,24 +56,34 @@ export function createApiMetrics(options: {
     registers: [registry],
   });
 
-  // A store that cannot be read leaves these gauges out of the scrape rather than failing it: the
-  // counters and the scheduler state still reach Prometheus (and /readyz says what is wrong).
-  const latest = async () => {
-    try {
-      const entries = await options.engine.listAudits({ limit: 20 });
-      return entries.find((entry) => entry.complete) ?? entries[0];
-    } catch {
-      return undefined;
-    }
+  // What the gauges show is read once per scrape (render), so one scrape is one consistent picture. A
+  // store that cannot be read leaves those gauges out rather than failing the scrape: the counters and
+  // the scheduler state still reach Prometheus (and /readyz says what is wrong).
+  let scrape: { latest: AuditListEntry | undefined; schedules: ScheduleView[] } = {
+    latest: undefined,
+    schedules: [],
   };
+  const readScrape = async () => {
+    const latest = await options.engine
+      .listAudits({ limit: 20 })
+      .then((entries) => entries.find((entry) => entry.complete) ?? entries[0])
+      .catch(() => undefined);
+    const schedules =
+      (await options
+        .scheduler()
+        ?.list()
+        .catch(() => [])) ?? [];
+    scrape = { latest, schedules };
+  };
+  const latest = () => scrape.latest;
   new Gauge({
     name: 'rootwarden_accounts',
     help: 'Accounts by status (clean, exposed, unknown, skipped) in the latest saved audit (the latest complete one when there is one).',
     labelNames: ['status'],
     registers: [registry],
-    async collect() {
+    collect() {
       this.reset();
-      const entry = await latest();
+      const entry = latest();
       if (!entry) return;
       for (const status of ACCOUNT_STATUSES) this.set({ status }, entry.summary[status]);
     },
@@ -83,9 +93,9 @@ export function createApiMetrics(options: {
     help: 'Findings no exception accepts, by severity, in the latest saved audit.',
     labelNames: ['severity'],
     registers: [registry],
-    async collect() {
+    collect() {
       this.reset();
-      const entry = await latest();
+      const entry = latest();
       if (!entry) return;
       for (const severity of SEVERITIES) this.set({ severity }, entry.summary.findings[severity]);
     },
@@ -94,9 +104,9 @@ export function createApiMetrics(options: {
     name: 'rootwarden_latest_audit_timestamp_seconds',
     help: 'When the latest saved audit started (Unix time); alert when it is too old.',
     registers: [registry],
-    async collect() {
+    collect() {
       this.reset();
-      const started = seconds((await latest())?.startedAt);
+      const started = seconds(latest()?.startedAt);
       if (started !== undefined) this.set(started);
     },
   });
@@ -129,23 +139,15 @@ export function createApiMetrics(options: {
       this.inc(scheduler()?.errors ?? 0);
     },
   });
-  const scheduleGauge = (
-    name: string,
-    help: string,
-    pick: (view: Awaited<ReturnType<Scheduler['list']>>[number]) => number | undefined,
-  ) =>
+  const scheduleGauge = (name: string, help: string, pick: (view: ScheduleView) => number | undefined) =>
     new Gauge({
       name,
       help,
       labelNames: ['schedule'],
       registers: [registry],
-      async collect() {
+      collect() {
         this.reset();
-        const views = await options
-          .scheduler()
-          ?.list()
-          .catch(() => []);
-        for (const view of views ?? []) {
+        for (const view of scrape.schedules) {
           const value = pick(view);
           if (value !== undefined) this.set({ schedule: view.name }, value);
         }
@@ -179,6 +181,9 @@ export function createApiMetrics(options: {
         throttles.inc({ operation });
       },
     },
-    render: () => registry.metrics(),
+    async render() {
+      await readScrape();
+      return registry.metrics();
+    },
   };
 }

@@ -13,6 +13,12 @@ import type { SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
+  type NotificationConfig,
+  type NotificationConfigInput,
+  NotificationConfigSchema,
+  type NotificationDelivery,
+} from './domain/guard.js';
+import {
   AuditIdSchema,
   type AuditListEntry,
   type ListAuditsInput,
@@ -49,7 +55,9 @@ import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
+import { type GuardResult, guardAfterAudit } from './workflows/guard.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
+import type { Backoff } from './workflows/notify.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
@@ -82,6 +90,14 @@ export interface EngineOptions extends AwsConnectionOptions {
   storeUrl?: string | undefined;
   /** How long a plan may be applied after it was made, in seconds (default 3600: one hour). */
   planTtlSeconds?: number;
+  /**
+   * The guard's notifications (channels, threshold): used by `guardAfterAudit` and when a break-glass
+   * window closes. Channel secrets are read from `env` (default process.env) by the names it gives.
+   */
+  notifications?: NotificationConfigInput;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Waits between delivery attempts (tests shorten them). */
+  notificationBackoff?: Backoff;
 }
 
 export interface RunOptions {
@@ -232,6 +248,21 @@ export interface Engine {
   listExceptionEvents(): Promise<ExceptionEvent[]>;
   /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
   previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
+  /**
+   * The guard, after a saved audit: audits accounts that joined (when the audit did not reach them),
+   * prepares a delete-root-credentials plan for those exposed (never applied by rootwarden), decides what
+   * needs a person and delivers it to the configured channels (webhook, Slack) with retries, logged in
+   * the delivery log. The HTTP API runs it after every audit job; the CLI after `audit` when channels are
+   * configured.
+   */
+  guardAfterAudit(report: AuditReport, options?: RunOptions): Promise<GuardResult>;
+  /** The delivery log: one row per notification and channel (attempts, status, last error). */
+  listDeliveries(query?: {
+    status?: NotificationDelivery['status'];
+    limit?: number;
+  }): Promise<NotificationDelivery[]>;
+  /** The guard configuration in force (defaults filled in). */
+  notificationConfig(): NotificationConfig;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -268,6 +299,7 @@ function parseAuditId(field: string, value: unknown): string {
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
+  const notifications = parseInput(NotificationConfigSchema, options.notifications ?? {}, 'notifications');
   const home = resolveHome(options.home);
   const storeUrl = options.storeUrl || process.env.ROOTWARDEN_STORE_URL || undefined;
   /** Where the history is, for messages (never a password). */
@@ -340,7 +372,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     concurrency,
   });
 
-  return {
+  const engine: Engine = {
     async connection() {
       const { runtime: aws, sandbox } = await ready();
       return {
@@ -570,6 +602,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!historyExists()) return undefined;
       return previousAuditDiff(await store(), report);
     },
+    async guardAfterAudit(report, run = {}) {
+      // Without a history there is no previous audit to compare with and no delivery log.
+      if (options.store === false)
+        return { notification: undefined, deliveries: [], plans: {}, problems: [] };
+      return guardAfterAudit(report, {
+        store: await store(),
+        config: notifications,
+        env: options.env ?? process.env,
+        now,
+        signal: run.signal,
+        ...(options.notificationBackoff ? { backoff: options.notificationBackoff } : {}),
+        createPlan: (input) => engine.createPlan(input, { ...(run.signal ? { signal: run.signal } : {}) }),
+        auditAccounts: (accounts) =>
+          engine.audit({ accounts }, { save: false, ...(run.signal ? { signal: run.signal } : {}) }),
+      });
+    },
+    async listDeliveries(query = {}) {
+      return (await store()).listDeliveries(query);
+    },
+    notificationConfig() {
+      return notifications;
+    },
     async close() {
       const history = opened;
       opened = undefined;
@@ -580,4 +634,5 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await sandbox?.close();
     },
   };
+  return engine;
 }

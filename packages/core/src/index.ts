@@ -51,6 +51,13 @@ export {
   type CredentialKind,
 } from './domain/audit-diff.js';
 export {
+  BreakglassDurationSchema,
+  BreakglassTicketSchema,
+  type BreakglassWindow,
+  BreakglassWindowSchema,
+  MAX_BREAKGLASS_HOURS,
+} from './domain/breakglass.js';
+export {
   AccountIdSchema,
   type FailOn,
   FailOnSchema,
@@ -94,6 +101,23 @@ export {
   NewExceptionSchema,
 } from './domain/exception.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
+export {
+  type Channel,
+  ChannelSchema,
+  DEFAULT_EXCEPTION_WARNING_DAYS,
+  type DeliveryStatus,
+  GUARD_EVENT_KINDS,
+  type GuardEvent,
+  GuardEventSchema,
+  NOTIFICATION_SCHEMA_ID,
+  type Notification,
+  type NotificationConfig,
+  type NotificationConfigInput,
+  NotificationConfigSchema,
+  type NotificationDelivery,
+  NotificationDeliverySchema,
+  NotificationSchema,
+} from './domain/guard.js';
 export {
   AuditIdSchema,
   type AuditListEntry,
@@ -199,6 +223,15 @@ export {
 } from './errors.js';
 export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
 export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
+export { describeEvent } from './notify/describe-event.js';
+export { slackMessage } from './notify/slack-message.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  verifyWebhookSignature,
+} from './notify/webhook-signature.js';
 export {
   COMPACT_REPORT_FORMATS,
   CompactReport,
@@ -208,6 +241,7 @@ export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
 export {
   escapeHtml,
   escapeMarkdown,
+  escapeSlackMrkdwn,
   neutralizeCsvField,
   neutralizeForTerminal,
   neutralizeStringsForTerminal,
@@ -243,6 +277,7 @@ export {
 } from './report/render-report.js';
 export { acceptFindings, applyExceptions, describeAcceptance } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
+export { decideNotifications, diffInventory, type InventoryChange } from './rules/decide-notifications.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
@@ -297,4 +332,6 @@ export {
 export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
+export { type GuardResult, notificationId } from './workflows/guard.js';
+export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { type AuditReport, AuditReportSchema } from '../src/domain/audit.js';
+import { NOTIFICATION_SCHEMA_ID, type Notification } from '../src/domain/guard.js';
 import { ListAuditsInputSchema } from '../src/domain/history.js';
 import { CoreError } from '../src/errors.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
@@ -251,6 +252,71 @@ export function describeStoreContract(harness: StoreHarness): void {
       expect(unreadable).toEqual([{ auditId: ids[1], code: 'STORE_CORRUPT' }]);
       // Without a listener the damaged row is still left out, never an error for the whole list.
       expect(await store.listAudits(query())).toHaveLength(2);
+    });
+  });
+
+  describe('guard: notifications and break-glass windows', () => {
+    const notification: Notification = {
+      $schema: NOTIFICATION_SCHEMA_ID,
+      id: 'notif-1',
+      organizationId: 'o-a1b2c3d4e5',
+      auditId: null,
+      createdAt: '2026-11-01T10:00:00.000Z',
+      threshold: 'high',
+      events: [],
+    };
+
+    it('records a notification once, and gives a delivery to one sender at a time', async () => {
+      const store = await harness.open();
+      const channels = [{ channel: 'soar', channelType: 'webhook' as const }];
+      await store.recordNotification(notification, channels, notification.createdAt);
+      // A restart or another replica records the same notification: kept as it is.
+      const again = await store.recordNotification(notification, channels, notification.createdAt);
+      expect(again.map((delivery) => `${delivery.channel} ${delivery.status}`)).toEqual(['soar pending']);
+      expect((await store.getNotification('notif-1'))?.organizationId).toBe('o-a1b2c3d4e5');
+      const claim = (owner: string) => ({
+        owner,
+        now: '2026-11-01T10:00:01.000Z',
+        until: '2026-11-01T10:01:00.000Z',
+      });
+      expect(await store.claimDelivery('notif-1', 'soar', claim('replica-a'))).toBe(true);
+      expect(await store.claimDelivery('notif-1', 'soar', claim('replica-b'))).toBe(false);
+      await store.updateDelivery('notif-1', 'soar', {
+        status: 'delivered',
+        attempts: 1,
+        lastError: null,
+        updatedAt: '2026-11-01T10:00:02.000Z',
+        release: true,
+      });
+      expect((await store.listDeliveries({ status: 'delivered' })).map((d) => d.notificationId)).toEqual([
+        'notif-1',
+      ]);
+    });
+
+    it('closes a break-glass window once', async () => {
+      const store = await harness.open();
+      await store.openBreakglassWindow({
+        id: 'bg-1',
+        accountId: '111111111111',
+        organizationId: 'o-a1b2c3d4e5',
+        ticket: 'INC-1',
+        openedAt: '2026-11-01T10:00:00.000Z',
+        until: '2026-11-01T12:00:00.000Z',
+        openedBy: 'arn:aws:iam::999999999999:role/admin',
+        openedByUser: 'alice',
+        planId: 'plan-1',
+        closedAt: null,
+        closedBy: null,
+        cleanupPlanId: null,
+        cleanupError: null,
+      });
+      expect((await store.listBreakglassWindows({ open: true })).map((window) => window.id)).toEqual([
+        'bg-1',
+      ]);
+      const closing = { at: '2026-11-01T11:00:00.000Z', by: 'bob' };
+      expect(await store.closeBreakglassWindow('bg-1', closing)).toBe(true);
+      expect(await store.closeBreakglassWindow('bg-1', closing)).toBe(false);
+      expect(await store.listBreakglassWindows({ open: true })).toEqual([]);
     });
   });
 

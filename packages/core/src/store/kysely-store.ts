@@ -13,6 +13,7 @@ import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from 
 import { parseInput } from '../domain/parse-input.js';
 import type { ScheduleRunClaim, ScheduleState } from '../domain/schedule.js';
 import { CoreError, isCoreError } from '../errors.js';
+import { GuardTables } from './guard-tables.js';
 import { assertNoSecrets } from './no-secrets.js';
 import {
   claimScheduleRun,
@@ -118,10 +119,41 @@ export class KyselyStore implements Store {
   readonly #backend: StoreBackend;
   readonly #now: () => Date;
 
+  readonly #guardTables: GuardTables;
+
   constructor(db: Kysely<StoreDatabase>, backend: StoreBackend, now: () => Date) {
     this.#db = db;
     this.#backend = backend;
     this.#now = now;
+    this.#guardTables = new GuardTables(db, (work) => this.#guard(work));
+  }
+
+  recordNotification(...args: Parameters<Store['recordNotification']>) {
+    return this.#guardTables.recordNotification(...args);
+  }
+  getNotification(...args: Parameters<Store['getNotification']>) {
+    return this.#guardTables.getNotification(...args);
+  }
+  claimDelivery(...args: Parameters<Store['claimDelivery']>) {
+    return this.#guardTables.claimDelivery(...args);
+  }
+  updateDelivery(...args: Parameters<Store['updateDelivery']>) {
+    return this.#guardTables.updateDelivery(...args);
+  }
+  listDeliveries(...args: Parameters<Store['listDeliveries']>) {
+    return this.#guardTables.listDeliveries(...args);
+  }
+  openBreakglassWindow(...args: Parameters<Store['openBreakglassWindow']>) {
+    return this.#guardTables.openBreakglassWindow(...args);
+  }
+  closeBreakglassWindow(...args: Parameters<Store['closeBreakglassWindow']>) {
+    return this.#guardTables.closeBreakglassWindow(...args);
+  }
+  setBreakglassCleanup(...args: Parameters<Store['setBreakglassCleanup']>) {
+    return this.#guardTables.setBreakglassCleanup(...args);
+  }
+  listBreakglassWindows(...args: Parameters<Store['listBreakglassWindows']>) {
+    return this.#guardTables.listBreakglassWindows(...args);
   }
 
   /** The newest-first tie break of rows written at the same instant. */

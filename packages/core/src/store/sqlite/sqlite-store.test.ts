@@ -11,10 +11,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '@rootwarden/test-utils';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accessKey, makeReport, PASSWORD } from '../../../test/fixtures.js';
-import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '../../../test/small-filesystem.js';
 import { codeOf, describeStoreContract, exposedReport } from '../../../test/store-contract.js';
 import type { AuditReport } from '../../domain/audit.js';
 import { ListAuditsInputSchema } from '../../domain/history.js';

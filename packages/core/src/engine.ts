@@ -40,7 +40,7 @@ import { CoreError, isCoreError } from './errors.js';
 import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 import type { ListAuditsOptions, Store } from './store/store.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';

@@ -243,11 +243,9 @@ export {
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
 export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
-export {
-  DEFAULT_BUSY_TIMEOUT_MS,
-  openSqliteStore,
-  type SqliteStoreOptions,
-} from './store/sqlite/sqlite-store.js';
+export { DEFAULT_BUSY_TIMEOUT_MS } from './store/sqlite/busy-timeout.js';
+export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export {
   type AuditCheckpoint,
   type AuditCheckpointHeader,

@@ -64,10 +64,10 @@ import {
 } from '../store.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
 import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
 
-/** How long a write waits for another process's write lock before STORE_BUSY. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+export { DEFAULT_BUSY_TIMEOUT_MS };
 
 function exceptionFromRow(row: Selectable<FindingExceptionsTable>): FindingException {
   return FindingExceptionSchema.parse({

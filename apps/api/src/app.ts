@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Engine } from '@rootwarden/core';
+import type { Engine, Schedule } from '@rootwarden/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -12,6 +12,7 @@ import { ApiError, type FieldLocation, renderError } from './errors.js';
 import { createHostGuard } from './host-guard.js';
 import { IdempotentApply } from './idempotent-apply.js';
 import { createLogger, type Logger } from './logger.js';
+import { type ApiMetrics, createApiMetrics } from './metrics.js';
 import { buildOpenApiDocument, registerSecurityScheme } from './openapi.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createReadCache } from './read-cache.js';
@@ -21,6 +22,8 @@ import { registerExceptionRoutes } from './routes/exceptions.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOrganizationRoutes } from './routes/organization.js';
 import { registerPlanRoutes } from './routes/plans.js';
+import { registerScheduleRoutes } from './routes/schedules.js';
+import { type PeriodicTask, Scheduler } from './scheduler.js';
 import { StreamSlots } from './stream-slots.js';
 import { API_VERSION } from './version.js';
 
@@ -55,6 +58,15 @@ export interface CreateAppOptions {
   /** Allows an empty token list (every authenticated route then answers 401). */
   allowNoTokens?: boolean;
   now?: () => Date;
+  /** Audit schedules (parsed and validated: see parseSchedules). */
+  schedules?: readonly Schedule[];
+  /** How often the scheduler looks for due runs, in ms (default 15 s). */
+  schedulerTickMs?: number;
+  /**
+   * Work for every scheduler tick besides schedules. Default: the engine's guard tick when the engine
+   * has one (`engine.guard.tick(now)`, e.g. closing break-glass windows whose time is up).
+   */
+  periodicTasks?: readonly PeriodicTask[];
 }
 
 export interface RootwardenApi {
@@ -62,8 +74,21 @@ export interface RootwardenApi {
   app: OpenAPIHono<ApiEnv>;
   /** The audit jobs (recover() marks a previous process's unfinished jobs interrupted). */
   jobs: AuditJobs;
-  /** Stops taking work, interrupts running audits (recording them), waits for applies in flight. */
+  /** The audit schedules: main starts it once the previous process's jobs are recovered. */
+  scheduler: Scheduler;
+  metrics: ApiMetrics;
+  /**
+   * Stops the scheduler (after its tick in progress), stops taking work, interrupts running audits
+   * (recording them), waits for applies in flight.
+   */
   shutdown(): Promise<void>;
+}
+
+/** The engine's periodic guard work, when this engine has it (see CreateAppOptions.periodicTasks). */
+function guardTasks(engine: Engine): PeriodicTask[] {
+  const guard = (engine as { guard?: { tick?: (now: Date) => Promise<unknown> } }).guard;
+  const tick = guard?.tick;
+  return typeof tick === 'function' ? [{ name: 'guard', run: (now) => tick.call(guard, now) }] : [];
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -146,9 +171,12 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   const logger = options.logger ?? createLogger();
   const authenticate = createAuthenticator(options.tokens);
   const limit = createRateLimiter(options.rateLimit);
+  let scheduler: Scheduler | undefined;
+  const metrics = createApiMetrics({ engine, scheduler: () => scheduler });
   const jobs = new AuditJobs({
     engine,
     logger,
+    observer: metrics.observer,
     ...(options.maxConcurrentAudits === undefined
       ? {}
       : { maxConcurrentAudits: options.maxConcurrentAudits }),
@@ -156,6 +184,15 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
     ...(options.now ? { now: options.now } : {}),
   });
   const applies = new IdempotentApply({ engine, jobs, logger, ...(options.now ? { now: options.now } : {}) });
+  scheduler = new Scheduler({
+    engine,
+    jobs,
+    logger,
+    schedules: options.schedules ?? [],
+    periodicTasks: options.periodicTasks ?? guardTasks(engine),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.schedulerTickMs === undefined ? {} : { tickMs: options.schedulerTickMs }),
+  });
 
   const challenge = (error?: string, scope?: Scope) =>
     [`Bearer realm="rootwarden-api"`, error ? `error="${error}"` : '', scope ? `scope="${scope}"` : '']
@@ -288,6 +325,8 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
     logger,
     readCache,
     streams,
+    scheduler,
+    metrics,
     requireScope,
     version: API_VERSION,
   };
@@ -297,6 +336,7 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   registerAuditRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerExceptionRoutes(app, deps);
+  registerScheduleRoutes(app, deps);
   registerDocsRoutes(app);
 
   let document: unknown;
@@ -308,7 +348,10 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   return {
     app,
     jobs,
+    scheduler,
+    metrics,
     async shutdown() {
+      await scheduler.stop();
       await jobs.shutdown();
       await applies.drain();
     },

@@ -9,6 +9,7 @@ import {
   type Job,
   type JobStatus,
   type JobStore,
+  type JobUpdate,
   type RecoveredAudit,
 } from '@rootwarden/core';
 import { ApiError } from './errors.js';
@@ -22,6 +23,20 @@ export interface AuditJobsOptions {
   /** Audits waiting beyond the running ones before POST answers 503 QUEUE_FULL (default 20). */
   maxQueuedAudits?: number;
   now?: () => Date;
+  /** Told when a job this process ran ends and when AWS throttles one of its calls (the metrics). */
+  observer?: AuditJobObserver;
+}
+
+/** Who started an audit job: a client over HTTP, or a schedule (`requestedBy` `schedule:NAME`). */
+export type AuditTrigger = 'api' | 'schedule';
+
+export interface AuditJobObserver {
+  ended?(job: Job, trigger: AuditTrigger): void;
+  throttled?(operation: string): void;
+}
+
+export function triggerOf(requestedBy: string): AuditTrigger {
+  return requestedBy.startsWith('schedule:') ? 'schedule' : 'api';
 }
 
 export type StreamEventName =
@@ -76,6 +91,7 @@ export interface AuditJobView {
 
 interface LiveJob {
   job: Job;
+  trigger: AuditTrigger;
   controller: AbortController;
   progress: AuditProgress;
   /** Ids are consecutive: event `id` is at index `id - events[0].id`. */
@@ -85,6 +101,8 @@ interface LiveJob {
   ended: boolean;
   /** Resolves once the job is recorded as ended. */
   finished: Promise<void>;
+  /** The report of an audit whose save failed (the store is unusable): served from memory instead. */
+  unsaved?: AuditReport;
   settle: () => void;
 }
 
@@ -98,6 +116,12 @@ const MAX_BUFFERED_EVENTS = 50_000;
  */
 const FINISHED_EVENTS_TTL_MS = 5 * 60_000;
 const MAX_FINISHED_WITH_EVENTS = 16;
+/**
+ * Reports that could not be saved (full or read-only disk) stay in memory this long, the newest few,
+ * so the client that started the audit still gets its report.
+ */
+const UNSAVED_REPORT_TTL_MS = 60 * 60_000;
+const MAX_UNSAVED_REPORTS = 8;
 
 /**
  * Audits started over HTTP: persisted as jobs in the engine's store, run in this process with bounded
@@ -110,10 +134,15 @@ export class AuditJobs {
   readonly #maxRunning: number;
   readonly #maxQueued: number;
   readonly #now: () => Date;
+  readonly #observer: AuditJobObserver;
   readonly #live = new Map<string, LiveJob>();
   /** Jobs that just ended, with their events, for resuming followers (see FINISHED_EVENTS_TTL_MS). */
   readonly #recent = new Map<string, LiveJob>();
+  /** Finished jobs whose report could not be saved, by job id (see UNSAVED_REPORT_TTL_MS). */
+  readonly #unsaved = new Map<string, LiveJob>();
   readonly #queue: LiveJob[] = [];
+  /** Why the store last failed to take a write (a report or a job's end); cleared by the next saved report. */
+  #storeFault: CoreError | undefined;
   #running = 0;
   #closing = false;
   #recovered: Promise<JobStore> | undefined;
@@ -124,6 +153,7 @@ export class AuditJobs {
     this.#maxRunning = Math.max(1, options.maxConcurrentAudits ?? 2);
     this.#maxQueued = Math.max(0, options.maxQueuedAudits ?? 20);
     this.#now = options.now ?? (() => new Date());
+    this.#observer = options.observer ?? {};
   }
 
   /** The job store, once jobs a previous process left unfinished are marked interrupted (done once). */
@@ -186,15 +216,28 @@ export class AuditJobs {
     return this.#closing;
   }
 
-  /** Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. */
-  async start(input: AuditInput, requestedBy: string): Promise<Job> {
+  /** The cause of the store's last failed write (SQLITE_FULL, EROFS, EACCES…), until a report is saved again. */
+  get storeFault(): CoreError | undefined {
+    return this.#storeFault;
+  }
+
+  /** The report of a finished audit that could not be saved, while it is kept in memory. */
+  unsavedReport(id: string): AuditReport | undefined {
+    return this.#unsaved.get(id)?.unsaved;
+  }
+
+  /**
+   * Persists a new audit job and queues it. `input` was parsed with AuditInputSchema. A schedule gives
+   * the job id it claimed its run with (`options.id`), so its stored state names the job.
+   */
+  async start(input: AuditInput, requestedBy: string, options: { id?: string } = {}): Promise<Job> {
     if (this.#closing) throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new audits.');
     if (this.#queue.length >= this.#maxQueued)
       throw new ApiError('QUEUE_FULL', `${this.#queue.length} audits are already waiting: try again later.`);
     const store = await this.store();
     const at = this.#now().toISOString();
     const job: Job = {
-      id: randomUUID(),
+      id: options.id ?? randomUUID(),
       kind: 'audit',
       status: 'queued',
       createdAt: at,
@@ -211,6 +254,7 @@ export class AuditJobs {
     });
     const live: LiveJob = {
       job,
+      trigger: triggerOf(requestedBy),
       controller: new AbortController(),
       progress: { done: 0, total: null },
       events: [],
@@ -245,22 +289,33 @@ export class AuditJobs {
     try {
       live.job = await store.updateJob(id, { status: 'running', updatedAt: this.#now().toISOString() });
       this.#emit(live, 'status', { id, status: 'running' });
+      let saveError: CoreError | undefined;
       const report = await this.#engine.audit(live.job.input as AuditInput, {
         auditId: id,
         checkpoint: true,
         signal: live.controller.signal,
         onEvent: (event) => this.#onEngineEvent(live, event),
+        // A full or read-only disk never costs the report: it is kept in memory and the job names the cause.
+        onSaveFailed: (error) => {
+          saveError = error;
+        },
       });
       const status: JobStatus = report.complete ? 'succeeded' : 'interrupted';
       const done = report.accounts.filter((account) => account.error?.code !== 'ABORTED').length;
-      live.job = await store.updateJob(id, {
+      if (saveError) this.#keepUnsaved(live, report, saveError);
+      else this.#storeFault = undefined;
+      const stopped = report.complete
+        ? undefined
+        : stoppedError(live.controller.signal, done, report.summary.accounts);
+      const error = saveError ? notSavedError(saveError, stopped) : stopped;
+      await this.#record(store, live, {
         status,
-        auditId: report.auditId,
-        ...(report.complete
-          ? {}
-          : { error: stoppedError(live.controller.signal, done, report.summary.accounts) }),
+        // The stored job may only name a saved audit (a foreign key); the one in memory names its report.
+        auditId: saveError ? null : report.auditId,
+        ...(error ? { error } : {}),
         updatedAt: this.#now().toISOString(),
       });
+      if (saveError) live.job = { ...live.job, auditId: report.auditId };
       live.progress = report.complete
         ? { done: report.summary.accounts, total: report.summary.accounts }
         : { done, total: live.progress.total ?? report.summary.accounts };
@@ -283,18 +338,11 @@ export class AuditJobs {
         this.#logger.error({ jobId: id, err: describe(thrown) }, 'audit failed unexpectedly');
       const status: JobStatus = interrupted ? 'interrupted' : 'failed';
       const { details: _details, ...publicError } = error as { details?: unknown } & Job['error'] & object;
-      try {
-        live.job = await store.updateJob(id, {
-          status,
-          error: publicError as NonNullable<Job['error']>,
-          updatedAt: this.#now().toISOString(),
-        });
-      } catch (storeError) {
-        this.#logger.error(
-          { jobId: id, err: describe(storeError) },
-          'could not record the end of an audit job',
-        );
-      }
+      await this.#record(store, live, {
+        status,
+        error: publicError as NonNullable<Job['error']>,
+        updatedAt: this.#now().toISOString(),
+      });
       this.#emit(live, interrupted ? 'interrupted' : 'failed', { id, status, error: publicError });
       this.#logger.warn({ jobId: id, status, code: error.code }, 'audit did not complete');
     } finally {
@@ -302,8 +350,47 @@ export class AuditJobs {
     }
   }
 
+  /**
+   * Records how a job ended. When the store refuses the write (full or read-only disk) the job still ends
+   * in memory, where `get` finds it, and the cause is the store's fault for `/readyz`.
+   */
+  async #record(store: JobStore, live: LiveJob, update: JobUpdate): Promise<void> {
+    try {
+      live.job = await store.updateJob(live.job.id, update);
+    } catch (storeError) {
+      if (isCoreError(storeError) && storeError.code.startsWith('STORE_')) this.#storeFault = storeError;
+      this.#logger.error(
+        { jobId: live.job.id, err: describe(storeError) },
+        'could not record the end of an audit job',
+      );
+      live.job = { ...live.job, ...update };
+    }
+  }
+
+  #keepUnsaved(live: LiveJob, report: AuditReport, error: CoreError): void {
+    this.#storeFault = error;
+    live.unsaved = report;
+    this.#unsaved.set(live.job.id, live);
+    for (const id of this.#unsaved.keys()) {
+      if (this.#unsaved.size <= MAX_UNSAVED_REPORTS) break;
+      this.#unsaved.delete(id);
+    }
+    setTimeout(() => {
+      if (this.#unsaved.get(live.job.id) === live) this.#unsaved.delete(live.job.id);
+    }, UNSAVED_REPORT_TTL_MS).unref();
+    this.#logger.error(
+      { jobId: live.job.id, code: error.code, cause: storeCause(error) },
+      'the audit report could not be saved: kept in memory',
+    );
+  }
+
   #finish(live: LiveJob): void {
     this.#live.delete(live.job.id);
+    try {
+      this.#observer.ended?.(live.job, live.trigger);
+    } catch (error) {
+      this.#logger.error({ jobId: live.job.id, err: describe(error) }, 'a job observer failed');
+    }
     live.ended = true;
     for (const wake of live.followers) wake();
     this.#recent.set(live.job.id, live);
@@ -337,6 +424,7 @@ export class AuditJobs {
         });
         return;
       case 'throttled':
+        this.#observer.throttled?.(event.operation);
         this.#emit(live, 'throttled', { operation: event.operation, concurrency: event.concurrency });
         return;
       default:
@@ -356,6 +444,9 @@ export class AuditJobs {
   async get(id: string): Promise<{ job: Job; progress: AuditProgress | null } | undefined> {
     const live = this.#live.get(id);
     if (live) return { job: live.job, progress: { ...live.progress } };
+    // Ended, but maybe only in memory: the store refused the job's last write.
+    const unsaved = this.#unsaved.get(id);
+    if (unsaved) return { job: unsaved.job, progress: null };
     const job = await (await this.store()).getJob(id);
     if (job?.kind !== 'audit') return undefined;
     return { job, progress: null };
@@ -474,7 +565,6 @@ function eventAfter(live: LiveJob, cursor: number): StreamEvent | undefined {
   return live.events[Math.max(0, cursor + 1 - first.id)];
 }
 
-/** The one event a follower gets for a job that ended: its id follows `afterId`. */
 /** Why an audit that returned a partial report stopped (the reason its signal was aborted with). */
 function stoppedError(signal: AbortSignal, done: number, total: number): NonNullable<Job['error']> {
   const reason = isCoreError(signal.reason) ? signal.reason.message : 'The audit was cancelled.';
@@ -485,6 +575,28 @@ function stoppedError(signal: AbortSignal, done: number, total: number): NonNull
   };
 }
 
+/** The job's error for a report that was not saved: the store's code and its real cause, and how to go on. */
+function notSavedError(
+  error: CoreError,
+  stopped: NonNullable<Job['error']> | undefined,
+): NonNullable<Job['error']> {
+  const cause = storeCause(error);
+  return {
+    code: error.code,
+    message: `The report was not saved to the history (${cause}): ${error.message} It is kept in memory for ${UNSAVED_REPORT_TTL_MS / 60_000} minutes: fetch it now.${stopped ? ` ${stopped.message}` : ''}`,
+    ...(error.fix ? { fix: error.fix } : {}),
+    details: { cause, ...(stopped?.details ?? {}) },
+  };
+}
+
+/** The operating system's or SQLite's own code for a store failure (EROFS, EACCES, SQLITE_FULL…). */
+export function storeCause(error: CoreError): string {
+  const details = (error.details ?? {}) as { osCode?: unknown; sqliteCode?: unknown };
+  const cause = details.osCode ?? details.sqliteCode;
+  return typeof cause === 'string' && cause !== '' ? cause : error.code;
+}
+
+/** The one event a follower gets for a job that ended: its id follows `afterId`. */
 function terminalEvent(job: Job, afterId: number): StreamEvent {
   const event: StreamEventName =
     job.status === 'succeeded'

@@ -4,7 +4,9 @@ import type { AuditJobs } from './audit-jobs.js';
 import type { Caller, Scope } from './auth.js';
 import type { IdempotentApply } from './idempotent-apply.js';
 import type { Logger } from './logger.js';
+import type { ApiMetrics } from './metrics.js';
 import type { ReadCache } from './read-cache.js';
+import type { Scheduler } from './scheduler.js';
 import type { StreamSlots } from './stream-slots.js';
 
 export interface ApiVariables {
@@ -27,6 +29,9 @@ export interface RouteDeps {
   readCache: ReadCache;
   /** Caps on open event streams (per token and overall). */
   streams: StreamSlots;
+  /** Audit schedules (GET /v1/schedules, health). */
+  scheduler: Scheduler;
+  metrics: ApiMetrics;
   requireScope(scope: Scope): MiddlewareHandler<ApiEnv>;
   version: string;
 }

@@ -25,6 +25,7 @@ import {
 } from './auth.js';
 import { LOOPBACK_HOST_NAMES } from './host-guard.js';
 import { createLogger, type Logger } from './logger.js';
+import { parseSchedules } from './schedule-config.js';
 import { API_VERSION } from './version.js';
 
 export const DEFAULT_PORT = 4580;
@@ -45,6 +46,10 @@ export const ApiConfigSchema = z
       .optional(),
     maxConcurrentAudits: z.number().int().min(1).max(64).optional(),
     maxQueuedAudits: z.number().int().min(0).max(10_000).optional(),
+    /** Audit schedules: each { name, cron, timezone?, accounts?, ous?, exclude?, concurrency?, recentDays? }. */
+    schedules: z.array(z.unknown()).default([]),
+    /** How often the scheduler looks for due runs (default 15). */
+    scheduleTickSeconds: z.number().int().min(1).max(3600).optional(),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
@@ -69,6 +74,9 @@ Options:
   --body-limit BYTES     largest request body (default 65536)
   --cache-seconds N      reuse organization/accounts answers this long (default 30; AWS Organizations quotas)
   --sandbox-latency MS   with --sandbox: delay every AWS answer (to watch progress events)
+  --schedule CRON        audit the whole organization on this cron schedule, e.g. "0 6 * * *" (repeatable;
+                         more schedules with their own selection and settings: the config file's "schedules")
+  --schedule-timezone TZ time zone of the --schedule flags (IANA name; default UTC)
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
   --log-level LEVEL      pino level (default info)
@@ -191,6 +199,8 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         'max-audits': { type: 'string' },
         'body-limit': { type: 'string' },
         'cache-seconds': { type: 'string' },
+        schedule: { type: 'string', multiple: true },
+        'schedule-timezone': { type: 'string' },
         home: { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
@@ -250,6 +260,13 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         );
     }
 
+    const schedules = parseSchedules({
+      config: config.schedules,
+      flags: values.schedule ?? [],
+      flagTimezone: values['schedule-timezone'],
+      now: new Date(),
+    });
+
     const allowedHosts = resolveAllowedHosts(host, [
       ...config.allowedHosts,
       ...(values['allowed-host'] ?? []),
@@ -271,16 +288,23 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         : {}),
       ...(config.maxQueuedAudits === undefined ? {} : { maxQueuedAudits: config.maxQueuedAudits }),
       ...(cacheSeconds === undefined ? {} : { readCacheSeconds: cacheSeconds }),
+      schedules,
+      ...(config.scheduleTickSeconds === undefined
+        ? {}
+        : { schedulerTickMs: config.scheduleTickSeconds * 1000 }),
     });
     try {
       if (sandbox) await engine.connection();
-      // Jobs a previous process left unfinished are marked interrupted now, not on the first request.
+      // Jobs a previous process left unfinished are marked interrupted now, not on the first request,
+      // and before the scheduler looks at its schedules' last jobs.
       await api.jobs.store();
+      await api.scheduler.start();
     } catch (error) {
       await engine.close();
       throw error;
     }
     const server = await serveApi(api, { host, port }).catch(async (error: unknown) => {
+      await api.shutdown();
       await engine.close();
       throw new UsageError(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
     });

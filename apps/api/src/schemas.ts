@@ -136,10 +136,67 @@ export const AuditAccepted = z
   })
   .openapi('AuditAccepted');
 
-export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
+export const SchedulerStatus = z
+  .object({
+    state: z
+      .enum(['disabled', 'starting', 'running', 'stopped'])
+      .openapi({ description: '`disabled`: no schedule is configured.' }),
+    schedules: z.number().int(),
+    nextDueAt: z.string().nullable().openapi({ description: 'The earliest next run of any schedule.' }),
+    lastTickAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the scheduler last looked for due runs.' }),
+    lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable().openapi({
+      description:
+        'The most recent failure of a scheduler tick (a schedule, the store, a periodic task), with its time.',
+    }),
+    errors: z.number().int().openapi({ description: 'Scheduler failures since the server started.' }),
+  })
+  .openapi('SchedulerStatus');
+
+export const Health = z.object({ status: z.literal('ok'), scheduler: SchedulerStatus }).openapi('Health');
 export const Readiness = z
-  .object({ status: z.enum(['ready', 'not-ready']), checks: z.record(z.string(), z.string()) })
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.record(z.string(), z.string()),
+    scheduler: SchedulerStatus,
+  })
   .openapi('Readiness');
+
+const ScheduleError = z.object({ code: z.string(), message: z.string() });
+export const ScheduleView = z
+  .object({
+    name: z.string(),
+    cron: z.string().openapi({ example: '0 6 * * *' }),
+    timezone: z.string().openapi({ example: 'UTC' }),
+    selection: z.object({
+      accounts: z.array(z.string()),
+      ous: z.array(z.string()),
+      exclude: z.array(z.string()),
+    }),
+    settings: z.object({ concurrency: z.number().int(), recentDays: z.number().int() }),
+    nextRunAt: z.string().nullable(),
+    lastRun: z
+      .object({
+        dueAt: z.string().nullable(),
+        at: z.string().nullable().openapi({ description: 'When the due run was handled.' }),
+        outcome: z.enum(['started', 'skipped', 'not-started']).nullable().openapi({
+          description:
+            '`started`: its audit job was queued (see `jobStatus`); `skipped`: the previous run was still going; `not-started`: the audit could not be queued (see `error`).',
+        }),
+        jobId: z.string().nullable().openapi({ description: 'The last audit job the schedule started.' }),
+        jobStatus: JobStatus.nullable(),
+        auditId: z.string().nullable(),
+        error: ScheduleError.nullable(),
+      })
+      .nullable(),
+    skippedRuns: z.number().int(),
+  })
+  .openapi('Schedule');
+export const ScheduleList = z
+  .object({ schedules: z.array(ScheduleView), scheduler: SchedulerStatus })
+  .openapi('ScheduleList');
 
 /** Path parameter: an audit id (a job id, or a saved audit's id or unique prefix). */
 export const AuditIdParam = openapi(AuditIdSchema, {

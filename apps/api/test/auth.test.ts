@@ -123,6 +123,8 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       'GET /v1/plans/{id} read',
       'POST /v1/plans/{id}/apply remediate',
       'GET /v1/exceptions read',
+      'GET /v1/schedules read',
+      'GET /metrics read',
     ]);
   });
 

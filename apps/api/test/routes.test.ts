@@ -55,12 +55,26 @@ describe.each(TRANSPORTS)('every route via %s', (transport) => {
       ? fetch(`${server?.url}/healthz`)
       : fixture.api.app.request('/healthz'));
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      scheduler: {
+        state: 'disabled',
+        schedules: 0,
+        nextDueAt: null,
+        lastTickAt: null,
+        lastError: null,
+        errors: 0,
+      },
+    });
     const ready = await (transport === 'http'
       ? fetch(`${server?.url}/readyz`)
       : fixture.api.app.request('/readyz'));
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { store: 'ok' },
+      scheduler: { state: 'disabled' },
+    });
   });
 
   it('GET /v1/organization returns the org status', async () => {

@@ -1,17 +1,28 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BIN, temporaryDirectory } from './helpers.js';
+import { constants } from 'node:os';
+import { createSandbox } from '@rootwarden/aws-sandbox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, sandboxUserEnvironment } from './helpers.js';
 
-/** Starts a long audit (3,000 accounts take well over 10 s at the ListAccounts quota) with a fresh history. */
-function startLongAudit() {
-  const home = temporaryDirectory();
-  const child = spawn(
-    process.execPath,
-    [BIN, 'audit', '--sandbox', 'generated:3000', '--format', 'json', '--fail-on', 'never'],
-    { env: { ...process.env, ROOTWARDEN_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+const servers: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/**
+ * Starts an audit of 3,000 accounts against a sandbox served by this test (25 ms per call: it cannot
+ * finish before the signal lands). `started` resolves once the sandbox has answered the first
+ * AssumeRoot: the signal handlers are installed and the audit is under way — an event, not a delay.
+ */
+async function startLongAudit() {
+  const sandbox = createSandbox({ scenario: 'generated:3000', latencyMs: 25 });
+  const server = await sandbox.listen({ port: 0 });
+  servers.push(server);
+  const env = sandboxUserEnvironment(sandbox, server.url);
+  const child = spawn(process.execPath, [BIN, 'audit', '--format', 'json', '--fail-on', 'never'], {
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => {
     output.stdout += chunk.toString();
@@ -22,21 +33,25 @@ function startLongAudit() {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  // The history is opened after the signal handlers are installed and before any AWS call: once it
-  // exists the audit is running (startup takes long on a loaded machine). Then let it audit some accounts.
-  const started = (async () => {
-    while (!existsSync(join(home, 'rootwarden.db')) && child.exitCode === null)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  })();
-  return { child, output, exited, started, home };
+  const started = new Promise<boolean>((resolve) => {
+    const watch = setInterval(() => {
+      if (child.exitCode !== null) {
+        clearInterval(watch);
+        resolve(false);
+      } else if (sandbox.admin.calls({ operation: 'AssumeRoot' }).length > 0) {
+        clearInterval(watch);
+        resolve(true);
+      }
+    }, 20);
+  });
+  return { child, output, exited, started, home: env.ROOTWARDEN_HOME as string };
 }
 
 // CI cancellation, `timeout` and Kubernetes send SIGTERM; a closed terminal sends SIGHUP.
 describe.each(['SIGTERM', 'SIGHUP'] as const)('%s', (signal) => {
   it('finishes like Ctrl-C: a partial report marked incomplete, saved, exit 4', async () => {
-    const run = startLongAudit();
-    await run.started;
+    const run = await startLongAudit();
+    expect(await run.started, run.output.stderr).toBe(true);
     run.child.kill(signal);
     const { code } = await run.exited;
     expect(run.output.stderr).toContain(`Interrupted (${signal}): finishing with a partial report`);
@@ -54,5 +69,24 @@ describe.each(['SIGTERM', 'SIGHUP'] as const)('%s', (signal) => {
     });
     await new Promise((resolve) => list.once('exit', resolve));
     expect(JSON.parse(listed).audits).toMatchObject([{ auditId: report.auditId, complete: false }]);
-  }, 120_000);
+  }, 180_000);
+});
+
+describe('a second signal', () => {
+  it('exits at once with 128 + its number, without the report', async () => {
+    const run = await startLongAudit();
+    expect(await run.started, run.output.stderr).toBe(true);
+    // Back to back, while the first is still winding the audit down. Two different signals: a standard
+    // signal sent twice before it is handled is delivered once. The kernel delivers pending signals in
+    // its own order (lowest number first), so the first handled is read from stderr; the other one ends it.
+    run.child.kill('SIGTERM');
+    run.child.kill('SIGINT');
+    const { code, signal } = await run.exited;
+    const first = /Interrupted \((SIGTERM|SIGINT)\)/.exec(run.output.stderr)?.[1];
+    expect(first, run.output.stderr).toBeDefined();
+    const second = first === 'SIGINT' ? 'SIGTERM' : 'SIGINT';
+    expect({ code, signal }).toEqual({ code: 128 + constants.signals[second], signal: null });
+    expect(run.output.stdout).toBe('');
+    expect(run.output.stderr).not.toContain('Exit 4');
+  }, 180_000);
 });

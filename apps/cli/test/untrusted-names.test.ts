@@ -93,6 +93,32 @@ describe('hostile account and OU names', () => {
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7);
   });
 
+  it('compliance view (table and Markdown): the same neutralisation', () => {
+    const compliance = (format: string) =>
+      rootwardenProcess([
+        'audit',
+        '--sandbox',
+        scenarioFile,
+        '--no-save',
+        '--fail-on',
+        'never',
+        '--compliance',
+        'cis-7.0',
+        '--format',
+        format,
+      ]);
+    const table = compliance('table');
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).not.toMatch(TERMINAL_CONTROL);
+    const markdown = compliance('markdown');
+    expect(markdown.exitCode).toBe(0);
+    expect(markdown.stdout).toContain('&lt;script&gt;');
+    expect(markdown.stdout).not.toContain('<script>');
+    expect(markdown.stdout).not.toContain('<!--');
+    expect(markdown.stdout).not.toMatch(/[^\\]\]\(/);
+    expect(markdown.stdout).not.toMatch(TERMINAL_CONTROL);
+  });
+
   it('JSON keeps the names exactly (JSON escapes control characters itself)', () => {
     const result = audit('json');
     const report = JSON.parse(result.stdout) as { accounts: { name: string; ouPathText: string }[] };

@@ -23,6 +23,7 @@ import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
 import { listAccountsTool } from './tools/list-accounts.js';
 import { listExceptionsTool } from './tools/list-exceptions.js';
+import { listSchedulesTool } from './tools/list-schedules.js';
 import { planPrivilegedTaskTool } from './tools/plan-privileged-task.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -50,6 +51,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   getAuditTool,
   diffAuditsTool,
   listExceptionsTool,
+  listSchedulesTool,
   planPrivilegedTaskTool,
 ] as unknown as AnyTool[];
 

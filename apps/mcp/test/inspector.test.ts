@@ -71,6 +71,7 @@ describe('MCP Inspector CLI (third-party client)', () => {
       'get-audit',
       'diff-audits',
       'list-exceptions',
+      'list-schedules',
       'plan-privileged-task',
     ]);
   });

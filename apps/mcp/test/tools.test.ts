@@ -1,5 +1,5 @@
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { AuditDiffSchema, InventorySchema, OrgStatusSchema } from '@rootwarden/core';
+import { AuditDiffSchema, InventorySchema, OrgStatusSchema, openSqliteStore } from '@rootwarden/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditResultSchema } from '../src/audit-result.js';
 import {
@@ -88,6 +88,7 @@ describe('tools/list', () => {
       'get-audit': readOnly('Get a saved audit', true),
       'diff-audits': readOnly('Diff two audits', true),
       'list-exceptions': readOnly('List accepted findings', true),
+      'list-schedules': readOnly('List audit schedules', true),
       'plan-privileged-task': readOnly('Plan a privileged root task', true),
       'apply-plan': {
         title: 'Apply a reviewed plan',
@@ -124,6 +125,7 @@ describe('tools/list', () => {
       'get-audit',
       'diff-audits',
       'list-exceptions',
+      'list-schedules',
       'plan-privileged-task',
     ]);
     const error = await protocolError(readOnly.callTool({ name: 'apply-plan', arguments: { planId: 'x' } }));
@@ -302,7 +304,7 @@ describe('audit-root-credentials', () => {
     const error = await protocolError(client.callTool({ name: 'audit', arguments: {} }));
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toBe(
-      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, list-exceptions, plan-privileged-task.',
+      'MCP error -32602: Unknown tool "audit". Tools: get-org-status, list-accounts, check-policies, audit-root-credentials, get-audit, diff-audits, list-exceptions, list-schedules, plan-privileged-task.',
     );
   });
 });
@@ -408,5 +410,50 @@ describe('plan-privileged-task arguments', () => {
     const badAccount = await call({ task: 'unlock-s3-bucket-policy', account: '111', bucket: 'Bad_Bucket' });
     expect(badAccount.message).toContain('account: must be a 12-digit AWS account id');
     expect(badAccount.message).toContain('bucket: must be an S3 bucket name');
+  });
+});
+
+describe('list-schedules', () => {
+  it('shows the schedules an API server keeps in this history, read-only, names fenced as data', async () => {
+    const home = temporaryHome();
+    homes.push(home);
+    const store = await openSqliteStore({ home: home.home });
+    await store.saveScheduleTiming({
+      name: 'nightly',
+      cron: '0 6 * * *',
+      timezone: 'Europe/Paris',
+      nextRunAt: '2026-12-02T05:00:00.000Z',
+      at: '2026-12-01T05:00:00.000Z',
+    });
+    await store.claimScheduleRun('nightly', {
+      dueAt: '2026-12-02T05:00:00.000Z',
+      nextRunAt: '2026-12-03T05:00:00.000Z',
+      at: '2026-12-02T05:00:01.000Z',
+      outcome: 'skipped',
+      jobId: null,
+      error: { code: 'PREVIOUS_RUN_STILL_GOING', message: 'skipped: previous run still going' },
+    });
+    await store.close();
+    const connection = await connectInMemory({ engine: fixture.engine({ home: home.home }) });
+    connections.push(connection);
+    const result = await connection.client.callTool({ name: 'list-schedules', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      schedules: [
+        {
+          name: 'nightly',
+          timezone: 'Europe/Paris',
+          nextRunAt: '2026-12-03T05:00:00.000Z',
+          lastOutcome: 'skipped',
+          lastJobStatus: null,
+          skippedRuns: 1,
+        },
+      ],
+    });
+    expect(textOf(result)).toContain('nightly:');
+    expect(textOf(result)).toContain('next 2026-12-03T05:00:00.000Z');
+
+    const empty = await (await connect()).callTool({ name: 'list-schedules', arguments: {} });
+    expect(textOf(empty)).toBe('No audit schedules in this history.');
   });
 });

@@ -131,6 +131,12 @@ export type JobStore = Pick<
   'createJob' | 'updateJob' | 'getJob' | 'listJobs' | 'interruptUnfinishedJobs'
 >;
 
+/** The store's schedule methods (`Engine.schedules()`), for the API server's scheduler. */
+export type ScheduleStore = Pick<
+  Store,
+  'listScheduleStates' | 'saveScheduleTiming' | 'claimScheduleRun' | 'recordScheduleStartFailure'
+>;
+
 /** Where the engine sends its calls. */
 export interface ConnectionInfo {
   region: string;
@@ -145,6 +151,8 @@ export interface Engine {
   connection(): Promise<ConnectionInfo>;
   /** The HTTP API's jobs, kept in the history store (STORE_UNAVAILABLE when the engine has none). */
   jobs(): Promise<JobStore>;
+  /** The history store's schedule state (next and last run of each audit schedule). */
+  schedules(): Promise<ScheduleStore>;
   getOrgStatus(options?: RunOptions): Promise<OrgStatus>;
   previewEnableRootAccess(
     input?: EnableInput,
@@ -323,6 +331,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       };
     },
     jobs: store,
+    schedules: store,
     async getOrgStatus(run = {}) {
       return getOrgStatus(await runtime(), { signal: run.signal });
     },

@@ -164,6 +164,16 @@ export {
   type SigningCertificate,
 } from './domain/root-credentials.js';
 export {
+  type Schedule,
+  type ScheduleInput,
+  ScheduleNameSchema,
+  type ScheduleOutcome,
+  type ScheduleRunClaim,
+  ScheduleSchema,
+  type ScheduleState,
+  ScheduleStateSchema,
+} from './domain/schedule.js';
+export {
   type ApplyRunOptions,
   type AuditRunOptions,
   type ConnectionInfo,
@@ -173,6 +183,7 @@ export {
   type JobStore,
   type RecoveredAudit,
   type RunOptions,
+  type ScheduleStore,
 } from './engine.js';
 export {
   CORE_ERROR_CODES,
@@ -234,6 +245,13 @@ export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
 export { explainUnknownAccount, type UnknownExplanation } from './rules/explain-unknown.js';
+export {
+  decideScheduleTick,
+  initialNextRun,
+  nextRunAfter,
+  type ScheduleTickDecision,
+  validateScheduleTiming,
+} from './rules/schedule-timing.js';
 export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {

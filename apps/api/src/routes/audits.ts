@@ -186,7 +186,9 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       const found = await jobs.get(id);
       if (!found) return c.json(historyView(await engine.getAudit(id)), 200);
       const { job, progress } = found;
-      const report = job.auditId && isTerminal(job.status) ? await engine.getAudit(job.auditId) : undefined;
+      const report =
+        jobs.unsavedReport(id) ??
+        (job.auditId && isTerminal(job.status) ? await engine.getAudit(job.auditId) : undefined);
       return c.json(jobView(job, progress, report), 200);
     },
   );
@@ -219,7 +221,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
     async (c) => {
       const { id } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      const report = await engine.getAudit(await reportIdFor(id));
+      const report = jobs.unsavedReport(id) ?? (await engine.getAudit(await reportIdFor(id)));
       c.header('Content-Type', REPORT_CONTENT_TYPES[format]);
       if (format !== 'html') return c.body(renderReport(report, format, deps.version), 200);
       // The page runs only its own inline script and style (by hash) and fetches nothing.

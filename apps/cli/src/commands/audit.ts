@@ -35,7 +35,7 @@ export default class AuditCommand extends BaseCommand<typeof AuditCommand> {
   static override description =
     `For each selected ACTIVE member account: AssumeRoot with the IAMAuditRootUserCredentials task policy, then read the root user's password, access keys (with last use), signing certificates and MFA devices, and evaluate findings. The management account and non-ACTIVE accounts are reported as skipped.
 
-Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted: Ctrl-C, SIGTERM or SIGHUP; a second signal quits at once). 3 wins over 4. A history that cannot be saved (full or read-only disk) is a warning: the report is still written and the exit code is the same.`;
+Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at or above --fail-on; 4 partial (some accounts could not be audited, or the audit was interrupted: Ctrl-C, SIGTERM or SIGHUP; a second signal quits at once with 128 + its number: 130 SIGINT, 143 SIGTERM, 129 SIGHUP). 3 wins over 4. A history that cannot be saved (full or read-only disk) is a warning: the report is still written and the exit code is the same.`;
   static override examples = [
     '<%= config.bin %> audit --sandbox blog',
     '<%= config.bin %> audit --profile mgmt --region eu-west-1 --format sarif --output root.sarif',
@@ -173,7 +173,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         );
       if (code !== EXIT.OK) this.exit(code);
     } finally {
-      interrupt.dispose();
+      await interrupt.dispose();
     }
   }
 

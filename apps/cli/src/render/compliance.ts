@@ -1,4 +1,9 @@
-import type { ComplianceReport, Verdict } from '@rootwarden/core';
+import {
+  type ComplianceReport,
+  escapeMarkdown,
+  neutralizeStringsForTerminal,
+  type Verdict,
+} from '@rootwarden/core';
 import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
@@ -24,7 +29,9 @@ function accountsBehind(control: ComplianceReport['controls'][number], verdict: 
 }
 
 /** The per-control table: verdict, counts, the failing accounts, and why MFA controls do not apply. */
-export function renderComplianceTable(report: ComplianceReport): string {
+export function renderComplianceTable(untrustedReport: ComplianceReport): string {
+  // Names, reasons and exception owners are untrusted: no control character reaches the terminal.
+  const report = neutralizeStringsForTerminal(untrustedReport);
   const rows = report.controls.map((control) => [
     control.id,
     control.title,
@@ -68,9 +75,8 @@ export function renderComplianceTable(report: ComplianceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>()#+\-.!|]/g, '\\$&').replace(/\r?\n/g, ' ');
-}
+/** Names, reasons and owners come from AWS or an exceptions file: escaped so nothing renders as markup. */
+const cell = escapeMarkdown;
 
 /** The same as a Markdown document for an auditor's ticket (names escaped so nothing renders as markup). */
 export function renderComplianceMarkdown(report: ComplianceReport): string {

@@ -1,5 +1,6 @@
 import { FindingExceptionSchema } from '@rootwarden/core';
 import { z } from 'zod';
+import { data } from '../render.js';
 import { defineTool } from '../tool.js';
 
 const ExceptionListSchema = z.object({
@@ -23,7 +24,7 @@ export const listExceptionsTool = defineTool<Record<string, never>, unknown>({
     const now = new Date();
     const lines = exceptions.map((exception) => {
       const expired = Date.parse(exception.expiresAt) <= now.getTime();
-      return `- ${exception.id.slice(0, 8)} account ${exception.accountId} ${exception.findingCode ?? 'all findings'}: owner ${JSON.stringify(exception.owner)}, ${expired ? 'EXPIRED' : 'until'} ${exception.expiresAt.slice(0, 10)}, reason ${JSON.stringify(exception.reason)}`;
+      return `- ${exception.id.slice(0, 8)} account ${exception.accountId} ${exception.findingCode ?? 'all findings'}: owner ${data(exception.owner)}, ${expired ? 'EXPIRED' : 'until'} ${exception.expiresAt.slice(0, 10)}, reason ${data(exception.reason)}`;
     });
     return {
       structured: { exceptions, now: now.toISOString() },

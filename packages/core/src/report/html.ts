@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import escapeHtml from 'escape-html';
 import { controlLabel, controlsForFinding } from '../compliance/controls.js';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { AuditDiff } from '../domain/audit-diff.js';
 import { SEVERITIES } from '../domain/common.js';
 import { FINDING_CODES } from '../domain/finding.js';
 import { HTML_REPORT_SCRIPT, HTML_REPORT_STYLE } from './html-assets.js';
+import { escapeHtml } from './neutralize.js';
 import { describeCredentialChange, describeDrift, describeStatusChange } from './render-diff.js';
 import { RULES } from './sarif.js';
 

@@ -41,6 +41,38 @@ function standardsFor(finding: Finding): { standards: string[]; requirements: st
   };
 }
 
+/** The class and activity every event of ours carries: a Compliance Finding being created. */
+const COMPLIANCE_FINDING_CREATE = {
+  activity_id: 1,
+  activity_name: 'Create',
+  category_uid: 2,
+  category_name: 'Findings',
+  class_uid: 2003,
+  class_name: 'Compliance Finding',
+  type_uid: 200301,
+  type_name: 'Compliance Finding: Create',
+} as const;
+
+function eventMetadata(report: AuditReport, findingUid: string, toolVersion: string) {
+  return {
+    version: OCSF_VERSION,
+    uid: `${report.auditId}:${findingUid}`,
+    profiles: ['cloud'],
+    product: { name: 'rootwarden', vendor_name: 'rootwarden', version: toolVersion },
+  };
+}
+
+/** The account's root user as the OCSF resource the finding is about. */
+function rootUserResource(report: AuditReport, account: AccountAuditResult) {
+  const partition = partitionOf(report.caller.arn);
+  return {
+    uid: `arn:${partition}:iam::${account.accountId}:root`,
+    name: 'root',
+    type: 'AWS IAM root user',
+    cloud_partition: partition,
+  };
+}
+
 export function ocsfEvent(
   report: AuditReport,
   account: AccountAuditResult,
@@ -49,30 +81,17 @@ export function ocsfEvent(
 ) {
   const time = Date.parse(account.auditedAt ?? report.finishedAt);
   const { standards, requirements, control } = standardsFor(finding);
-  const partition = partitionOf(report.caller.arn);
   const findingUid = `rootwarden:${account.accountId}:${finding.code}${finding.resource ? `:${finding.resource}` : ''}`;
   const parent = account.ouPath.at(-1);
   return {
-    activity_id: 1,
-    activity_name: 'Create',
-    category_uid: 2,
-    category_name: 'Findings',
-    class_uid: 2003,
-    class_name: 'Compliance Finding',
-    type_uid: 200301,
-    type_name: 'Compliance Finding: Create',
+    ...COMPLIANCE_FINDING_CREATE,
     severity_id: SEVERITY_ID[finding.severity],
     severity: SEVERITY_NAME[finding.severity],
     status_id: finding.accepted ? 3 : 1,
     status: finding.accepted ? 'Suppressed' : 'New',
     time,
     message: finding.message,
-    metadata: {
-      version: OCSF_VERSION,
-      uid: `${report.auditId}:${findingUid}`,
-      profiles: ['cloud'],
-      product: { name: 'rootwarden', vendor_name: 'rootwarden', version: toolVersion },
-    },
+    metadata: eventMetadata(report, findingUid, toolVersion),
     finding_info: {
       uid: findingUid,
       title: RULES[finding.code].title,
@@ -91,10 +110,7 @@ export function ocsfEvent(
     },
     resources: [
       {
-        uid: `arn:${partition}:iam::${account.accountId}:root`,
-        name: 'root',
-        type: 'AWS IAM root user',
-        cloud_partition: partition,
+        ...rootUserResource(report, account),
         ...(finding.resource ? { data: { credential: finding.resource } } : {}),
       },
     ],
@@ -119,29 +135,16 @@ export function ocsfNotAuditedEvent(report: AuditReport, account: AccountAuditRe
   const time = Date.parse(report.finishedAt);
   const code = account.error?.code ?? 'UNKNOWN';
   const findingUid = `rootwarden:${account.accountId}:NOT_AUDITED`;
-  const partition = partitionOf(report.caller.arn);
   const message = `Account ${account.accountId} could not be audited (${code}): ${account.error?.message ?? 'no detail'}`;
   return {
-    activity_id: 1,
-    activity_name: 'Create',
-    category_uid: 2,
-    category_name: 'Findings',
-    class_uid: 2003,
-    class_name: 'Compliance Finding',
-    type_uid: 200301,
-    type_name: 'Compliance Finding: Create',
+    ...COMPLIANCE_FINDING_CREATE,
     severity_id: 1,
     severity: 'Informational',
     status_id: 1,
     status: 'New',
     time,
     message,
-    metadata: {
-      version: OCSF_VERSION,
-      uid: `${report.auditId}:${findingUid}`,
-      profiles: ['cloud'],
-      product: { name: 'rootwarden', vendor_name: 'rootwarden', version: toolVersion },
-    },
+    metadata: eventMetadata(report, findingUid, toolVersion),
     finding_info: {
       uid: findingUid,
       title: 'Root user could not be audited',
@@ -160,14 +163,7 @@ export function ocsfNotAuditedEvent(report: AuditReport, account: AccountAuditRe
       account: { uid: account.accountId, name: account.name, type_id: 10, type: 'AWS Account' },
       org: { uid: report.organizationId },
     },
-    resources: [
-      {
-        uid: `arn:${partition}:iam::${account.accountId}:root`,
-        name: 'root',
-        type: 'AWS IAM root user',
-        cloud_partition: partition,
-      },
-    ],
+    resources: [rootUserResource(report, account)],
     unmapped: {
       rootwarden: { auditId: report.auditId, error: account.error ?? null, ouPath: account.ouPathText },
     },

@@ -3,6 +3,7 @@ import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import { TimestampSchema } from '../domain/common.js';
 import type { ExceptionEvent, FindingException } from '../domain/exception.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
+import type { ScheduleRunClaim, ScheduleState } from '../domain/schedule.js';
 import type { CoreError } from '../errors.js';
 
 /** The privileged tasks a plan can hold (the `rootwarden plan <task>` subcommands). */
@@ -178,6 +179,30 @@ export interface Store {
   listExceptions(): Promise<FindingException[]>;
   /** Who added and removed which exception, when, oldest first. */
   listExceptionEvents(): Promise<ExceptionEvent[]>;
+
+  /** Every schedule's persisted state (next run, last run), by name. */
+  listScheduleStates(): Promise<ScheduleState[]>;
+  /**
+   * Creates a schedule's state, or resets its next run to `nextRunAt` when its cron or time zone changed;
+   * an unchanged schedule keeps its stored next run (a restart neither loses nor repeats a due run).
+   */
+  saveScheduleTiming(timing: {
+    name: string;
+    cron: string;
+    timezone: string;
+    nextRunAt: string;
+    at: string;
+  }): Promise<ScheduleState>;
+  /**
+   * Takes a due run atomically across processes: true only if the schedule's next run is still
+   * `claim.dueAt` (compare-and-set), which then moves to `claim.nextRunAt` with the run recorded.
+   */
+  claimScheduleRun(name: string, claim: ScheduleRunClaim): Promise<boolean>;
+  /** Marks the run that started job `jobId` as not started (its audit could not be queued). */
+  recordScheduleStartFailure(
+    name: string,
+    failure: { jobId: string; error: { code: string; message: string }; at: string },
+  ): Promise<void>;
 
   close(): Promise<void>;
 }

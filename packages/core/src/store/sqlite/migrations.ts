@@ -146,6 +146,27 @@ const findingExceptions: Migration = {
   },
 };
 
+const schedules: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One row per audit schedule of the API server: the compare-and-set on next_run_at is what makes a
+    // due run start once across restarts and replicas. Timestamps are ISO text, compared as such.
+    await db.schema
+      .createTable('schedules')
+      .addColumn('name', 'text', (column) => column.primaryKey())
+      .addColumn('cron', 'text', (column) => column.notNull())
+      .addColumn('timezone', 'text', (column) => column.notNull())
+      .addColumn('next_run_at', 'text', (column) => column.notNull())
+      .addColumn('last_due_at', 'text')
+      .addColumn('last_run_at', 'text')
+      .addColumn('last_job_id', 'text')
+      .addColumn('last_outcome', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('skipped_runs', 'integer', (column) => column.notNull().defaultTo(0))
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
@@ -154,6 +175,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_job_result': jobResult,
   '0005_audit_checkpoints': auditCheckpoints,
   '0006_finding_exceptions': findingExceptions,
+  '0007_schedules': schedules,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

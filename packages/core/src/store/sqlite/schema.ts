@@ -112,6 +112,22 @@ export interface FindingExceptionsTable {
   removed_by: string | null;
 }
 
+export interface SchedulesTable {
+  name: string;
+  cron: string;
+  timezone: string;
+  next_run_at: string;
+  last_due_at: string | null;
+  last_run_at: string | null;
+  last_job_id: string | null;
+  /** `started`, `skipped` or `not-started`. */
+  last_outcome: string | null;
+  /** JSON: `{ code, message }` of the last due run that did not start. */
+  last_error: string | null;
+  skipped_runs: number;
+  updated_at: string;
+}
+
 export interface StoreDatabase {
   audits: AuditsTable;
   audit_accounts: AuditAccountsTable;
@@ -121,4 +137,5 @@ export interface StoreDatabase {
   audit_checkpoints: AuditCheckpointsTable;
   audit_checkpoint_accounts: AuditCheckpointAccountsTable;
   finding_exceptions: FindingExceptionsTable;
+  schedules: SchedulesTable;
 }

@@ -40,9 +40,16 @@ import {
 } from '../../domain/exception.js';
 import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from '../../domain/history.js';
 import { parseInput } from '../../domain/parse-input.js';
+import type { ScheduleRunClaim, ScheduleState } from '../../domain/schedule.js';
 import { CoreError, isCoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
 import { assertNoSecrets } from '../no-secrets.js';
+import {
+  claimScheduleRun,
+  listScheduleStates,
+  recordScheduleStartFailure,
+  saveScheduleTiming,
+} from '../schedule-rows.js';
 import {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
@@ -907,6 +914,25 @@ class SqliteStore implements Store {
         });
     }
     return events.sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  listScheduleStates(): Promise<ScheduleState[]> {
+    return this.#guard(() => listScheduleStates(this.#db));
+  }
+
+  saveScheduleTiming(timing: Parameters<Store['saveScheduleTiming']>[0]): Promise<ScheduleState> {
+    return this.#guard(() => saveScheduleTiming(this.#db, timing));
+  }
+
+  claimScheduleRun(name: string, claim: ScheduleRunClaim): Promise<boolean> {
+    return this.#guard(() => claimScheduleRun(this.#db, name, claim));
+  }
+
+  async recordScheduleStartFailure(
+    name: string,
+    failure: Parameters<Store['recordScheduleStartFailure']>[1],
+  ): Promise<void> {
+    await this.#guard(() => recordScheduleStartFailure(this.#db, name, failure));
   }
 
   async close(): Promise<void> {

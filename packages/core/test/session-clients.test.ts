@@ -12,7 +12,7 @@ import { rejection, type SandboxFixture, startSandbox } from './sandbox.js';
 describe('shared root-session clients', () => {
   let fixture: SandboxFixture;
   beforeAll(async () => {
-    fixture = await startSandbox({ scenario: 'generated:120:5', quotas: { enabled: false } });
+    fixture = await startSandbox({ scenario: 'generated:80:5', quotas: { enabled: false } });
   });
   afterAll(() => fixture.close());
 
@@ -20,7 +20,7 @@ describe('shared root-session clients', () => {
     fixture.sandbox.admin.clearCalls();
     const report = await fixture.engine().audit({ concurrency: 64 });
     const audited = report.accounts.filter((result) => result.rootCredentials !== null);
-    expect(audited.length).toBeGreaterThan(60);
+    expect(audited.length).toBeGreaterThan(40);
     for (const result of audited)
       expect(result.rootCredentials).toEqual(
         expectedCredentials(fixture.sandbox.admin.rootCredentials(result.accountId)),
@@ -37,7 +37,7 @@ describe('shared root-session clients', () => {
       report.accounts.filter((result) => result.status !== 'skipped').map((result) => result.accountId),
     );
     for (const call of iamCalls) expect(notSkipped.has(call.targetAccountId as string)).toBe(true);
-  });
+  }, 240_000);
 
   it('a root-session client refuses to sign outside a session call instead of using any session', async () => {
     const who = fixture.sandbox.managementPrincipal();
@@ -47,9 +47,8 @@ describe('shared root-session clients', () => {
       credentials: { accessKeyId: who.accessKeyId, secretAccessKey: who.secretAccessKey },
     });
     try {
-      const accountId = fixture.sandbox.admin
-        .calls()
-        .find((call) => call.operation === 'AssumeRoot')?.targetAccountId as string;
+      const accountId = fixture.sandbox.admin.calls().find((call) => call.operation === 'AssumeRoot')
+        ?.targetAccountId as string;
       const scope = new SessionScope(runtime, { accountId, task: 'audit' });
       const { GetUserCommand } = await import('@aws-sdk/client-iam');
       // Inside the session: signed with it.
@@ -64,5 +63,5 @@ describe('shared root-session clients', () => {
     } finally {
       runtime.destroy();
     }
-  });
+  }, 240_000);
 });

@@ -81,7 +81,10 @@ export async function putBucketPolicy(
 ): Promise<void> {
   const { PutBucketPolicyCommand } = await s3Sdk();
   await scope.call('PutBucketPolicy', async ({ s3 }) =>
-    (await s3(region)).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }), abortable(signal)),
+    (await s3(region)).send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }),
+      abortable(signal),
+    ),
   );
 }
 

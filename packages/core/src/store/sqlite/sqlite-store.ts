@@ -69,9 +69,9 @@ import {
   type StoredPlan,
   StoredPlanSchema,
 } from '../store.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 import { createMigrationProvider, MIGRATIONS } from './migrations.js';
-import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
 import type { AuditsTable, FindingExceptionsTable, JobsTable, StoreDatabase } from './schema.js';
 
 export { DEFAULT_BUSY_TIMEOUT_MS };

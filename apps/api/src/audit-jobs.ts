@@ -328,6 +328,8 @@ export class AuditJobs {
         ...(live.job.error ? { error: live.job.error } : {}),
       });
       this.#logger.info({ jobId: id, status, summary: report.summary }, 'audit finished');
+      // The guard compares saved audits: a report the store could not keep has nothing to compare with.
+      if (!saveError) await this.#guard(id, report, live.controller.signal);
     } catch (thrown) {
       const interrupted = live.controller.signal.aborted;
       const error =
@@ -347,6 +349,33 @@ export class AuditJobs {
       this.#logger.warn({ jobId: id, status, code: error.code }, 'audit did not complete');
     } finally {
       this.#finish(live);
+    }
+  }
+
+  /**
+   * The guard after every audit job (started by a person or a schedule): new accounts audited and planned,
+   * notifications decided and delivered (engine.guardAfterAudit). Its failure is logged and never changes
+   * the audit's own result; a shutdown aborts its retries (undelivered notifications are sent again
+   * after the next audit).
+   */
+  async #guard(jobId: string, report: AuditReport, signal: AbortSignal): Promise<void> {
+    try {
+      const result = await this.#engine.guardAfterAudit(report, { signal });
+      if (result.notification)
+        this.#logger.info(
+          {
+            jobId,
+            notificationId: result.notification.id,
+            events: result.notification.events.length,
+            deliveries: result.deliveries.map((delivery) => `${delivery.channel}:${delivery.status}`),
+            plans: result.plans,
+          },
+          'guard notified',
+        );
+      for (const problem of result.problems)
+        this.#logger.warn({ jobId, ...problem }, 'guard could not audit or plan a new account');
+    } catch (error) {
+      this.#logger.error({ jobId, err: describe(error) }, 'the guard failed after an audit');
     }
   }
 

@@ -9,6 +9,7 @@ import {
   engineConnectionOptions,
   isCallerMistake,
   isCoreError,
+  NotificationConfigSchema,
   normalizeSandboxArgument,
   UsageError,
 } from '@rootwarden/core';
@@ -50,6 +51,8 @@ export const ApiConfigSchema = z
     schedules: z.array(z.unknown()).default([]),
     /** How often the scheduler looks for due runs (default 15). */
     scheduleTickSeconds: z.number().int().min(1).max(3600).optional(),
+    /** The guard's notifications after every audit: channels (secrets by env var name), threshold. */
+    notifications: NotificationConfigSchema.optional(),
   })
   .strict();
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
@@ -273,7 +276,11 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     ]);
 
     const logger = io.logger ?? createLogger({ level: values['log-level'] ?? 'info' });
-    const engineOptions: EngineOptions = { ...connection, ...(values.home ? { home: values.home } : {}) };
+    const engineOptions: EngineOptions = {
+      ...connection,
+      ...(values.home ? { home: values.home } : {}),
+      ...(config.notifications ? { notifications: config.notifications, env: io.env } : {}),
+    };
     const engine = createEngine(engineOptions);
     const api = createApp({
       engine,

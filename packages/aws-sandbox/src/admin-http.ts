@@ -32,6 +32,13 @@ export const ADMIN_ROUTES: ReadonlyArray<readonly [string, string, string]> = [
   ['GET', '/quotas', 'quota rules'],
   ['PUT', '/quotas', 'set quotas: {"enabled", "rules": {"api": {"rate", "burst"} | null}}'],
   ['PATCH', '/organization', 'set {"rootFeatures": [...], "trustedAccess": [...]}'],
+  [
+    'POST',
+    '/accounts',
+    'an account joins: {"name", "joinedMethod": "INVITED" | "CREATED", "id"?, "parentId"?, "rootPassword"?}',
+  ],
+  ['PUT', '/accounts/:id/parent', 'move the account: {"parentId"}'],
+  ['DELETE', '/accounts/:id', 'the account leaves the organization'],
   ['GET', '/accounts/:id', 'an account'],
   ['PATCH', '/accounts/:id', 'set {"state", "scpDeniesRootSession"}'],
   ['GET', '/accounts/:id/root', "the root user's credential state"],
@@ -111,6 +118,15 @@ function handlers(admin: SandboxAdmin): Record<string, Handler> {
     'GET /quotas': () => admin.quotas(),
     'PUT /quotas': ({ body }) => admin.setQuotas(body as never),
     'PATCH /organization': ({ body }) => admin.setOrganization(body as never),
+    'POST /accounts': ({ body }) => admin.addAccount(body as never),
+    'PUT /accounts/:id/parent': ({ params, body }) => {
+      if (typeof body.parentId !== 'string') throw new SandboxAdminError('give {"parentId": "r-…" | "ou-…"}');
+      return admin.moveAccount(p(params, 0), body.parentId);
+    },
+    'DELETE /accounts/:id': ({ params }) => {
+      admin.removeAccount(p(params, 0));
+      return { removed: p(params, 0) };
+    },
     'GET /accounts/:id': ({ params }) => admin.account(p(params, 0)),
     'PATCH /accounts/:id': ({ params, body }) => admin.setAccount(p(params, 0), body as never),
     'GET /accounts/:id/root': ({ params }) => admin.rootCredentials(p(params, 0)),

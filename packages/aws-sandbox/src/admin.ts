@@ -6,7 +6,14 @@ import { resolveScenario } from './scenarios/load.js';
 import { SAMPLE_CERTIFICATE_BODY } from './scenarios/sample-certificate.js';
 import type { AccountStateName, Scenario, ScenarioInput } from './scenarios/schema.js';
 import type { IssuedSecret } from './state/credentials.js';
-import { attachPolicy, DENY_ROOT_USER_ID, detachPolicy, ensureDenyRootPolicy } from './state/org-policies.js';
+import {
+  attachPolicy,
+  DENY_ROOT_USER_ID,
+  detachPolicy,
+  ensureDenyRootPolicy,
+  FULL_AWS_ACCESS_ID,
+  RCP_FULL_AWS_ACCESS_ID,
+} from './state/org-policies.js';
 import { type AccountState, policyText, queueKey, type RootFeature } from './state/world.js';
 import { randomChars } from './util/random.js';
 import { isoSeconds } from './util/time.js';
@@ -78,6 +85,24 @@ export interface SessionInfo {
 
 export type DateInput = string | number | Date;
 
+/** An account that joins the organization (`POST /_sandbox/accounts`). */
+export interface NewAccount {
+  /** Default: a fresh 12-digit id. */
+  id?: string;
+  name: string;
+  email?: string;
+  /** Default: the root. */
+  parentId?: string;
+  /** INVITED: an existing account accepted an invitation; CREATED: made by Organizations' CreateAccount. */
+  joinedMethod: 'INVITED' | 'CREATED';
+  /**
+   * Whether its root user has a password. Default: yes for an invited account (it keeps the root
+   * credentials it had), no for a created one (it starts without root credentials once root credentials
+   * management is enabled).
+   */
+  rootPassword?: boolean;
+}
+
 /** Every admin operation; the HTTP admin routes call exactly these. */
 export interface SandboxAdmin {
   /** Back to the loaded scenario's initial state: sessions dropped, call log cleared, clock/latency/faults/quotas as created. */
@@ -105,6 +130,12 @@ export interface SandboxAdmin {
     accountId: string,
     changes: { state?: AccountStateName; scpDeniesRootSession?: boolean },
   ): AccountInfo;
+  /** An account joins the organization (invited or created), now on the sandbox clock. */
+  addAccount(account: NewAccount): AccountInfo;
+  /** Organizations' MoveAccount: the account goes under another parent (root or OU). */
+  moveAccount(accountId: string, parentId: string): AccountInfo;
+  /** The account leaves the organization (it is no longer listed). */
+  removeAccount(accountId: string): void;
   setOrganization(changes: { rootFeatures?: RootFeature[]; trustedAccess?: string[] }): {
     rootFeatures: RootFeature[];
     trustedAccess: string[];
@@ -351,6 +382,93 @@ export function createAdmin(core: SandboxCore): SandboxAdmin {
       } else if (changes.scpDeniesRootSession === false)
         detachPolicy(policies, DENY_ROOT_USER_ID, account.id);
       return accountInfo(account);
+    },
+    addAccount: (input) => {
+      const world = core.world;
+      const org = world.organization;
+      const id = input.id ?? String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+      if (!/^\d{12}$/.test(id)) throw new SandboxAdminError('account id must be 12 digits');
+      if (world.accounts.has(id))
+        throw new SandboxAdminError(`account ${id} is already in the organization`, 409);
+      if (!input.name) throw new SandboxAdminError('give the account a name');
+      if (input.joinedMethod !== 'INVITED' && input.joinedMethod !== 'CREATED')
+        throw new SandboxAdminError('joinedMethod must be INVITED or CREATED');
+      const parentId = input.parentId ?? org.rootId;
+      const siblings = org.childAccounts.get(parentId);
+      if (!siblings) throw new SandboxAdminError(`no root or OU ${parentId}`, 404);
+      const now = nowSeconds();
+      const parentPath =
+        parentId === org.rootId
+          ? `${org.id}/${org.rootId}/`
+          : (org.organizationalUnits.get(parentId)?.path ?? `${org.id}/${org.rootId}/`);
+      // Invited accounts keep the root credentials they had; accounts created after root credentials
+      // management was enabled start without them
+      // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+      const password = input.rootPassword ?? input.joinedMethod === 'INVITED';
+      const account: AccountState = {
+        id,
+        arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${id}`,
+        name: input.name,
+        email: input.email ?? `${input.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@example.com`,
+        state: 'ACTIVE',
+        joinedMethod: input.joinedMethod,
+        joinedTimestamp: now,
+        parentId,
+        paths: [`${parentPath}${id}/`],
+        rootUser: {
+          createDate: input.joinedMethod === 'INVITED' ? now - 365 * 86_400_000 : now,
+          loginProfile: password
+            ? {
+                createDate: input.joinedMethod === 'INVITED' ? now - 300 * 86_400_000 : now,
+                passwordResetRequired: false,
+              }
+            : undefined,
+          accessKeys: [],
+          signingCertificates: [],
+          mfaDevices: [],
+          unassignedVirtualMfaDevices: 0,
+        },
+        iamUsers: new Map(),
+      };
+      world.accounts.set(id, account);
+      org.accounts.push(account);
+      siblings.push(account);
+      // FullAWSAccess (and RCPFullAWSAccess) are attached to every account that joins
+      // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+      attachPolicy(org.policies, FULL_AWS_ACCESS_ID, id);
+      attachPolicy(org.policies, RCP_FULL_AWS_ACCESS_ID, id);
+      return accountInfo(account);
+    },
+    moveAccount: (accountId, parentId) => {
+      const account = accountOf(accountId);
+      const org = core.world.organization;
+      const target = org.childAccounts.get(parentId);
+      if (!target) throw new SandboxAdminError(`no root or OU ${parentId}`, 404);
+      const source = org.childAccounts.get(account.parentId) ?? [];
+      org.childAccounts.set(
+        account.parentId,
+        source.filter((child) => child.id !== accountId),
+      );
+      target.push(account);
+      account.parentId = parentId;
+      const parentPath =
+        parentId === org.rootId
+          ? `${org.id}/${org.rootId}/`
+          : (org.organizationalUnits.get(parentId)?.path ?? `${org.id}/${org.rootId}/`);
+      account.paths = [`${parentPath}${accountId}/`];
+      return accountInfo(account);
+    },
+    removeAccount: (accountId) => {
+      const account = accountOf(accountId);
+      const org = core.world.organization;
+      if (accountId === org.managementAccountId)
+        throw new SandboxAdminError('the management account cannot leave its organization');
+      core.world.accounts.delete(accountId);
+      org.accounts = org.accounts.filter((member) => member.id !== accountId);
+      org.childAccounts.set(
+        account.parentId,
+        (org.childAccounts.get(account.parentId) ?? []).filter((child) => child.id !== accountId),
+      );
     },
     setOrganization: (changes) => {
       const org = core.world.organization;

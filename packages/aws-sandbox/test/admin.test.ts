@@ -1,4 +1,5 @@
-import { ListAccessKeysCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
+import { GetAccountSummaryCommand, ListAccessKeysCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
+import { ListAccountsCommand, ListParentsCommand } from '@aws-sdk/client-organizations';
 import { AssumeRootCommand } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { awsError, TASK, useSandbox } from './helpers.js';
@@ -146,6 +147,51 @@ describe('admin surface over HTTP', () => {
     );
     const suspended = await admin('PATCH', '/accounts/666666666666', { state: 'SUSPENDED' });
     expect(suspended.json.state).toBe('SUSPENDED');
+  });
+
+  it('accounts join (invited with their root password, created without), move and leave, as Organizations shows', async () => {
+    const orgs = ctx.as('http').organizations;
+    const listed = async () => (await orgs.send(new ListAccountsCommand({}))).Accounts ?? [];
+    const before = (await listed()).length;
+    const invited = await admin('POST', '/accounts', {
+      id: '777777777777',
+      name: 'Acquired',
+      joinedMethod: 'INVITED',
+    });
+    expect(invited.status).toBe(200);
+    const created = await admin('POST', '/accounts', {
+      id: '888888888888',
+      name: 'Fresh',
+      joinedMethod: 'CREATED',
+    });
+    expect(created.json).toMatchObject({ id: '888888888888', state: 'ACTIVE' });
+    expect(
+      (await admin('POST', '/accounts', { id: '777777777777', name: 'Again', joinedMethod: 'INVITED' }))
+        .status,
+    ).toBe(409);
+    expect((await admin('POST', '/accounts', { name: 'Bad', joinedMethod: 'ADOPTED' })).status).toBe(400);
+    const accounts = await listed();
+    expect(accounts).toHaveLength(before + 2);
+    expect(accounts.find((account) => account.Id === '777777777777')).toMatchObject({
+      Name: 'Acquired',
+      JoinedMethod: 'INVITED',
+      State: 'ACTIVE',
+    });
+    // The invited account keeps a root password; the created one has none.
+    const summary = async (accountId: string) => {
+      const session = await ctx.rootSession('http', accountId, 'IAMAuditRootUserCredentials');
+      return (await session.iam.send(new GetAccountSummaryCommand({}))).SummaryMap?.AccountPasswordPresent;
+    };
+    expect(await summary('777777777777')).toBe(1);
+    expect(await summary('888888888888')).toBe(0);
+    expect(
+      (await admin('PUT', '/accounts/777777777777/parent', { parentId: 'ou-none-00000000' })).status,
+    ).toBe(404);
+    expect((await admin('PUT', '/accounts/777777777777/parent', { parentId: 'r-8j81' })).status).toBe(200);
+    const { Parents } = await orgs.send(new ListParentsCommand({ ChildId: '777777777777' }));
+    expect(Parents?.[0]?.Id).toBe('r-8j81');
+    expect((await admin('DELETE', '/accounts/888888888888')).status).toBe(200);
+    expect((await listed()).map((account) => account.Id)).not.toContain('888888888888');
   });
 
   it('reads and sets bucket and queue policies, and loads scenarios', async () => {

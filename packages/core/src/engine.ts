@@ -9,9 +9,15 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
-import type { SandboxEndpoint } from './domain/connection-options.js';
+import type { SandboxContext, SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
+import {
+  type NotificationConfig,
+  type NotificationConfigInput,
+  NotificationConfigSchema,
+  type NotificationDelivery,
+} from './domain/guard.js';
 import {
   AuditIdSchema,
   type AuditListEntry,
@@ -33,6 +39,7 @@ import {
   type OpenSessionInput,
   OpenSessionInputSchema,
   type Plan,
+  PlanIdPrefixSchema,
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
@@ -48,7 +55,9 @@ import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
+import { type GuardResult, guardAfterAudit } from './workflows/guard.js';
 import { listOrganizationAccounts } from './workflows/inventory.js';
+import type { Backoff } from './workflows/notify.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
 import { openRootSession } from './workflows/session.js';
@@ -59,7 +68,7 @@ export interface EngineOptions extends AwsConnectionOptions {
    * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
    * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  connectSandbox?: () => Promise<SandboxEndpoint>;
+  connectSandbox?: (context: SandboxContext) => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -76,6 +85,14 @@ export interface EngineOptions extends AwsConnectionOptions {
   store?: Store | false;
   /** How long a plan may be applied after it was made, in seconds (default 3600: one hour). */
   planTtlSeconds?: number;
+  /**
+   * The guard's notifications (channels, threshold): used by `guardAfterAudit` and when a break-glass
+   * window closes. Channel secrets are read from `env` (default process.env) by the names it gives.
+   */
+  notifications?: NotificationConfigInput;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Waits between delivery attempts (tests shorten them). */
+  notificationBackoff?: Backoff;
 }
 
 export interface RunOptions {
@@ -196,6 +213,11 @@ export interface Engine {
   /** A saved plan by id: PLAN_NOT_FOUND when there is none. */
   getPlan(planId: string): Promise<Plan>;
   /**
+   * The full id of the saved plan a unique prefix names (at least 4 characters; a full id names itself):
+   * INVALID_INPUT listing the candidates when several match, PLAN_NOT_FOUND when none.
+   */
+  resolvePlanId(prefix: string): Promise<string>;
+  /**
    * Applies a reviewed plan (the adapter has obtained consent): refuses expired (PLAN_EXPIRED) and stale
    * (PLAN_STALE) plans, journals before and after every AWS action, verifies by observing again, and
    * resumes an interrupted apply without repeating finished actions.
@@ -218,6 +240,21 @@ export interface Engine {
   listExceptionEvents(): Promise<ExceptionEvent[]>;
   /** Drift between a report and the previous saved audit of its organization (undefined when none, or no store). */
   previousAuditDiff(report: AuditReport): Promise<AuditDiff | undefined>;
+  /**
+   * The guard, after a saved audit: audits accounts that joined (when the audit did not reach them),
+   * prepares a delete-root-credentials plan for those exposed (never applied by rootwarden), decides what
+   * needs a person and delivers it to the configured channels (webhook, Slack) with retries, logged in
+   * the delivery log. The HTTP API runs it after every audit job; the CLI after `audit` when channels are
+   * configured.
+   */
+  guardAfterAudit(report: AuditReport, options?: RunOptions): Promise<GuardResult>;
+  /** The delivery log: one row per notification and channel (attempts, status, last error). */
+  listDeliveries(query?: {
+    status?: NotificationDelivery['status'];
+    limit?: number;
+  }): Promise<NotificationDelivery[]>;
+  /** The guard configuration in force (defaults filled in). */
+  notificationConfig(): NotificationConfig;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -227,9 +264,10 @@ interface Connected {
   sandbox: { url: string; scenario: string; close(): Promise<void> } | null;
 }
 
-async function connect(options: EngineOptions): Promise<Connected> {
+async function connect(options: EngineOptions, home: string): Promise<Connected> {
   if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const started = await options.connectSandbox();
+  // The sandbox's organization lives where the history does; an engine that keeps no history keeps none.
+  const started = await options.connectSandbox(options.store === undefined ? { home } : {});
   try {
     const runtime = await AwsRuntime.create({
       ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
@@ -254,6 +292,7 @@ function parseAuditId(field: string, value: unknown): string {
 
 export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
+  const notifications = parseInput(NotificationConfigSchema, options.notifications ?? {}, 'notifications');
   const home = resolveHome(options.home);
   let opened: Promise<Store> | undefined;
   /**
@@ -304,7 +343,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let connected: Promise<Connected> | undefined;
   const ready = () => {
-    connected ??= connect(options);
+    connected ??= connect(options, home);
     return connected;
   };
   const runtime = async () => (await ready()).runtime;
@@ -320,7 +359,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     concurrency,
   });
 
-  return {
+  const engine: Engine = {
     async connection() {
       const { runtime: aws, sandbox } = await ready();
       return {
@@ -523,6 +562,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
     async getPlan(planId) {
       return (await loadPlan(await store(), planId)).plan;
     },
+    async resolvePlanId(raw) {
+      const prefix = parseInput(PlanIdPrefixSchema, raw, 'planId');
+      const ids = await (await store()).findPlanIds(prefix, 6);
+      if (ids.includes(prefix)) return prefix;
+      if (ids.length === 1) return ids[0] as string;
+      if (ids.length === 0)
+        throw new CoreError('PLAN_NOT_FOUND', `No saved plan ${prefix}.`, {
+          fix: `Make one with \`rootwarden plan <task> …\` (it prints the plan id), and apply it from the same ROOTWARDEN_HOME (history: ${databasePath(home)}).`,
+          details: { field: 'planId', planId: prefix },
+        });
+      throw new CoreError(
+        'INVALID_INPUT',
+        `planId: "${prefix}" matches several saved plans (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`,
+        { fix: 'Give more characters of the plan id.', details: { field: 'planId' } },
+      );
+    },
     async applyPlan(planId, run = {}) {
       return applyPlan(planId, await applyContext(run, run.concurrency ?? DEFAULT_APPLY_CONCURRENCY));
     },
@@ -550,6 +605,28 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (!options.store && !existsSync(databasePath(home))) return undefined;
       return previousAuditDiff(await store(), report);
     },
+    async guardAfterAudit(report, run = {}) {
+      // Without a history there is no previous audit to compare with and no delivery log.
+      if (options.store === false)
+        return { notification: undefined, deliveries: [], plans: {}, problems: [] };
+      return guardAfterAudit(report, {
+        store: await store(),
+        config: notifications,
+        env: options.env ?? process.env,
+        now,
+        signal: run.signal,
+        ...(options.notificationBackoff ? { backoff: options.notificationBackoff } : {}),
+        createPlan: (input) => engine.createPlan(input, { ...(run.signal ? { signal: run.signal } : {}) }),
+        auditAccounts: (accounts) =>
+          engine.audit({ accounts }, { save: false, ...(run.signal ? { signal: run.signal } : {}) }),
+      });
+    },
+    async listDeliveries(query = {}) {
+      return (await store()).listDeliveries(query);
+    },
+    notificationConfig() {
+      return notifications;
+    },
     async close() {
       const history = opened;
       opened = undefined;
@@ -560,4 +637,5 @@ export function createEngine(options: EngineOptions = {}): Engine {
       await sandbox?.close();
     },
   };
+  return engine;
 }

@@ -39,6 +39,7 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   MAX_CONCURRENCY,
+  type SeverityCounts,
 } from './domain/audit.js';
 export {
   type AccountDiff,
@@ -50,6 +51,13 @@ export {
   CredentialChangeSchema,
   type CredentialKind,
 } from './domain/audit-diff.js';
+export {
+  BreakglassDurationSchema,
+  BreakglassTicketSchema,
+  type BreakglassWindow,
+  BreakglassWindowSchema,
+  MAX_BREAKGLASS_HOURS,
+} from './domain/breakglass.js';
 export {
   AccountIdSchema,
   type FailOn,
@@ -76,6 +84,7 @@ export {
   ConnectionOptionsSchema,
   type EngineConnectionOptions,
   engineConnectionOptions,
+  type SandboxContext,
   type SandboxEndpoint,
   type StartSandbox,
 } from './domain/connection-options.js';
@@ -94,6 +103,23 @@ export {
   NewExceptionSchema,
 } from './domain/exception.js';
 export { FINDING_CODES, type Finding, type FindingCode, FindingSchema } from './domain/finding.js';
+export {
+  type Channel,
+  ChannelSchema,
+  DEFAULT_EXCEPTION_WARNING_DAYS,
+  type DeliveryStatus,
+  GUARD_EVENT_KINDS,
+  type GuardEvent,
+  GuardEventSchema,
+  NOTIFICATION_SCHEMA_ID,
+  type Notification,
+  type NotificationConfig,
+  type NotificationConfigInput,
+  NotificationConfigSchema,
+  type NotificationDelivery,
+  NotificationDeliverySchema,
+  NotificationSchema,
+} from './domain/guard.js';
 export {
   AuditIdSchema,
   type AuditListEntry,
@@ -131,6 +157,7 @@ export {
   type PlanActionKind,
   PlanActionKindSchema,
   PlanActionSchema,
+  PlanIdPrefixSchema,
   PlanIdSchema,
   type PlanRequest,
   PlanSchema,
@@ -197,6 +224,15 @@ export {
   isCoreError,
   UsageError,
 } from './errors.js';
+export { describeEvent } from './notify/describe-event.js';
+export { slackMessage } from './notify/slack-message.js';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  verifyWebhookSignature,
+} from './notify/webhook-signature.js';
 export {
   COMPACT_REPORT_FORMATS,
   CompactReport,
@@ -206,6 +242,7 @@ export { HTML_REPORT_CSP, jsonReportSha256 } from './report/html.js';
 export {
   escapeHtml,
   escapeMarkdown,
+  escapeSlackMrkdwn,
   neutralizeCsvField,
   neutralizeForTerminal,
   neutralizeStringsForTerminal,
@@ -241,6 +278,7 @@ export {
 } from './report/render-report.js';
 export { acceptFindings, applyExceptions, describeAcceptance } from './rules/apply-exceptions.js';
 export { classifyMfaDevice } from './rules/classify-mfa.js';
+export { decideNotifications, diffInventory, type InventoryChange } from './rules/decide-notifications.js';
 export { diffAudits } from './rules/diff-audits.js';
 export { evaluateCompliance, type OrganizationEvidence } from './rules/evaluate-compliance.js';
 export { evaluateFindings, hasRootCredentials, statusOf } from './rules/evaluate-findings.js';
@@ -252,7 +290,7 @@ export {
   type ScheduleTickDecision,
   validateScheduleTiming,
 } from './rules/schedule-timing.js';
-export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { compareRisk, countOpenFindings, countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
@@ -260,7 +298,14 @@ export {
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
-export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export {
+  DATABASE_FILE,
+  databasePath,
+  resolveHome,
+  SANDBOX_STATE_EXTENSION,
+  sandboxStateDirectory,
+  sandboxStatePath,
+} from './store/home.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './store/sqlite/busy-timeout.js';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
@@ -288,4 +333,6 @@ export {
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
+export { type GuardResult, notificationId } from './workflows/guard.js';
+export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

@@ -105,3 +105,13 @@ export function escapeMarkdown(text: string): string {
 export function escapeHtml(text: string): string {
   return escapeHtmlText(text);
 }
+
+/**
+ * For Slack `mrkdwn` text: Slack reads `<…>` as links and mentions (`<!channel>`, `<https://x|label>`)
+ * and asks senders to escape exactly `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;`
+ * (https://docs.slack.dev/messaging/formatting-message-text#escaping-text). Control and bidi characters
+ * are made visible as for a terminal.
+ */
+export function escapeSlackMrkdwn(text: string): string {
+  return neutralizeForTerminal(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

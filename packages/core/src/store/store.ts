@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import type { BreakglassWindow } from '../domain/breakglass.js';
 import { TimestampSchema } from '../domain/common.js';
 import type { ExceptionEvent, FindingException } from '../domain/exception.js';
+import type { DeliveryStatus, Notification, NotificationDelivery } from '../domain/guard.js';
 import type { AuditListEntry, ListAuditsQuery } from '../domain/history.js';
 import type { ScheduleRunClaim, ScheduleState } from '../domain/schedule.js';
 import type { CoreError } from '../errors.js';
@@ -119,6 +121,66 @@ export interface AuditCheckpoint {
   results: AccountAuditResult[];
 }
 
+/** One channel a notification goes to: a delivery row starts `pending` with 0 attempts. */
+export interface NewDelivery {
+  channel: string;
+  channelType: NotificationDelivery['channelType'];
+}
+
+export interface DeliveryClaim {
+  owner: string;
+  until: string;
+  now: string;
+}
+
+export interface DeliveryUpdate {
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+  /** Give the claim back (the sender is done with this row for now). */
+  release?: boolean;
+}
+
+export interface DeliveryQuery {
+  status?: DeliveryStatus;
+  notificationId?: string;
+  limit?: number;
+}
+
+/** The guard's part of the store: notifications, their delivery log, break-glass windows. */
+export interface GuardStore {
+  /**
+   * Records a notification and a `pending` delivery per channel, in one transaction. A notification or
+   * delivery already recorded (same id: a restart, another process) is kept as it is. Returns the
+   * notification's deliveries as they now stand.
+   */
+  recordNotification(
+    notification: Notification,
+    channels: readonly NewDelivery[],
+    at: string,
+  ): Promise<NotificationDelivery[]>;
+  getNotification(id: string): Promise<Notification | undefined>;
+  /**
+   * Claims one delivery for one sender until `until`, atomically across processes: granted when it is
+   * not delivered and nobody else holds an unexpired claim.
+   */
+  claimDelivery(notificationId: string, channel: string, claim: DeliveryClaim): Promise<boolean>;
+  updateDelivery(notificationId: string, channel: string, update: DeliveryUpdate): Promise<void>;
+  /** The delivery log, oldest first. */
+  listDeliveries(query?: DeliveryQuery): Promise<NotificationDelivery[]>;
+  openBreakglassWindow(window: BreakglassWindow): Promise<void>;
+  /** Closes a window that is still open; false when it was already closed (someone else closed it). */
+  closeBreakglassWindow(id: string, closing: { at: string; by: string }): Promise<boolean>;
+  /** Records the cleanup plan prepared when a window closed (or why none could be); returns the window. */
+  setBreakglassCleanup(
+    id: string,
+    cleanup: { planId: string | null; error: string | null },
+  ): Promise<BreakglassWindow | undefined>;
+  /** Windows, oldest first; `open: true` only those not closed. */
+  listBreakglassWindows(query?: { open?: boolean; accountId?: string }): Promise<BreakglassWindow[]>;
+}
+
 /**
  * Where rootwarden keeps its history: audits with their per-account results, plans and their apply
  * journal, HTTP API jobs. Every method is async so a networked database (PostgreSQL for several API
@@ -126,7 +188,7 @@ export interface AuditCheckpoint {
  * with their schema (unknown fields dropped) and free-form JSON is checked for secret-named fields.
  * Failures are CoreErrors: STORE_UNAVAILABLE, STORE_CORRUPT, STORE_BUSY, INVALID_INPUT.
  */
-export interface Store {
+export interface Store extends GuardStore {
   /** Saves a finished (or interrupted) audit and its per-account results in one transaction. */
   saveAudit(report: AuditReport): Promise<void>;
   /**
@@ -150,6 +212,8 @@ export interface Store {
 
   savePlan(plan: StoredPlan): Promise<void>;
   getPlan(id: string): Promise<StoredPlan | undefined>;
+  /** Ids of saved plans that start with `prefix` (a full id matches itself), at most `limit`. */
+  findPlanIds(prefix: string, limit: number): Promise<string[]>;
   setPlanStatus(id: string, status: PlanStatus): Promise<void>;
   /**
    * Claims a plan for one apply run until `until` (ISO), atomically across processes: granted when no

@@ -167,6 +167,66 @@ const schedules: Migration = {
   },
 };
 
+const guardNotificationsBreakglass: Migration = {
+  async up(db: Kysely<unknown>) {
+    // What the guard notified (the body is the JSON a webhook receives) and, per channel, how its delivery
+    // went: the delivery log. The notification id is the idempotency key receivers see.
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('organization_id', 'text', (column) => column.notNull())
+      .addColumn('audit_id', 'text')
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('body', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema
+      .createTable('notification_deliveries')
+      .addColumn('notification_id', 'text', (column) =>
+        column.notNull().references('notifications.id').onDelete('cascade'),
+      )
+      .addColumn('channel', 'text', (column) => column.notNull())
+      .addColumn('channel_type', 'text', (column) => column.notNull())
+      .addColumn('status', 'text', (column) => column.notNull())
+      .addColumn('attempts', 'integer', (column) => column.notNull())
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .addColumn('delivered_at', 'text')
+      // Which process is sending it and until when: one sender at a time, a dead sender's claim runs out.
+      .addColumn('claim_owner', 'text')
+      .addColumn('claim_until', 'text')
+      .addPrimaryKeyConstraint('notification_deliveries_pk', ['notification_id', 'channel'])
+      .execute();
+    await db.schema
+      .createIndex('notification_deliveries_status')
+      .on('notification_deliveries')
+      .column('status')
+      .execute();
+    // Time-boxed break-glass windows (password recovery allowed), kept after they close.
+    await db.schema
+      .createTable('breakglass_windows')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('account_id', 'text', (column) => column.notNull())
+      .addColumn('organization_id', 'text', (column) => column.notNull())
+      .addColumn('ticket', 'text', (column) => column.notNull())
+      .addColumn('opened_at', 'text', (column) => column.notNull())
+      .addColumn('until', 'text', (column) => column.notNull())
+      .addColumn('opened_by', 'text', (column) => column.notNull())
+      .addColumn('opened_by_user', 'text', (column) => column.notNull())
+      .addColumn('plan_id', 'text', (column) => column.notNull())
+      .addColumn('closed_at', 'text')
+      .addColumn('closed_by', 'text')
+      .addColumn('cleanup_plan_id', 'text')
+      .addColumn('cleanup_error', 'text')
+      .execute();
+    await db.schema
+      .createIndex('breakglass_windows_account')
+      .on('breakglass_windows')
+      .column('account_id')
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
@@ -176,6 +236,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_audit_checkpoints': auditCheckpoints,
   '0006_finding_exceptions': findingExceptions,
   '0007_schedules': schedules,
+  '0008_guard_notifications_breakglass': guardNotificationsBreakglass,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

@@ -128,6 +128,46 @@ export interface SchedulesTable {
   updated_at: string;
 }
 
+export interface NotificationsTable {
+  id: string;
+  organization_id: string;
+  audit_id: string | null;
+  created_at: string;
+  /** JSON: `Notification`, exactly what a webhook receives. */
+  body: string;
+}
+
+export interface NotificationDeliveriesTable {
+  notification_id: string;
+  channel: string;
+  channel_type: string;
+  /** pending | delivered | failed. */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+  claim_owner: string | null;
+  claim_until: string | null;
+}
+
+export interface BreakglassWindowsTable {
+  id: string;
+  account_id: string;
+  organization_id: string;
+  ticket: string;
+  opened_at: string;
+  until: string;
+  opened_by: string;
+  opened_by_user: string;
+  plan_id: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  cleanup_plan_id: string | null;
+  cleanup_error: string | null;
+}
+
 export interface StoreDatabase {
   audits: AuditsTable;
   audit_accounts: AuditAccountsTable;
@@ -138,4 +178,7 @@ export interface StoreDatabase {
   audit_checkpoint_accounts: AuditCheckpointAccountsTable;
   finding_exceptions: FindingExceptionsTable;
   schedules: SchedulesTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  breakglass_windows: BreakglassWindowsTable;
 }

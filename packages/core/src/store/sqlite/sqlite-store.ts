@@ -42,6 +42,7 @@ import { type AuditListEntry, AuditListEntrySchema, type ListAuditsQuery } from 
 import { parseInput } from '../../domain/parse-input.js';
 import type { ScheduleRunClaim, ScheduleState } from '../../domain/schedule.js';
 import { CoreError, isCoreError } from '../../errors.js';
+import { GuardTables } from '../guard-tables.js';
 import { databasePath } from '../home.js';
 import { assertNoSecrets } from '../no-secrets.js';
 import {
@@ -318,11 +319,41 @@ class SqliteStore implements Store {
   readonly #db: Kysely<StoreDatabase>;
   readonly #file: string;
   readonly #now: () => Date;
+  readonly #guardTables: GuardTables;
 
   constructor(db: Kysely<StoreDatabase>, file: string, now: () => Date) {
     this.#db = db;
     this.#file = file;
     this.#now = now;
+    this.#guardTables = new GuardTables(db, (work) => this.#guard(work));
+  }
+
+  recordNotification(...args: Parameters<Store['recordNotification']>) {
+    return this.#guardTables.recordNotification(...args);
+  }
+  getNotification(...args: Parameters<Store['getNotification']>) {
+    return this.#guardTables.getNotification(...args);
+  }
+  claimDelivery(...args: Parameters<Store['claimDelivery']>) {
+    return this.#guardTables.claimDelivery(...args);
+  }
+  updateDelivery(...args: Parameters<Store['updateDelivery']>) {
+    return this.#guardTables.updateDelivery(...args);
+  }
+  listDeliveries(...args: Parameters<Store['listDeliveries']>) {
+    return this.#guardTables.listDeliveries(...args);
+  }
+  openBreakglassWindow(...args: Parameters<Store['openBreakglassWindow']>) {
+    return this.#guardTables.openBreakglassWindow(...args);
+  }
+  closeBreakglassWindow(...args: Parameters<Store['closeBreakglassWindow']>) {
+    return this.#guardTables.closeBreakglassWindow(...args);
+  }
+  setBreakglassCleanup(...args: Parameters<Store['setBreakglassCleanup']>) {
+    return this.#guardTables.setBreakglassCleanup(...args);
+  }
+  listBreakglassWindows(...args: Parameters<Store['listBreakglassWindows']>) {
+    return this.#guardTables.listBreakglassWindows(...args);
   }
 
   async #guard<T>(work: () => Promise<T>): Promise<T> {
@@ -511,6 +542,19 @@ class SqliteStore implements Store {
       }
     }
     return entries;
+  }
+
+  async findPlanIds(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('plans')
+        .select('id')
+        .where(sql<boolean>`substr(id, 1, ${prefix.length}) = ${prefix}`)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => row.id);
   }
 
   async findAuditIds(prefix: string, limit: number): Promise<string[]> {

@@ -224,6 +224,8 @@ export {
   isCoreError,
   UsageError,
 } from './errors.js';
+export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
+export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export { describeEvent } from './notify/describe-event.js';
 export { slackMessage } from './notify/slack-message.js';
 export {
@@ -306,13 +308,19 @@ export {
   sandboxStateDirectory,
   sandboxStatePath,
 } from './store/home.js';
-export { DEFAULT_BUSY_TIMEOUT_MS } from './store/sqlite/busy-timeout.js';
-export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
-export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
+export { type OpenStoreOptions, openStore } from './store/open-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
+export {
+  DEFAULT_BUSY_TIMEOUT_MS,
+  openSqliteStore,
+  type SqliteStoreOptions,
+} from './store/sqlite/sqlite-store.js';
 export {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
+  type ExpiredJob,
   type Job,
+  type JobLease,
   JobSchema,
   type JobStatus,
   type JobUpdate,
@@ -331,6 +339,7 @@ export {
   StoredPlanSchema,
   type UnreadableAudit,
 } from './store/store.js';
+export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
 export { type GuardResult, notificationId } from './workflows/guard.js';

@@ -14,7 +14,7 @@ import { renderAuditList } from '../../render/audits.js';
 export default class AuditsListCommand extends HistoryCommand<typeof AuditsListCommand> {
   static override summary = 'List saved audits, newest first.';
   static override description =
-    'Every `rootwarden audit` is saved (unless --no-save) in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden). This reads that history; it never calls AWS.';
+    'Every `rootwarden audit` is saved (unless --no-save) in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden), or the PostgreSQL database of --store / ROOTWARDEN_STORE_URL. This reads that history; it never calls AWS.';
   static override examples = [
     '<%= config.bin %> audits list',
     '<%= config.bin %> audits list --organization o-a1b2c3d4e5 --limit 5 --json',

@@ -3,6 +3,7 @@ import {
   type AuditListEntry,
   DEFAULT_AUDIT_LIST_LIMIT,
   databasePath,
+  describeStoreUrl,
   ListAuditsInputSchema,
   neutralizeForTerminal,
   parseInput,
@@ -42,7 +43,9 @@ export default class AuditsListCommand extends HistoryCommand<typeof AuditsListC
           `${neutralizeForTerminal(`Warning: saved audit ${auditId} is unreadable and left out: ${error.message} [${error.code}]`)}\n`,
         ),
     });
-    this.log(renderAuditList(audits, databasePath(resolveHome())));
+    // Where the list came from: the PostgreSQL database (never its password) or the SQLite file.
+    const storeUrl = this.flags.store || process.env.ROOTWARDEN_STORE_URL;
+    this.log(renderAuditList(audits, storeUrl ? describeStoreUrl(storeUrl) : databasePath(resolveHome())));
     return { audits };
   }
 }

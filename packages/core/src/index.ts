@@ -324,6 +324,7 @@ export {
   type UnreadableAudit,
 } from './store/store.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
+export type { ClosedWindow, OpenBreakglassInput } from './workflows/breakglass.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
 export { type GuardResult, notificationId } from './workflows/guard.js';
 export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';

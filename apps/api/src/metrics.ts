@@ -23,6 +23,9 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 const OUTCOMES = ['succeeded', 'failed', 'interrupted'] as const;
 const TRIGGERS: readonly AuditTrigger[] = ['api', 'schedule'];
 
+/** Rows of the delivery log a scrape reads at most (one per notification and channel: years of nightly audits). */
+const MAX_DELIVERIES_COUNTED = 100_000;
+
 const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
 
 export function createApiMetrics(options: {
@@ -44,25 +47,42 @@ export function createApiMetrics(options: {
     labelNames: ['operation'],
     registers: [registry],
   });
-  // Notifications are sent after audits; their delivery counts come with the notification channels.
-  new Counter({
-    name: 'rootwarden_notification_deliveries_total',
-    help: 'Notifications delivered to a channel (webhook, Slack). Zero until notification channels are configured.',
+  // The guard's delivery log (one row per notification and channel), read at scrape time: a row moves
+  // from pending to delivered or failed (and a failed one is retried after the next audit), so these are
+  // gauges of the log, not counters.
+  new Gauge({
+    name: 'rootwarden_notification_deliveries',
+    help: 'Notification deliveries in the delivery log by channel and status (pending, delivered, failed: failed ones are retried after the next audit). No series without notification channels.',
+    labelNames: ['channel', 'status'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, count] of scrape.deliveries) {
+        const [channel = '', status = ''] = key.split('\u0000');
+        this.set({ channel, status }, count);
+      }
+    },
   });
-  new Counter({
-    name: 'rootwarden_notification_failures_total',
-    help: 'Notification deliveries that failed after their retries. Zero until notification channels are configured.',
+  new Gauge({
+    name: 'rootwarden_notification_failures',
+    help: 'Notification deliveries that failed after all their attempts and wait for the next audit to retry them.',
     registers: [registry],
+    collect() {
+      let failed = 0;
+      for (const [key, count] of scrape.deliveries) if (key.endsWith('\u0000failed')) failed += count;
+      this.set(failed);
+    },
   });
 
   // What the gauges show is read once per scrape (render), so one scrape is one consistent picture. A
   // store that cannot be read leaves those gauges out rather than failing the scrape: the counters and
   // the scheduler state still reach Prometheus (and /readyz says what is wrong).
-  let scrape: { latest: AuditListEntry | undefined; schedules: ScheduleView[] } = {
-    latest: undefined,
-    schedules: [],
-  };
+  let scrape: {
+    latest: AuditListEntry | undefined;
+    schedules: ScheduleView[];
+    /** Delivery log rows by `channel\0status`. */
+    deliveries: Map<string, number>;
+  } = { latest: undefined, schedules: [], deliveries: new Map() };
   const readScrape = async () => {
     const latest = await options.engine
       .listAudits({ limit: 20 })
@@ -73,7 +93,13 @@ export function createApiMetrics(options: {
         .scheduler()
         ?.list()
         .catch(() => [])) ?? [];
-    scrape = { latest, schedules };
+    const deliveries = new Map<string, number>();
+    const rows = await options.engine.listDeliveries({ limit: MAX_DELIVERIES_COUNTED }).catch(() => []);
+    for (const row of rows) {
+      const key = `${row.channel}\u0000${row.status}`;
+      deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
+    }
+    scrape = { latest, schedules, deliveries };
   };
   const latest = () => scrape.latest;
   new Gauge({

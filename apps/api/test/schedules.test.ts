@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import {
   type AuditReport,
@@ -359,7 +361,7 @@ describe('GET /metrics', () => {
     expect(value('rootwarden_accounts{status="exposed"}')).toBe(audited.summary.exposed);
     expect(value('rootwarden_accounts{status="clean"}')).toBe(audited.summary.clean);
     expect(value('rootwarden_findings{severity="critical"}')).toBe(audited.summary.findings.critical);
-    expect(value('rootwarden_notification_deliveries_total')).toBe(0);
+    expect(value('rootwarden_notification_failures')).toBe(0);
     expect(value('rootwarden_scheduler_up')).toBe(1);
     expect(value('rootwarden_scheduler_errors_total')).toBe(0);
     expect(value('rootwarden_schedule_next_run_timestamp_seconds{schedule="nightly"}')).toBe(
@@ -370,6 +372,52 @@ describe('GET /metrics', () => {
       expect(line).toMatch(/^rootwarden_[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$/);
       const name = line.split(/[{ ]/)[0];
       expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it('shows the delivery log of the notifications the scheduled audit sent (delivered and failed)', async () => {
+    const receivers: Server[] = [];
+    const listen = async (status: number) => {
+      const receiver = createServer((request, response) => {
+        request.resume();
+        request.on('end', () => response.writeHead(status).end());
+      });
+      receivers.push(receiver);
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    };
+    try {
+      const clock = { now: new Date('2026-12-01T05:00:00Z') };
+      const fixture = await scheduled(clock, [nightly()], {
+        engine: {
+          notifications: {
+            channels: [
+              { type: 'webhook', name: 'ops', url: await listen(200), secretEnv: 'HOOK_SECRET' },
+              { type: 'webhook', name: 'down', url: await listen(500), secretEnv: 'HOOK_SECRET' },
+            ],
+            maxAttempts: 1,
+          },
+          env: { HOOK_SECRET: 'metrics-test-secret' },
+          notificationBackoff: { minTimeoutMs: 1, maxTimeoutMs: 5 },
+        },
+      });
+      clock.now = new Date('2026-12-01T06:00:00Z');
+      await fixture.api.scheduler.tick();
+      const [job] = await auditJobs(fixture);
+      await waitForAudit((path) => fixture.request(path, { as: 'read' }), job?.id as string);
+      // The guard delivers after the job is recorded: wait (bounded) for both rows to settle.
+      const deadline = Date.now() + 60_000;
+      let text = '';
+      while (!/rootwarden_notification_failures 1\n/.test(text) || !text.includes('status="delivered"')) {
+        if (Date.now() > deadline) throw new Error(`deliveries never settled:\n${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        text = await (await fixture.request('/metrics', { as: 'read' })).text();
+      }
+      expect(text).toContain('rootwarden_notification_deliveries{channel="ops",status="delivered"} 1');
+      expect(text).toContain('rootwarden_notification_deliveries{channel="down",status="failed"} 1');
+      expect(text).not.toContain('metrics-test-secret');
+    } finally {
+      for (const receiver of receivers) await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
   });
 });

@@ -154,6 +154,25 @@ export abstract class BaseCommand<T extends typeof Command> extends RootwardenCo
       () => import('@rootwarden/aws-sandbox'),
     );
   }
+
+  /**
+   * This command's connection flags as shell words (` --sandbox blog`, ` --profile prod`): a command
+   * line printed for later (the plan's "rootwarden apply ID") reaches the same AWS, or sandbox, as given.
+   */
+  protected connectionArguments(): string {
+    const flags = this.flags as Partial<Interfaces.InferredFlags<typeof AWS_FLAGS>>;
+    const words: string[] = [];
+    for (const name of ['sandbox', 'profile', 'region', 'endpoint-url'] as const) {
+      const value = flags[name];
+      if (value !== undefined) words.push(`--${name}`, shellWord(value));
+    }
+    return words.map((word) => ` ${word}`).join('');
+  }
+}
+
+/** A word a POSIX shell reads back unchanged: bare when plain, else single-quoted. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /**

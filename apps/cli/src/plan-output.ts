@@ -11,10 +11,18 @@ export const planFormatFlag = Flags.option({
   default: 'table',
 })();
 
-/** Prints a plan for review on stdout, in the chosen format. */
-export function printPlan(plan: Plan, format: PlanOutputFormat, log: (text: string) => void): void {
+/**
+ * Prints a plan for review on stdout, in the chosen format. `connection` is the planning command's own
+ * connection flags (` --sandbox blog`), so the printed apply command reaches the same AWS.
+ */
+export function printPlan(
+  plan: Plan,
+  format: PlanOutputFormat,
+  log: (text: string) => void,
+  connection = '',
+): void {
   if (format === 'table')
-    log(`${renderPlanTable(plan)}\n\nReview it, then apply it: rootwarden apply ${plan.planId}`);
+    log(`${renderPlanTable(plan)}\n\nReview it, then apply it: rootwarden apply ${plan.planId}${connection}`);
   else process.stdout.write(renderPlan(plan, format));
 }
 

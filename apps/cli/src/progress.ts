@@ -25,30 +25,37 @@ export function createAuditProgress(stream: NodeJS.WriteStream = process.stderr)
   let started = false;
   let throttles = 0;
   const payload = { listing: 'listing accounts', concurrency: '-', throttled: '' };
-  const start = () => {
-    if (!started) bar.start(0, 0, payload);
+  // Drawn from the first count on, at 0/N: before it, a bar of 0/0 would be drawn full.
+  const start = (total: number) => {
+    if (!started) bar.start(total, 0, payload);
     started = true;
+  };
+  const update = (change: Partial<typeof payload>) => {
+    Object.assign(payload, change);
+    if (started) bar.update(change);
   };
   return {
     onEvent(event) {
-      start();
       switch (event.type) {
         case 'inventory-page':
+          start(event.listed);
           bar.setTotal(event.listed);
           break;
         case 'inventory-done':
+          start(event.total);
           bar.setTotal(event.total);
-          bar.update({ listing: `${event.total} listed` });
+          update({ listing: `${event.total} listed` });
           break;
         case 'account-audited':
+          start(event.total ?? event.done);
           bar.increment(1);
           break;
         case 'throttled':
           throttles += 1;
-          bar.update({ throttled: ` · throttled ×${throttles}`, concurrency: String(event.concurrency) });
+          update({ throttled: ` · throttled ×${throttles}`, concurrency: String(event.concurrency) });
           break;
         case 'concurrency-changed':
-          bar.update({ concurrency: String(event.concurrency) });
+          update({ concurrency: String(event.concurrency) });
           break;
       }
     },

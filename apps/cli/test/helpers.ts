@@ -1,10 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '@oclif/test';
-import type { Sandbox } from '@rootwarden/aws-sandbox';
+import { temporaryDirectory as sharedTemporaryDirectory } from '@rootwarden/test-utils';
 
 export const CLI_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(CLI_ROOT, 'bin', 'run.js');
@@ -29,8 +27,11 @@ export async function rootwarden(args: string[]): Promise<CommandResult> {
 }
 
 export function temporaryDirectory(prefix = 'rootwarden-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return sharedTemporaryDirectory(prefix);
 }
+
+/** The environment of a user who eval'd a running sandbox's export lines (shared with the other doors' tests). */
+export { sandboxUserEnvironment } from '@rootwarden/test-utils';
 
 /** Replaces what changes from run to run (ids, times, ports, session keys) so output can be snapshotted. */
 export function normalize(text: string): string {
@@ -87,21 +88,4 @@ export function rootwardenProcessAsync(
       },
     );
   });
-}
-
-/**
- * The environment of a user who eval'd a running sandbox's export lines: its management principal's
- * keys and URL, nothing left from the developer's own AWS setup, and a fresh ROOTWARDEN_HOME.
- */
-export function sandboxUserEnvironment(sandbox: Sandbox, url: string): Record<string, string | undefined> {
-  const who = sandbox.managementPrincipal();
-  return {
-    AWS_ACCESS_KEY_ID: who.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: who.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: url,
-    AWS_PROFILE: undefined,
-    AWS_SESSION_TOKEN: undefined,
-    ROOTWARDEN_HOME: temporaryDirectory(),
-  };
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createSandbox } from '@rootwarden/aws-sandbox';
+import { whenSandboxAnswers } from '@rootwarden/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
   BIN,
@@ -46,12 +47,11 @@ describe('Ctrl-C', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const watch = setInterval(() => {
-      if (interrupted || sandbox.admin.calls({ operation: 'AssumeRoot' }).length === 0) return;
+    void whenSandboxAnswers(sandbox, 'AssumeRoot', child).then((answered) => {
+      if (!answered) return;
       interrupted = true;
       child.kill('SIGINT');
-    }, 20);
-    child.once('exit', () => clearInterval(watch));
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     await server.close();
     expect(interrupted).toBe(true);

@@ -13,8 +13,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import {
+  CAN_MKNOD,
+  CAN_MOUNT,
+  makeCharacterDevice,
+  makeFifo,
+  mountSmallFilesystem,
+} from '@rootwarden/test-utils';
 import { describe, expect, it } from 'vitest';
-import { CAN_MKNOD, CAN_MOUNT, makeCharacterDevice, makeFifo, mountSmallFilesystem } from './file-system.js';
 import { BIN, rootwardenProcess, STACK_TRACE, temporaryDirectory } from './helpers.js';
 
 // Every case runs the real binary: exit code, stderr and the file system afterwards are what a user gets.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { createSandbox } from '@rootwarden/aws-sandbox';
+import { whenSandboxAnswers } from '@rootwarden/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, sandboxUserEnvironment } from './helpers.js';
 
@@ -33,17 +34,7 @@ async function startLongAudit() {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const started = new Promise<boolean>((resolve) => {
-    const watch = setInterval(() => {
-      if (child.exitCode !== null) {
-        clearInterval(watch);
-        resolve(false);
-      } else if (sandbox.admin.calls({ operation: 'AssumeRoot' }).length > 0) {
-        clearInterval(watch);
-        resolve(true);
-      }
-    }, 20);
-  });
+  const started = whenSandboxAnswers(sandbox, 'AssumeRoot', child);
   return { child, output, exited, started, home: env.ROOTWARDEN_HOME as string };
 }
 

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '@rootwarden/test-utils';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from './file-system.js';
 import { rootwardenProcess, rootwardenProcessAsync, STACK_TRACE, temporaryDirectory } from './helpers.js';
 
 // The real binary against the in-process sandbox: a history that cannot be saved never costs the report.

@@ -1,4 +1,4 @@
-import { createSandbox, type Sandbox } from './sandbox.js';
+import { createSandbox, openSavedSandbox, type Sandbox } from './sandbox.js';
 
 /** How `connectSandbox` starts the sandbox (the options a front door's `--sandbox` offers). */
 export interface SandboxConnectOptions {
@@ -8,6 +8,11 @@ export interface SandboxConnectOptions {
   latencyMs?: number;
   /** Uniform random extra latency in [0, jitterMs) (default 0). */
   jitterMs?: number;
+  /**
+   * Keep the organization in this file between processes (created from the scenario on first use):
+   * one organization across commands. Without it the sandbox lives in memory and starts afresh.
+   */
+  stateFile?: string;
 }
 
 /**
@@ -34,11 +39,14 @@ export const DEFAULT_SCENARIO = 'blog';
  */
 export async function connectSandbox(options: SandboxConnectOptions = {}): Promise<SandboxConnection> {
   const scenario = options.scenario ?? DEFAULT_SCENARIO;
-  const sandbox = createSandbox({
+  const sandboxOptions = {
     scenario,
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
     ...(options.jitterMs === undefined ? {} : { jitterMs: options.jitterMs }),
-  });
+  };
+  const sandbox = options.stateFile
+    ? await openSavedSandbox({ ...sandboxOptions, stateFile: options.stateFile })
+    : createSandbox(sandboxOptions);
   const server = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   const principal = sandbox.managementPrincipal();
   return {
@@ -52,6 +60,9 @@ export async function connectSandbox(options: SandboxConnectOptions = {}): Promi
     },
     scenario,
     sandbox,
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await sandbox.save();
+    },
   };
 }

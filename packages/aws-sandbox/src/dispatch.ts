@@ -12,6 +12,8 @@ import type { ServiceDefinition } from './services/service.js';
 import { sqsService } from './services/sqs/index.js';
 import { stsService } from './services/sts/index.js';
 import { type ParsedAuthorization, parseAuthorization, verifySignature } from './sigv4.js';
+import { isWorldMutation } from './state/world-file.js';
+import { FileLockTimeoutError } from './util/file-lock.js';
 import { isoMillis } from './util/time.js';
 
 const SERVICES: Record<string, ServiceDefinition> = {
@@ -181,6 +183,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The whole AWS side of the sandbox: one request in, one AWS-shaped answer out. */
 export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<WireResponse> {
   const requestId = randomUUID();
+  core.persistence?.refresh();
   const authHeader = req.headers.authorization;
   const auth = authHeader ? parseAuthorization(authHeader) : undefined;
   const serviceName = typeof auth === 'object' ? auth.service : guessService(req);
@@ -205,6 +208,7 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
   let injected: 'fault' | 'quota' | 'drop' | undefined;
   const log: OperationContext['log'] = {};
   let response: WireResponse;
+  let mutating = false;
   try {
     if (req.bodyTooLarge) throw kindError('too-large');
     if (!authHeader) throw kindError('missing-auth');
@@ -226,6 +230,10 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
     if (!operation) throw kindError('unknown-operation', unknownOperationMessage(service, operation, query));
 
     const definition = service.operations[operation];
+    if (definition && core.persistence && isWorldMutation(service.name, operation)) {
+      await core.persistence.beginMutation();
+      mutating = true;
+    }
     const ctx: OperationContext = {
       core,
       world: core.world,
@@ -250,11 +258,16 @@ export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<
     response = await definition.handle(ctx);
   } catch (error) {
     if (error instanceof AwsError) response = service.renderError(error, requestId);
+    // Another process held the saved sandbox too long: busy, as AWS says when it cannot serve now.
+    else if (error instanceof FileLockTimeoutError)
+      response = service.renderError(kindError('unavailable'), requestId);
     else {
       // A sandbox bug still answers in the protocol's shape; the stack goes to stderr for whoever runs it.
       console.error('[aws-sandbox] internal error', error);
       response = service.renderError(kindError('internal'), requestId);
     }
+  } finally {
+    if (mutating) core.persistence?.endMutation();
   }
 
   const session = caller?.kind === 'session' ? caller.session : undefined;

@@ -5,6 +5,7 @@ import { QuotaManager, type QuotaOverrides } from './quotas.js';
 import type { Scenario } from './scenarios/schema.js';
 import { CredentialStore } from './state/credentials.js';
 import { buildWorld, type World } from './state/world.js';
+import type { WorldPersistence } from './state/world-file.js';
 
 export interface CoreConfig {
   latency: LatencyConfig;
@@ -22,6 +23,8 @@ export class SandboxCore {
   readonly quotas: QuotaManager;
   readonly faults: FaultInjector;
   readonly log = new CallLog();
+  /** Set when the world is kept in a file across processes (see state/world-file.ts). */
+  persistence: WorldPersistence | undefined;
 
   constructor(
     scenario: Scenario,
@@ -52,9 +55,14 @@ export class SandboxCore {
   }
 
   private build(scenario: Scenario): World {
-    const world = buildWorld(scenario, this.clock.now());
     this.credentials.clearSessions();
     this.credentials.loadPrincipals(scenario.principals, scenario.organization.managementAccountId);
+    return this.buildWorld(scenario);
+  }
+
+  /** The scenario's world as it starts (relative dates resolved now), with the principals' IAM users. */
+  buildWorld(scenario: Scenario = this.scenario): World {
+    const world = buildWorld(scenario, this.clock.now());
     for (const principal of this.credentials.principals) {
       if (principal.type !== 'user' || !principal.userName) continue;
       const account = world.accounts.get(principal.accountId);

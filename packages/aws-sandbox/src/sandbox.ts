@@ -9,6 +9,7 @@ import { createRequestHandler, type SandboxRequestHandler } from './request-hand
 import { SandboxCore } from './sandbox-core.js';
 import { resolveScenario } from './scenarios/load.js';
 import type { Scenario, ScenarioInput } from './scenarios/schema.js';
+import { WorldFile } from './state/world-file.js';
 
 export interface SandboxOptions {
   /** `blog` (default), `clean`, `exposed`, `generated:N[:SEED]`, a JSON file path, JSON text, or a scenario object. */
@@ -44,16 +45,37 @@ export interface Sandbox {
   principal(name: string): SandboxCredentials;
   /** Serves one request (both transports funnel here). */
   handle(request: WireRequest): Promise<WireResponse>;
+  /** A saved sandbox (`openSavedSandbox`) writes what changed and lets go of its file; otherwise nothing. */
+  save(): Promise<void>;
 }
 
-/** Creates an offline model of the AWS APIs behind centralized root access management. */
-export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  const core = new SandboxCore(resolveScenario(options.scenario), {
+function createCore(options: SandboxOptions): SandboxCore {
+  return new SandboxCore(resolveScenario(options.scenario), {
     latency: { fixedMs: options.latencyMs ?? 0, jitterMs: options.jitterMs ?? 0 },
     faults: options.faults ?? [],
     quotas: options.quotas ?? {},
     seed: options.seed ?? 1,
   });
+}
+
+/**
+ * A sandbox whose organization is kept in `stateFile` between processes: what one command changes, the
+ * next one sees, and dates are fixed when the file is created. Concurrent sandboxes on the same file
+ * (two commands, a server and a command) share it safely. A scenario that changed since starts afresh.
+ */
+export async function openSavedSandbox(options: SandboxOptions & { stateFile: string }): Promise<Sandbox> {
+  const core = createCore(options);
+  const file = await WorldFile.open(options.stateFile, core.scenario, core);
+  core.persistence = file;
+  return assembleSandbox(core, () => file.close());
+}
+
+/** Creates an offline model of the AWS APIs behind centralized root access management. */
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  return assembleSandbox(createCore(options), () => Promise.resolve());
+}
+
+function assembleSandbox(core: SandboxCore, save: () => Promise<void>): Sandbox {
   const admin = createAdmin(core);
   const adminRouter = createAdminRouter(admin);
   const handle = (request: WireRequest): Promise<WireResponse> =>
@@ -83,5 +105,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     managementPrincipal: () => credentials(),
     principal: (name) => credentials(name),
     handle,
+    save,
   };
 }

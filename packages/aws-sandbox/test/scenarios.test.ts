@@ -76,12 +76,16 @@ describe('built-in scenarios', () => {
 });
 
 describe('generated scenarios', () => {
-  it('builds 10,000 accounts in well under a second, reproducibly', () => {
-    const started = performance.now();
+  // How fast it builds is `pnpm bench`'s business, not a test's (machines are shared): here, what it builds.
+  it('builds 10,000 distinct accounts in a valid organization (every parent exists), reproducibly', () => {
     const sandbox = createSandbox({ scenario: 'generated:10000' });
-    const elapsed = performance.now() - started;
     expect(sandbox.admin.scenario().accounts).toBe(10_000);
-    expect(elapsed).toBeLessThan(1000);
+    const built = loadScenario('generated:10000');
+    expect(ScenarioSchema.safeParse(built).success).toBe(true);
+    const ids = built.accounts.map((account) => account.id);
+    expect(new Set(ids).size).toBe(10_000);
+    // The sandbox answers for every account it built, the last one too.
+    expect(sandbox.admin.account(ids.at(-1) as string).id).toBe(ids.at(-1));
     const a = generateScenario({ accounts: 300, seed: 9 });
     expect(generateScenario({ accounts: 300, seed: 9 })).toEqual(a);
     expect(generateScenario({ accounts: 300, seed: 10 })).not.toEqual(a);

@@ -11,7 +11,7 @@ import {
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { BreakglassWindow } from './domain/breakglass.js';
 import { AccountIdSchema } from './domain/common.js';
-import type { SandboxEndpoint } from './domain/connection-options.js';
+import type { SandboxContext, SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
 import {
@@ -41,6 +41,7 @@ import {
   type OpenSessionInput,
   OpenSessionInputSchema,
   type Plan,
+  PlanIdPrefixSchema,
   type RestorePolicyInput,
 } from './domain/plan.js';
 import { type PolicyCheck, type PolicyCheckInput, PolicyCheckInputSchema } from './domain/policy-check.js';
@@ -76,7 +77,7 @@ export interface EngineOptions extends AwsConnectionOptions {
    * endpoint, region and caller replace the connection options, and `close()` stops it. Build it with
    * `engineConnectionOptions` (every door's `--sandbox`); core never imports the sandbox itself.
    */
-  connectSandbox?: () => Promise<SandboxEndpoint>;
+  connectSandbox?: (context: SandboxContext) => Promise<SandboxEndpoint>;
   /** The engine's clock (tests pin it). */
   now?: () => Date;
   /** Lifetime of root sessions in seconds (AWS allows 0–900; default 900). */
@@ -221,6 +222,11 @@ export interface Engine {
   /** A saved plan by id: PLAN_NOT_FOUND when there is none. */
   getPlan(planId: string): Promise<Plan>;
   /**
+   * The full id of the saved plan a unique prefix names (at least 4 characters; a full id names itself):
+   * INVALID_INPUT listing the candidates when several match, PLAN_NOT_FOUND when none.
+   */
+  resolvePlanId(prefix: string): Promise<string>;
+  /**
    * Applies a reviewed plan (the adapter has obtained consent): refuses expired (PLAN_EXPIRED) and stale
    * (PLAN_STALE) plans, journals before and after every AWS action, verifies by observing again, and
    * resumes an interrupted apply without repeating finished actions.
@@ -288,9 +294,10 @@ interface Connected {
   sandbox: { url: string; scenario: string; close(): Promise<void> } | null;
 }
 
-async function connect(options: EngineOptions): Promise<Connected> {
+async function connect(options: EngineOptions, home: string): Promise<Connected> {
   if (!options.connectSandbox) return { runtime: await AwsRuntime.create(options), sandbox: null };
-  const started = await options.connectSandbox();
+  // The sandbox's organization lives where the history does; an engine that keeps no history keeps none.
+  const started = await options.connectSandbox(options.store === undefined ? { home } : {});
   try {
     const runtime = await AwsRuntime.create({
       ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
@@ -376,7 +383,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   let connected: Promise<Connected> | undefined;
   const ready = () => {
-    connected ??= connect(options);
+    connected ??= connect(options, home);
     return connected;
   };
   const runtime = async () => (await ready()).runtime;
@@ -600,6 +607,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async getPlan(planId) {
       return (await loadPlan(await store(), planId)).plan;
+    },
+    async resolvePlanId(raw) {
+      const prefix = parseInput(PlanIdPrefixSchema, raw, 'planId');
+      const ids = await (await store()).findPlanIds(prefix, 6);
+      if (ids.includes(prefix)) return prefix;
+      if (ids.length === 1) return ids[0] as string;
+      if (ids.length === 0)
+        throw new CoreError('PLAN_NOT_FOUND', `No saved plan ${prefix}.`, {
+          fix: `Make one with \`rootwarden plan <task> …\` (it prints the plan id), and apply it from the same ROOTWARDEN_HOME (history: ${databasePath(home)}).`,
+          details: { field: 'planId', planId: prefix },
+        });
+      throw new CoreError(
+        'INVALID_INPUT',
+        `planId: "${prefix}" matches several saved plans (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}).`,
+        { fix: 'Give more characters of the plan id.', details: { field: 'planId' } },
+      );
     },
     async applyPlan(planId, run = {}) {
       return applyPlan(planId, await applyContext(run, run.concurrency ?? DEFAULT_APPLY_CONCURRENCY));

@@ -39,6 +39,7 @@ export {
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   MAX_CONCURRENCY,
+  type SeverityCounts,
 } from './domain/audit.js';
 export {
   type AccountDiff,
@@ -83,6 +84,7 @@ export {
   ConnectionOptionsSchema,
   type EngineConnectionOptions,
   engineConnectionOptions,
+  type SandboxContext,
   type SandboxEndpoint,
   type StartSandbox,
 } from './domain/connection-options.js';
@@ -155,6 +157,7 @@ export {
   type PlanActionKind,
   PlanActionKindSchema,
   PlanActionSchema,
+  PlanIdPrefixSchema,
   PlanIdSchema,
   type PlanRequest,
   PlanSchema,
@@ -287,7 +290,7 @@ export {
   type ScheduleTickDecision,
   validateScheduleTiming,
 } from './rules/schedule-timing.js';
-export { countsMeetThreshold, meetsThreshold } from './rules/severity.js';
+export { compareRisk, countOpenFindings, countsMeetThreshold, meetsThreshold } from './rules/severity.js';
 export { SummaryCounter, summarizeResults } from './rules/summarize.js';
 export {
   DEFAULT_SANDBOX_SCENARIO,
@@ -295,7 +298,14 @@ export {
   normalizeSandboxArgument,
   SANDBOX_SCENARIOS,
 } from './sandbox-argument.js';
-export { DATABASE_FILE, databasePath, resolveHome } from './store/home.js';
+export {
+  DATABASE_FILE,
+  databasePath,
+  resolveHome,
+  SANDBOX_STATE_EXTENSION,
+  sandboxStateDirectory,
+  sandboxStatePath,
+} from './store/home.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,

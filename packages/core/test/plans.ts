@@ -48,6 +48,7 @@ export function wrapStore(inner: Store, overrides: Partial<Store>): Store {
     'getAudit',
     'savePlan',
     'getPlan',
+    'findPlanIds',
     'setPlanStatus',
     'claimPlan',
     'releasePlan',

@@ -7,3 +7,4 @@ export {
   type SmallFilesystem,
   temporaryDirectory,
 } from './file-system.js';
+export { type SandboxLike, sandboxUserEnvironment, whenSandboxAnswers } from './sandbox-user.js';

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { type Plan, PlanIdSchema, parseInput } from '@rootwarden/core';
+import type { Plan } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
 import { confirmOrRefuse } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
@@ -16,11 +16,16 @@ Interrupted (Ctrl-C, a crash, a lost connection)? Run the same command again: it
 Exit codes: 0 applied and verified; 1 an action failed or could not be verified, or the plan is stale/expired; 2 usage (no terminal and no --yes, unknown or malformed plan id).`;
   static override examples = [
     '<%= config.bin %> apply 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
+    '<%= config.bin %> apply 3f2a9c4e --sandbox blog   # a unique prefix of the id',
     '<%= config.bin %> apply 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab --yes --json   # in automation, after review',
   ];
 
   static override args = {
-    planId: Args.string({ description: 'The plan id `rootwarden plan …` printed.', required: true }),
+    planId: Args.string({
+      description:
+        'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
+      required: true,
+    }),
   };
 
   static override flags = {
@@ -39,7 +44,7 @@ Exit codes: 0 applied and verified; 1 an action failed or could not be verified,
   };
 
   async run(): Promise<void> {
-    const planId = parseInput(PlanIdSchema, this.args.planId.trim(), 'planId');
+    const planId = await this.engine.resolvePlanId(this.args.planId);
     const plan: Plan = await this.engine.getPlan(planId);
     // Nothing to consent to when nothing can change: an applied plan (re-verified), an empty one, or an
     // expired one (the engine refuses it before any AWS call).
@@ -63,7 +68,7 @@ Exit codes: 0 applied and verified; 1 an action failed or could not be verified,
       this.logToStderr(
         plan.status === 'applied'
           ? 'Exit 1: this plan was applied earlier, but observing again shows part of its change undone: make a new plan.'
-          : `Exit 1: not every action is done and verified. Fix the reason shown, then run \`rootwarden apply ${plan.planId}\` again to finish.`,
+          : `Exit 1: not every action is done and verified. Fix the reason shown, then run \`rootwarden apply ${plan.planId}${this.connectionArguments()}\` again to finish.`,
       );
       this.exit(EXIT.ERROR);
     }

@@ -26,6 +26,7 @@ import { onInterrupt } from '../interrupt.js';
 import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
 import { AUDIT_OUTPUT_FORMATS, AuditTable, renderAuditReport, summaryLine } from '../render/audit.js';
+import { AuditSummaryView, WORST_ACCOUNTS } from '../render/audit-summary.js';
 
 const FORMATS = [...AUDIT_OUTPUT_FORMATS, 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
@@ -40,6 +41,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     '<%= config.bin %> audit --sandbox blog',
     '<%= config.bin %> audit --profile mgmt --region eu-west-1 --format sarif --output root.sarif',
     '<%= config.bin %> audit --ou ou-ab12-11111111 --exclude 111122223333 --fail-on high',
+    '<%= config.bin %> audit --summary   # counts and the worst accounts only',
     '<%= config.bin %> audit --format jsonl | jq -c "select(.status==\\"exposed\\")"',
   ];
 
@@ -71,6 +73,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     }),
     compliance: complianceFlag,
     exceptions: exceptionsFileFlag,
+    summary: Flags.boolean({
+      description: `Show only the counts, findings by code, the ${WORST_ACCOUNTS} worst accounts and why accounts could not be audited (for large organizations; table format).`,
+      default: false,
+    }),
     'recent-days': Flags.integer({
       description: 'ROOT_RECENTLY_USED fires for a password or key used within this many days.',
       default: DEFAULT_RECENT_DAYS,
@@ -86,6 +92,11 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     const exceptions = await loadExceptionsFlag(flags.exceptions);
     if (flags.compliance && format === 'jsonl')
       this.error('--compliance prints table, json or markdown, not jsonl.', { exit: EXIT.USAGE });
+    if (flags.summary && (format !== 'table' || flags.compliance))
+      this.error(
+        `--summary is a view of the table format; it cannot be combined with ${flags.compliance ? '--compliance' : this.jsonEnabled() ? '--json' : `--format ${format}`}.`,
+        { exit: EXIT.USAGE, suggestions: ['Use --summary alone, or a --format without --summary.'] },
+      );
 
     // Ctrl-C, SIGTERM (CI cancellation, `timeout`, Kubernetes) and SIGHUP: a partial, saved report.
     const interrupt = onInterrupt((message) => this.logToStderr(message));
@@ -95,18 +106,21 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       const sink = format === 'jsonl' ? await openOutput(target) : undefined;
       // Formats of one row per account keep a compact row of each result, never the results.
       // --compliance evaluates whole results, so it takes the whole report instead.
-      const table = format === 'table' && !flags.compliance ? new AuditTable() : undefined;
+      const summaryView = flags.summary ? new AuditSummaryView() : undefined;
+      const table = format === 'table' && !flags.compliance && !summaryView ? new AuditTable() : undefined;
       const compact =
         (format === 'csv' || format === 'markdown') && !flags.compliance
           ? new CompactReport(format)
           : undefined;
-      const streamResults = format === 'jsonl' || table !== undefined || compact !== undefined;
+      const streamResults =
+        format === 'jsonl' || table !== undefined || compact !== undefined || summaryView !== undefined;
       const onEvent = (event: EngineEvent) => {
         progress?.onEvent(event);
         if (event.type !== 'account-done') return;
         sink?.write(`${JSON.stringify(accountLine(event.result))}\n`);
         table?.add(event.result);
         compact?.add(event.result);
+        summaryView?.add(event.result);
       };
       let saveError: CoreError | undefined;
 
@@ -139,6 +153,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         progress?.stop();
       }
 
+      // An unsaved report cites no audit id (markdown, html): nothing could look it up.
+      const saved = flags.save && saveError === undefined;
       if (format === 'jsonl') {
         const lines = sink as OutputSink;
         lines.write(`${JSON.stringify(summaryRecord(report))}\n`);
@@ -150,14 +166,16 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         }
       } else if (flags.compliance) {
         await writeOutput([await complianceOutput(this.engine, report, flags.compliance, format)], target);
+      } else if (summaryView) {
+        await writeOutput([`${summaryView.render(report)}\n`], target);
       } else if (table) {
         await writeOutput([`${table.render(report)}\n`], target);
       } else if (compact) {
-        await writeOutput(compact.chunks(report), target);
+        await writeOutput(compact.chunks(report, saved), target);
       } else {
         const diff =
           format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
-        await writeOutput(renderAuditReport(report, format, this.config.version, { diff }), target);
+        await writeOutput(renderAuditReport(report, format, this.config.version, { diff, saved }), target);
       }
       if (writtenTo) this.logToStderr(`${summaryLine(report)}\nReport written to ${writtenTo} (${format}).`);
       if (saveError) this.warnNotSaved(saveError);

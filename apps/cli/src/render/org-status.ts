@@ -8,10 +8,24 @@ function onOff(value: boolean | null): string {
   return value ? colors.green('enabled') : colors.red('disabled');
 }
 
+/** What each capability lets a person do, in words (the JSON keeps the code names). */
+const CAPABILITY_WORDS: Record<string, string> = {
+  audit: 'audit',
+  deleteRootCredentials: 'delete root credentials',
+  allowPasswordRecovery: 'allow root password recovery',
+  unlockResourcePolicies: 'unlock S3 bucket and SQS queue policies',
+  enable: 'enable centralized root access',
+};
+
+function inWords(name: string): string {
+  return CAPABILITY_WORDS[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
 export function renderOrgStatus(untrustedStatus: OrgStatus): string {
   // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
   const status = neutralizeStringsForTerminal(untrustedStatus);
   const org = status.organization;
+  const capabilities = Object.entries(status.capabilities);
   const rows: string[][] = [
     ['Caller', `${status.caller.arn} (${status.caller.role})`],
     ['Region / STS endpoint', `${status.region} · ${status.stsEndpoint}`],
@@ -22,8 +36,8 @@ export function renderOrgStatus(untrustedStatus: OrgStatus): string {
         : colors.red('none'),
     ],
     ['Trusted access for IAM', onOff(status.trustedAccessForIam)],
-    ['RootCredentialsManagement', onOff(status.rootCredentialsManagement)],
-    ['RootSessions', onOff(status.rootSessions)],
+    ['Root credentials management', onOff(status.rootCredentialsManagement)],
+    ['Privileged root actions', onOff(status.rootSessions)],
     [
       'IAM delegated admin',
       status.delegatedAdministrators === null
@@ -33,10 +47,22 @@ export function renderOrgStatus(untrustedStatus: OrgStatus): string {
     ],
     [
       'Can do now',
-      Object.entries(status.capabilities)
-        .map(([name, can]) => `${name} ${can ? colors.green('yes') : colors.red('no')}`)
-        .join(', '),
+      capabilities
+        .filter(([, can]) => can)
+        .map(([name]) => colors.green(inWords(name)))
+        .join(', ') || colors.red('nothing'),
     ],
+    ...(capabilities.some(([, can]) => !can)
+      ? [
+          [
+            'Cannot do yet',
+            capabilities
+              .filter(([, can]) => !can)
+              .map(([name]) => colors.red(inWords(name)))
+              .join(', '),
+          ],
+        ]
+      : []),
   ];
   const lines = [renderTable(['', ''], rows).split('\n').slice(1).join('\n')];
   if (status.problems.length === 0) {

@@ -9,6 +9,12 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoreError } from '../errors.js';
+import {
+  type ConfiguredEndpoints,
+  ENDPOINT_SERVICES,
+  type EndpointService,
+  resolveConfiguredEndpoints,
+} from './configured-endpoints.js';
 import { Pacer } from './pacer.js';
 
 /** An AWS SDK v3 request handler (the `requestHandler` seam), e.g. the sandbox's in-process handler. */
@@ -65,10 +71,25 @@ export class AwsRuntime {
    */
   #sessionSettings: Record<string, unknown> = {};
 
-  private constructor(region: string, options: AwsConnectionOptions, credentials: CallerCredentials) {
+  /** Each service's endpoint: --endpoint-url for all, else what the environment and profile configure. */
+  readonly #endpoints: ConfiguredEndpoints;
+  readonly #configuredHere: boolean;
+
+  private constructor(
+    region: string,
+    options: AwsConnectionOptions,
+    credentials: CallerCredentials,
+    configured: ConfiguredEndpoints | undefined,
+  ) {
     this.region = region;
     this.endpoint = options.endpoint;
-    this.stsEndpoint = options.endpoint ?? envEndpoint('STS') ?? `https://sts.${region}.amazonaws.com`;
+    this.#endpoints =
+      options.endpoint === undefined
+        ? (configured ?? {})
+        : Object.fromEntries(Object.keys(ENDPOINT_SERVICES).map((service) => [service, options.endpoint]));
+    // Resolved for the profile in use: the SDK must not look again for AWS_PROFILE's (or default's).
+    this.#configuredHere = configured !== undefined;
+    this.stsEndpoint = this.#endpoints.sts ?? `https://sts.${region}.amazonaws.com`;
     this.#ownsHandler = options.requestHandler === undefined;
     this.#requestHandler =
       options.requestHandler ??
@@ -78,11 +99,10 @@ export class AwsRuntime {
         connectionTimeout: 10_000,
         requestTimeout: 60_000,
       });
-    const common = this.#clientConfig(credentials);
     // AssumeRoot is only served by regional STS endpoints; never let the SDK pick the global one.
-    this.sts = new STSClient({ ...common, useGlobalEndpoint: false });
-    this.organizations = new OrganizationsClient(common);
-    this.iam = new IAMClient(common);
+    this.sts = new STSClient({ ...this.#clientConfig(credentials, 'sts'), useGlobalEndpoint: false });
+    this.organizations = new OrganizationsClient(this.#clientConfig(credentials, 'organizations'));
+    this.iam = new IAMClient(this.#clientConfig(credentials, 'iam'));
   }
 
   /** Resolves region and credentials source, refusing configurations that cannot work. */
@@ -92,11 +112,16 @@ export class AwsRuntime {
     const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
     if (profile !== undefined && options.credentials === undefined) await assertProfileExists(profile);
     const region = await resolveRegion(options);
-    refuseGlobalStsEndpoint(region, options.endpoint ?? envEndpoint('STS'));
+    // Explicit credentials (the sandbox, tests) come with their own endpoint or none: no config files then.
+    const configured =
+      options.endpoint !== undefined || options.credentials !== undefined
+        ? undefined
+        : await resolveConfiguredEndpoints(options.profile);
+    refuseGlobalStsEndpoint(region, options.endpoint ?? configured?.sts);
     const credentials: CallerCredentials =
       options.credentials ??
       fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
-    const runtime = new AwsRuntime(region, options, credentials);
+    const runtime = new AwsRuntime(region, options, credentials, configured);
     await runtime.#resolveSessionSettings();
     return runtime;
   }
@@ -114,47 +139,49 @@ export class AwsRuntime {
     };
   }
 
-  #clientConfig(credentials: CallerCredentials) {
+  #clientConfig(credentials: CallerCredentials, service: EndpointService) {
+    const endpoint = this.#endpoints[service];
     return {
       region: this.region,
       credentials,
       requestHandler: this.#requestHandler as NonNullable<STSClientConfig['requestHandler']>,
       maxAttempts: 1,
-      ...(this.endpoint === undefined ? {} : { endpoint: this.endpoint }),
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(this.#configuredHere ? { ignoreConfiguredEndpointUrls: true } : {}),
     };
   }
 
-  #sessionConfig(credentials: StaticCredentials) {
-    return { ...this.#clientConfig(credentials), ...this.#sessionSettings };
+  #sessionConfig(credentials: StaticCredentials, service: EndpointService) {
+    return { ...this.#clientConfig(credentials, service), ...this.#sessionSettings };
   }
 
   /** IAM client acting as a root session. The credentials stay inside the client. */
   iamForSession(credentials: StaticCredentials): IAMClient {
-    return new IAMClient(this.#sessionConfig(credentials));
+    return new IAMClient(this.#sessionConfig(credentials, 'iam'));
   }
 
   s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
     // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
     return new S3Client({
-      ...this.#sessionConfig(credentials),
+      ...this.#sessionConfig(credentials, 's3'),
       region,
-      forcePathStyle: this.endpoint !== undefined,
+      forcePathStyle: this.#endpoints.s3 !== undefined,
     });
   }
 
   sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
     // Requests go to the configured (or regional) endpoint, never to the host of a user-given queue URL:
     // a mistyped or foreign host must not receive requests signed with a root session.
-    return new SQSClient({ ...this.#sessionConfig(credentials), region, useQueueUrlAsEndpoint: false });
+    return new SQSClient({
+      ...this.#sessionConfig(credentials, 'sqs'),
+      region,
+      useQueueUrlAsEndpoint: false,
+    });
   }
 
   destroy(): void {
     if (this.#ownsHandler) this.#requestHandler.destroy?.();
   }
-}
-
-function envEndpoint(service: string): string | undefined {
-  return process.env[`AWS_ENDPOINT_URL_${service}`] || process.env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** A misspelt --profile otherwise surfaces as "Could not load credentials from any providers". */

@@ -35,9 +35,14 @@ export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
 export const AccountErrorSchema = z.object({
   code: z.string(),
+  /** The full message (AWS's own text, or the policies that refused the call). */
   message: z.string(),
   /** The AWS error code behind it, when AWS answered. */
   awsCode: z.string().optional(),
+  /** Why, in a few words: what the table, CSV, Markdown and SARIF show (`explainUnknownAccount`). */
+  summary: z.string().optional(),
+  /** What to do about it, the same words every format shows. */
+  fix: z.string().optional(),
 });
 
 export const AccountAuditResultSchema = AccountSchema.extend({

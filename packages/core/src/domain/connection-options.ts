@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { StaticCredentials } from '../aws/runtime.js';
 import { CoreError, UsageError } from '../errors.js';
 import { DEFAULT_SANDBOX_SCENARIO } from '../sandbox-argument.js';
+import { sandboxStatePath } from '../store/home.js';
 
 /**
  * Where the engine sends its calls, as every front door takes it (`--profile`, `--region`,
@@ -65,14 +66,24 @@ export interface SandboxEndpoint {
 }
 
 /** Starts the sandbox: `connectSandbox` of `@rootwarden/aws-sandbox` fits. */
-export type StartSandbox = (options: { scenario: string; latencyMs?: number }) => Promise<SandboxEndpoint>;
+export type StartSandbox = (options: {
+  scenario: string;
+  latencyMs?: number;
+  /** Keep the organization in this file across processes (see `sandboxStatePath`). */
+  stateFile?: string;
+}) => Promise<SandboxEndpoint>;
+
+/** What the engine tells the sandbox starter: its home when it keeps state there (none: in memory only). */
+export interface SandboxContext {
+  home?: string;
+}
 
 /** The connection part of `EngineOptions` (see engine.ts). */
 export interface EngineConnectionOptions {
   profile?: string;
   region?: string;
   endpoint?: string;
-  connectSandbox?: () => Promise<SandboxEndpoint>;
+  connectSandbox?: (context?: SandboxContext) => Promise<SandboxEndpoint>;
 }
 
 /**
@@ -105,10 +116,15 @@ export function engineConnectionOptions(
   const latencyMs = options.sandboxLatencyMs;
   return {
     ...base,
-    connectSandbox: async () => {
+    connectSandbox: async (context: SandboxContext = {}) => {
       const { connectSandbox } = await loadSandbox();
       try {
-        return await connectSandbox({ scenario, ...(latencyMs ? { latencyMs } : {}) });
+        return await connectSandbox({
+          scenario,
+          ...(latencyMs ? { latencyMs } : {}),
+          // One organization per scenario and home: what a command changed, the next one sees.
+          ...(context.home === undefined ? {} : { stateFile: sandboxStatePath(context.home, scenario) }),
+        });
       } catch (error) {
         // The sandbox's documented error for an unusable scenario (by name: it cannot import CoreError).
         if ((error as { name?: unknown }).name !== 'ScenarioError') throw error;

@@ -37,6 +37,16 @@ export const PlanIdSchema = z
     'must be a plan id like 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab',
   );
 
+/** A plan id or a unique prefix of it (at least 4 characters), as `rootwarden apply` takes it. */
+export const PlanIdPrefixSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^[0-9a-f][0-9a-f-]{3,35}$/,
+    'must be a plan id as `rootwarden plan …` prints it (a UUID) or a prefix of it of at least 4 characters',
+  );
+
 export const CreatePlanInputSchema = z.discriminatedUnion('task', [
   z
     .object({

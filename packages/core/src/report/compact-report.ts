@@ -33,8 +33,8 @@ export class CompactReport {
     );
   }
 
-  /** The report in chunks, accounts sorted by id like `AuditReport.accounts`. */
-  *chunks(header: Omit<AuditReport, 'accounts'>): Generator<string> {
+  /** The report in chunks, accounts sorted by id like `AuditReport.accounts` (`saved`: see markdownHead). */
+  *chunks(header: Omit<AuditReport, 'accounts'>, saved = true): Generator<string> {
     const accounts = this.#accounts.sort((a, b) =>
       a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
     );
@@ -43,6 +43,6 @@ export class CompactReport {
       for (const account of accounts) yield account.row;
       return;
     }
-    yield* markdownFromParts(markdownHead(header), accounts);
+    yield* markdownFromParts(markdownHead(header, saved), accounts);
   }
 }

@@ -26,6 +26,8 @@ export interface HtmlReportOptions {
   jsonSha256: string;
   /** Drift since the previous audit of the organization, when there is one. */
   diff?: AuditDiff | undefined;
+  /** False for an unsaved report (`--no-save`): it cites no audit id, as nothing could look it up. */
+  saved?: boolean | undefined;
 }
 
 /** The SHA-256 of the report's JSON rendering, fed chunk by chunk (never one 10,000-account string). */
@@ -120,7 +122,7 @@ function metadataRows(report: AuditReport, options: HtmlReportOptions): string {
     ['Selection', selectionText(report)],
     ['Recent use window', `${report.settings.recentDays} days`],
     ['rootwarden version', options.toolVersion],
-    ['Report id', report.auditId],
+    ['Report id', options.saved === false ? 'none (not saved)' : report.auditId],
     ['SHA-256 of the JSON report', options.jsonSha256],
   ];
   return rows

@@ -3,13 +3,16 @@ import { describeAcceptance } from '../rules/apply-exceptions.js';
 import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { escapeMarkdown } from './neutralize.js';
 
-/** The report's head: title, summary table, accounts table header. */
-export function markdownHead(report: Omit<AuditReport, 'accounts'>): string {
+/**
+ * The report's head: title, summary table, accounts table header. An unsaved report (`--no-save`)
+ * cites no audit id: nothing could look it up.
+ */
+export function markdownHead(report: Omit<AuditReport, 'accounts'>, saved = true): string {
   const { summary } = report;
   const lines: string[] = [
     `# Root credential audit of ${report.organizationId}`,
     '',
-    `Audit \`${report.auditId}\` by \`${report.caller.arn}\` (${report.caller.role}), ${report.startedAt} → ${report.finishedAt}${report.complete ? '' : ' — **incomplete: interrupted**'}.`,
+    `${saved ? `Audit \`${report.auditId}\`` : 'Audit (not saved)'} by \`${report.caller.arn}\` (${report.caller.role}), ${report.startedAt} → ${report.finishedAt}${report.complete ? '' : ' — **incomplete: interrupted**'}.`,
     '',
     `| accounts | clean | exposed | unknown | skipped | critical | high | medium | low |`,
     `|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
@@ -67,9 +70,9 @@ export function* markdownFromParts(
 }
 
 /** A report for a pull request, a ticket or a wiki page. */
-export function* markdownChunks(report: AuditReport): Generator<string> {
+export function* markdownChunks(report: AuditReport, saved = true): Generator<string> {
   yield* markdownFromParts(
-    markdownHead(report),
+    markdownHead(report, saved),
     report.accounts.map((result) => ({ row: markdownRow(result), findings: markdownFindings(result) })),
   );
 }

@@ -25,6 +25,8 @@ export const REPORT_CONTENT_TYPES: Record<ReportFormat, string> = {
 export interface ReportExtras {
   /** HTML: drift since the previous audit of the organization, when there is one. */
   diff?: AuditDiff | undefined;
+  /** Markdown and HTML: false when the report was not saved (`--no-save`): they then cite no audit id. */
+  saved?: boolean | undefined;
 }
 
 const ACCOUNTS = '\u0000accounts\u0000';
@@ -47,13 +49,14 @@ export function reportChunks(
         toolVersion,
         jsonSha256: jsonReportSha256(jsonChunks(report)),
         diff: extras.diff,
+        saved: extras.saved,
       });
     case 'ocsf':
       return ocsfChunks(report, toolVersion);
     case 'csv':
       return csvChunks(report);
     case 'markdown':
-      return markdownChunks(report);
+      return markdownChunks(report, extras.saved !== false);
     case 'sarif':
       return sarifChunks(report, toolVersion);
   }

@@ -18,3 +18,22 @@ export function countsMeetThreshold(counts: SeverityCounts, failOn: FailOn): boo
     (severity) => counts[severity] > 0 && meetsThreshold(severity, failOn),
   );
 }
+
+/** Findings per severity, accepted ones (exceptions) left out: they no longer count against an account. */
+export function countOpenFindings(
+  findings: readonly { severity: Severity; accepted?: unknown }[],
+): SeverityCounts {
+  const counts: SeverityCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const finding of findings) if (finding.accepted === undefined) counts[finding.severity] += 1;
+  return counts;
+}
+
+/**
+ * Which of two accounts is worse, for "the worst accounts" (`audit --summary`): more critical findings
+ * first, then more high, medium, low. Negative when `a` is worse; 0 when alike.
+ */
+export function compareRisk(a: SeverityCounts, b: SeverityCounts): number {
+  for (const severity of ['critical', 'high', 'medium', 'low'] as const)
+    if (a[severity] !== b[severity]) return b[severity] - a[severity];
+  return 0;
+}

@@ -212,6 +212,8 @@ export interface Store extends GuardStore {
 
   savePlan(plan: StoredPlan): Promise<void>;
   getPlan(id: string): Promise<StoredPlan | undefined>;
+  /** Ids of saved plans that start with `prefix` (a full id matches itself), at most `limit`. */
+  findPlanIds(prefix: string, limit: number): Promise<string[]>;
   setPlanStatus(id: string, status: PlanStatus): Promise<void>;
   /**
    * Claims a plan for one apply run until `until` (ISO), atomically across processes: granted when no

@@ -23,6 +23,7 @@ import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
+import { explainUnknownAccount } from '../rules/explain-unknown.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
@@ -396,6 +397,8 @@ function buildResult(
       code: error.code,
       message: error.message,
       ...(typeof error.details?.awsCode === 'string' ? { awsCode: error.details.awsCode } : {}),
+      // json and jsonl carry the short message and fix the other formats show, besides AWS's message.
+      ...explainUnknownAccount(error.code, account.accountId),
     },
     rootCredentials: null,
     findings: [],

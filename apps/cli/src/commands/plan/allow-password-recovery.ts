@@ -21,7 +21,8 @@ export default class PlanAllowPasswordRecoveryCommand extends BaseCommand<
       task: 'allow-password-recovery',
       account: this.flags.account,
     });
-    if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
+    if (!this.jsonEnabled())
+      printPlan(plan, this.flags.format, (text) => this.log(text), this.connectionArguments());
     return plan;
   }
 }

@@ -38,7 +38,8 @@ export default class PlanDeleteRootCredentialsCommand extends BaseCommand<
       allExposed: this.flags['all-exposed'],
       ...(this.flags.only ? { only: this.flags.only } : {}),
     });
-    if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
+    if (!this.jsonEnabled())
+      printPlan(plan, this.flags.format, (text) => this.log(text), this.connectionArguments());
     return plan;
   }
 }

@@ -22,7 +22,8 @@ export default class PlanEnableRootAccessCommand extends BaseCommand<typeof Plan
       task: 'enable-root-access',
       rootSessions: this.flags['root-sessions'],
     });
-    if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
+    if (!this.jsonEnabled())
+      printPlan(plan, this.flags.format, (text) => this.log(text), this.connectionArguments());
     return plan;
   }
 }

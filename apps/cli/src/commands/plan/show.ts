@@ -11,13 +11,17 @@ export default class PlanShowCommand extends HistoryCommand<typeof PlanShowComma
   ];
 
   static override args = {
-    planId: Args.string({ description: 'The plan id `rootwarden plan …` printed.', required: true }),
+    planId: Args.string({
+      description:
+        'The plan id `rootwarden plan …` printed, or a unique prefix of it (at least 4 characters).',
+      required: true,
+    }),
   };
 
   static override flags = { format: planFormatFlag };
 
   async run(): Promise<Plan> {
-    const plan = await this.engine.getPlan(this.args.planId);
+    const plan = await this.engine.getPlan(await this.engine.resolvePlanId(this.args.planId));
     if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
     return plan;
   }

@@ -25,7 +25,8 @@ export default class PlanUnlockS3BucketPolicyCommand extends BaseCommand<
       account: this.flags.account,
       bucket: this.flags.bucket,
     });
-    if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
+    if (!this.jsonEnabled())
+      printPlan(plan, this.flags.format, (text) => this.log(text), this.connectionArguments());
     return plan;
   }
 }

@@ -25,7 +25,8 @@ export default class PlanUnlockSqsQueuePolicyCommand extends BaseCommand<
       account: this.flags.account,
       queueUrl: this.flags['queue-url'],
     });
-    if (!this.jsonEnabled()) printPlan(plan, this.flags.format, (text) => this.log(text));
+    if (!this.jsonEnabled())
+      printPlan(plan, this.flags.format, (text) => this.log(text), this.connectionArguments());
     return plan;
   }
 }

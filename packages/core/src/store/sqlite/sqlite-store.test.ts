@@ -13,10 +13,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '@rootwarden/test-utils';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accessKey, makeReport, PASSWORD, VIRTUAL_MFA } from '../../../test/fixtures.js';
-import { CAN_MOUNT, mountSmallFilesystem, type SmallFilesystem } from '../../../test/small-filesystem.js';
 import { type AuditReport, AuditReportSchema } from '../../domain/audit.js';
 import { ListAuditsInputSchema } from '../../domain/history.js';
 import { CoreError } from '../../errors.js';

@@ -544,6 +544,19 @@ class SqliteStore implements Store {
     return entries;
   }
 
+  async findPlanIds(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('plans')
+        .select('id')
+        .where(sql<boolean>`substr(id, 1, ${prefix.length}) = ${prefix}`)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((row) => row.id);
+  }
+
   async findAuditIds(prefix: string, limit: number): Promise<string[]> {
     const rows = await this.#guard(() =>
       this.#db

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Engine, Schedule } from '@rootwarden/core';
+import type { Engine, JobQueue, Schedule } from '@rootwarden/core';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -47,6 +47,12 @@ export interface CreateAppOptions {
   /** Audits running at once (default 2) and waiting (default 20). */
   maxConcurrentAudits?: number;
   maxQueuedAudits?: number;
+  /** Replicas on one PostgreSQL store: the shared job queue (see AuditJobsOptions.queue). */
+  queue?: JobQueue;
+  /** This replica's name in job leases. */
+  replicaId?: string;
+  /** How long a job lease lasts, in seconds (replicas only; default 30). */
+  jobLeaseSeconds?: number;
   /**
    * How long an organization status or inventory answer is reused, in seconds (default 30). Concurrent
    * identical requests always share one AWS lookup; 0 keeps nothing beyond that.
@@ -180,6 +186,9 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
       : { maxConcurrentAudits: options.maxConcurrentAudits }),
     ...(options.maxQueuedAudits === undefined ? {} : { maxQueuedAudits: options.maxQueuedAudits }),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+    ...(options.jobLeaseSeconds ? { jobLeaseSeconds: options.jobLeaseSeconds } : {}),
   });
   const applies = new IdempotentApply({ engine, jobs, logger, ...(options.now ? { now: options.now } : {}) });
   scheduler = new Scheduler({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   type AuditInput,
   type AuditReport,
@@ -7,9 +8,11 @@ import {
   type EngineEvent,
   isCoreError,
   type Job,
+  type JobQueue,
   type JobStatus,
   type JobStore,
   type JobUpdate,
+  type QueuedJobEvent,
   type RecoveredAudit,
 } from '@rootwarden/core';
 import { ApiError } from './errors.js';
@@ -23,6 +26,18 @@ export interface AuditJobsOptions {
   /** Audits waiting beyond the running ones before POST answers 503 QUEUE_FULL (default 20). */
   maxQueuedAudits?: number;
   now?: () => Date;
+  /**
+   * Replicas on one PostgreSQL store: audits go through this queue (any replica runs any job) and their
+   * events reach followers on every replica. Without it, audits run in this process (one server per store).
+   */
+  queue?: JobQueue;
+  /** This replica's name in job leases (default `host:pid:random`). */
+  replicaId?: string;
+  /**
+   * With a queue: how long a job's lease lasts, in seconds (default 30). The running replica renews it
+   * every third of that; a job whose lease ran out (its replica died) is queued again by a live replica.
+   */
+  jobLeaseSeconds?: number;
   /** Told when a job this process ran ends and when AWS throttles one of its calls (the metrics). */
   observer?: AuditJobObserver;
 }
@@ -91,6 +106,8 @@ export interface AuditJobView {
 
 interface LiveJob {
   job: Job;
+  /** Added to event ids: a retried job's events continue after those of earlier attempts. */
+  eventOffset: number;
   trigger: AuditTrigger;
   controller: AbortController;
   progress: AuditProgress;
@@ -107,7 +124,13 @@ interface LiveJob {
 }
 
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
-const TERMINAL_EVENTS: ReadonlySet<StreamEventName> = new Set(['completed', 'failed', 'interrupted']);
+const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['completed', 'failed', 'interrupted']);
+/** Attempts at an audit whose replicas died before it is recorded interrupted instead of retried. */
+export const MAX_AUDIT_ATTEMPTS = 3;
+/** Event ids per attempt (a retried job's ids start after its earlier attempts'). */
+const EVENT_IDS_PER_ATTEMPT = 10_000_000;
+/** How often a follower on another replica than the runner checks the stored job (its runner may die). */
+const REMOTE_FOLLOW_CHECK_MS = 2_000;
 /** Events kept per running job for late subscribers and `Last-Event-ID` resumption. */
 const MAX_BUFFERED_EVENTS = 50_000;
 /**
@@ -124,9 +147,11 @@ const UNSAVED_REPORT_TTL_MS = 60 * 60_000;
 const MAX_UNSAVED_REPORTS = 8;
 
 /**
- * Audits started over HTTP: persisted as jobs in the engine's store, run in this process with bounded
- * parallelism, streamed as events. A job left queued or running by a process that died is marked
- * `interrupted` before this process touches any job, and is never re-run.
+ * Audits started over HTTP: persisted as jobs in the engine's store, run with bounded parallelism,
+ * streamed as events. Alone on a store (SQLite), audits run in this process and a job left queued or
+ * running by a process that died is marked `interrupted` before this process touches any job. With a
+ * queue (replicas on PostgreSQL), any replica runs any job under a renewed lease, events travel through
+ * the queue, and a job whose replica died is run again by another (up to MAX_AUDIT_ATTEMPTS).
  */
 export class AuditJobs {
   readonly #engine: Engine;
@@ -138,14 +163,23 @@ export class AuditJobs {
   readonly #live = new Map<string, LiveJob>();
   /** Jobs that just ended, with their events, for resuming followers (see FINISHED_EVENTS_TTL_MS). */
   readonly #recent = new Map<string, LiveJob>();
+  /** Alone: audits waiting for a free slot in this process. */
+  readonly #waiting: LiveJob[] = [];
   /** Finished jobs whose report could not be saved, by job id (see UNSAVED_REPORT_TTL_MS). */
   readonly #unsaved = new Map<string, LiveJob>();
-  readonly #queue: LiveJob[] = [];
   /** Why the store last failed to take a write (a report or a job's end); cleared by the next saved report. */
   #storeFault: CoreError | undefined;
   #running = 0;
   #closing = false;
   #recovered: Promise<JobStore> | undefined;
+  readonly #queue: JobQueue | undefined;
+  readonly #replicaId: string;
+  readonly #leaseMs: number;
+  #leaseTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  /** Progress of jobs other replicas run, from their events. */
+  readonly #remoteProgress = new Map<string, AuditProgress>();
+  readonly #remoteListeners = new Map<string, Set<(event: StreamEvent) => void>>();
 
   constructor(options: AuditJobsOptions) {
     this.#engine = options.engine;
@@ -153,17 +187,51 @@ export class AuditJobs {
     this.#maxRunning = Math.max(1, options.maxConcurrentAudits ?? 2);
     this.#maxQueued = Math.max(0, options.maxQueuedAudits ?? 20);
     this.#now = options.now ?? (() => new Date());
+    this.#queue = options.queue;
+    this.#replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#leaseMs = Math.max(1, options.jobLeaseSeconds ?? 30) * 1000;
     this.#observer = options.observer ?? {};
   }
 
-  /** The job store, once jobs a previous process left unfinished are marked interrupted (done once). */
+  /** The name this replica holds job leases under. */
+  get replicaId(): string {
+    return this.#replicaId;
+  }
+
+  /** With a queue: the lease a runner takes or renews now. */
+  lease(): { owner: string; now: string; until: string } {
+    const now = this.#now();
+    return {
+      owner: this.#replicaId,
+      now: now.toISOString(),
+      until: new Date(now.getTime() + this.#leaseMs).toISOString(),
+    };
+  }
+
+  get shared(): boolean {
+    return this.#queue !== undefined;
+  }
+
+  /**
+   * The job store, ready (done once): alone, jobs a previous process left unfinished are marked
+   * interrupted; with a queue, this replica starts its workers, its lease keeper and its event subscription.
+   */
   store(): Promise<JobStore> {
     this.#recovered ??= (async () => {
       const store = await this.#engine.jobs();
-      const audits = await this.#recoverAudits(store);
-      const count = await store.interruptUnfinishedJobs(this.#now().toISOString());
-      if (audits + count > 0)
-        this.#logger.warn({ interrupted: audits + count }, 'marked jobs of a previous run as interrupted');
+      const queue = this.#queue;
+      if (!queue) {
+        const audits = await this.#recoverAudits(store);
+        const count = await store.interruptUnfinishedJobs(this.#now().toISOString());
+        if (audits + count > 0)
+          this.#logger.warn({ interrupted: audits + count }, 'marked jobs of a previous run as interrupted');
+        return store;
+      }
+      this.#unsubscribe = queue.subscribe((jobId, event) => this.#onRemoteEvent(jobId, event));
+      await queue.work(this.#maxRunning, (jobId) => this.#runQueued(store, jobId));
+      this.#leaseTimer = setInterval(() => void this.#keepLeases(store), Math.max(500, this.#leaseMs / 3));
+      this.#leaseTimer.unref();
+      await this.#keepLeases(store);
       return store;
     })();
     this.#recovered.catch(() => {
@@ -232,9 +300,13 @@ export class AuditJobs {
    */
   async start(input: AuditInput, requestedBy: string, options: { id?: string } = {}): Promise<Job> {
     if (this.#closing) throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new audits.');
-    if (this.#queue.length >= this.#maxQueued)
-      throw new ApiError('QUEUE_FULL', `${this.#queue.length} audits are already waiting: try again later.`);
+    if (this.#waiting.length >= this.#maxQueued)
+      throw new ApiError(
+        'QUEUE_FULL',
+        `${this.#waiting.length} audits are already waiting: try again later.`,
+      );
     const store = await this.store();
+    if (this.#queue) return this.#startShared(store, this.#queue, input, requestedBy, options.id);
     const at = this.#now().toISOString();
     const job: Job = {
       id: options.id ?? randomUUID(),
@@ -247,6 +319,15 @@ export class AuditJobs {
       error: null,
     };
     await store.createJob(job);
+    const live = this.#track(job, 0, triggerOf(requestedBy));
+    this.#emit(live, 'status', { id: job.id, status: 'queued' });
+    this.#logger.info({ jobId: job.id, requestedBy }, 'audit queued');
+    this.#waiting.push(live);
+    this.#pump();
+    return job;
+  }
+
+  #track(job: Job, eventOffset: number, trigger: AuditTrigger): LiveJob {
     // Promise.withResolvers needs Node 22.
     let settle: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => {
@@ -254,7 +335,8 @@ export class AuditJobs {
     });
     const live: LiveJob = {
       job,
-      trigger: triggerOf(requestedBy),
+      eventOffset,
+      trigger,
       controller: new AbortController(),
       progress: { done: 0, total: null },
       events: [],
@@ -264,16 +346,116 @@ export class AuditJobs {
       settle,
     };
     this.#live.set(job.id, live);
-    this.#emit(live, 'status', { id: job.id, status: 'queued' });
-    this.#logger.info({ jobId: job.id, requestedBy }, 'audit queued');
-    this.#queue.push(live);
-    this.#pump();
+    return live;
+  }
+
+  async #startShared(
+    store: JobStore,
+    queue: JobQueue,
+    input: AuditInput,
+    requestedBy: string,
+    id: string = randomUUID(),
+  ): Promise<Job> {
+    const waiting = await store.listJobs({ status: 'queued', limit: this.#maxQueued + 1 });
+    if (waiting.length >= this.#maxQueued)
+      throw new ApiError('QUEUE_FULL', `${waiting.length} audits are already waiting: try again later.`);
+    const at = this.#now().toISOString();
+    const job: Job = {
+      id,
+      kind: 'audit',
+      status: 'queued',
+      createdAt: at,
+      updatedAt: at,
+      input,
+      auditId: null,
+      error: null,
+    };
+    await store.createJob(job);
+    await queue.enqueue(job.id, 0);
+    this.#logger.info({ jobId: job.id, requestedBy, replica: this.#replicaId }, 'audit queued');
     return job;
   }
 
+  /** A queued id reached this replica's worker: run it if this replica can take its lease. */
+  async #runQueued(store: JobStore, jobId: string): Promise<void> {
+    if (this.#closing) return;
+    const claimed = await store.claimJob(jobId, this.lease()).catch((error: unknown) => {
+      this.#logger.error({ jobId, err: describe(error) }, 'could not claim a queued audit');
+      return undefined;
+    });
+    // Another replica holds it, or it already ended.
+    if (!claimed) return;
+    // The trigger is not stored with the job: a queued audit counts as an API one in this replica's metrics.
+    const live = this.#track(claimed.job, (claimed.attempt - 1) * EVENT_IDS_PER_ATTEMPT, 'api');
+    if (claimed.attempt > 1)
+      this.#logger.warn({ jobId, attempt: claimed.attempt }, 'running an audit whose replica stopped');
+    this.#running += 1;
+    try {
+      await this.#run(live);
+    } finally {
+      this.#running -= 1;
+      live.settle();
+    }
+  }
+
+  /** Renews this replica's leases; queues again (or ends) jobs whose replica stopped renewing. */
+  async #keepLeases(store: JobStore): Promise<void> {
+    const queue = this.#queue;
+    if (!queue || this.#closing) return;
+    try {
+      const lease = this.lease();
+      await store.renewJobLeases(this.#replicaId, lease.until);
+      for (const { job, attempts } of await store.listExpiredJobs(lease.now)) {
+        if (job.kind === 'audit' && attempts < MAX_AUDIT_ATTEMPTS) {
+          this.#logger.warn({ jobId: job.id, attempts }, 'queuing again an audit whose replica stopped');
+          await queue.enqueue(job.id, attempts);
+          continue;
+        }
+        const error = {
+          code: 'ABORTED',
+          message:
+            job.kind === 'audit'
+              ? `The replicas running this audit stopped ${attempts} times: it was not retried again.`
+              : 'The replica running this job stopped before it finished.',
+        };
+        if (await store.endExpiredJob(job.id, { status: 'interrupted', error, updatedAt: lease.now })) {
+          this.#logger.warn(
+            { jobId: job.id, kind: job.kind },
+            'marked a job of a stopped replica interrupted',
+          );
+          if (job.kind === 'audit')
+            await queue.publish(job.id, {
+              id: attempts * EVENT_IDS_PER_ATTEMPT + 1,
+              event: 'interrupted',
+              data: { id: job.id, status: 'interrupted', auditId: job.auditId, error },
+            });
+        }
+      }
+    } catch (error) {
+      this.#logger.error({ err: describe(error) }, 'could not renew or check job leases');
+    }
+  }
+
+  #onRemoteEvent(jobId: string, queued: QueuedJobEvent): void {
+    // This replica runs it: its followers already got the event.
+    if (this.#live.has(jobId)) return;
+    const event = streamEvent(queued.id, queued.event as StreamEventName, queued.data);
+    if (event.event === 'progress' || event.event === 'inventory') {
+      const progress = this.#remoteProgress.get(jobId) ?? { done: 0, total: null };
+      if (event.event === 'progress') {
+        progress.done = Number(event.data.done ?? progress.done);
+        if (typeof event.data.total === 'number') progress.total = event.data.total;
+      } else if (event.data.done === true && typeof event.data.listed === 'number')
+        progress.total = event.data.listed;
+      this.#remoteProgress.set(jobId, progress);
+    }
+    if (TERMINAL_EVENTS.has(event.event)) this.#remoteProgress.delete(jobId);
+    for (const listener of this.#remoteListeners.get(jobId) ?? []) listener(event);
+  }
+
   #pump(): void {
-    while (this.#running < this.#maxRunning && this.#queue.length > 0 && !this.#closing) {
-      const next = this.#queue.shift() as LiveJob;
+    while (this.#running < this.#maxRunning && this.#waiting.length > 0 && !this.#closing) {
+      const next = this.#waiting.shift() as LiveJob;
       this.#running += 1;
       void this.#run(next).finally(() => {
         this.#running -= 1;
@@ -286,20 +468,22 @@ export class AuditJobs {
   async #run(live: LiveJob): Promise<void> {
     const store = await this.store();
     const { id } = live.job;
+    // With a queue, the job is `running` under this replica's lease since claimJob; every write of its
+    // outcome checks the lease, so a replica that lost it never overwrites the new runner's outcome.
+    const fence = this.#queue ? { leaseOwner: this.#replicaId } : {};
     try {
-      live.job = await store.updateJob(id, { status: 'running', updatedAt: this.#now().toISOString() });
+      if (!this.#queue)
+        live.job = await store.updateJob(id, { status: 'running', updatedAt: this.#now().toISOString() });
       this.#emit(live, 'status', { id, status: 'running' });
+      // A replica that died after saving the report but before recording it: the report stands.
+      const saved = live.eventOffset > 0 ? await this.#savedReport(id) : undefined;
       let saveError: CoreError | undefined;
-      const report = await this.#engine.audit(live.job.input as AuditInput, {
-        auditId: id,
-        checkpoint: true,
-        signal: live.controller.signal,
-        onEvent: (event) => this.#onEngineEvent(live, event),
+      const report =
+        saved ??
         // A full or read-only disk never costs the report: it is kept in memory and the job names the cause.
-        onSaveFailed: (error) => {
+        (await this.#audit(live, (error) => {
           saveError = error;
-        },
-      });
+        }));
       const status: JobStatus = report.complete ? 'succeeded' : 'interrupted';
       const done = report.accounts.filter((account) => account.error?.code !== 'ABORTED').length;
       if (saveError) this.#keepUnsaved(live, report, saveError);
@@ -314,6 +498,7 @@ export class AuditJobs {
         auditId: saveError ? null : report.auditId,
         ...(error ? { error } : {}),
         updatedAt: this.#now().toISOString(),
+        ...fence,
       });
       if (saveError) live.job = { ...live.job, auditId: report.auditId };
       live.progress = report.complete
@@ -331,6 +516,11 @@ export class AuditJobs {
       // The guard compares saved audits: a report the store could not keep has nothing to compare with.
       if (!saveError) await this.#guard(id, report, live.controller.signal);
     } catch (thrown) {
+      if (this.#queue && isCoreError(thrown) && thrown.code === 'RESOURCE_NOT_FOUND') {
+        // The lease went to another replica (this one stalled past it): that replica reports the outcome.
+        this.#logger.warn({ jobId: id }, 'lost the lease of an audit to another replica');
+        return;
+      }
       const interrupted = live.controller.signal.aborted;
       const error =
         isCoreError(thrown) && thrown.code !== 'INTERNAL'
@@ -340,15 +530,61 @@ export class AuditJobs {
         this.#logger.error({ jobId: id, err: describe(thrown) }, 'audit failed unexpectedly');
       const status: JobStatus = interrupted ? 'interrupted' : 'failed';
       const { details: _details, ...publicError } = error as { details?: unknown } & Job['error'] & object;
-      await this.#record(store, live, {
-        status,
-        error: publicError as NonNullable<Job['error']>,
-        updatedAt: this.#now().toISOString(),
-      });
+      try {
+        await this.#record(store, live, {
+          status,
+          error: publicError as NonNullable<Job['error']>,
+          updatedAt: this.#now().toISOString(),
+          ...fence,
+        });
+      } catch (storeError) {
+        // #record rethrows only a lost lease: another replica took the job over, its outcome stands.
+        this.#logger.warn(
+          { jobId: id, err: describe(storeError) },
+          'lost the lease of an audit to another replica',
+        );
+        return;
+      }
       this.#emit(live, interrupted ? 'interrupted' : 'failed', { id, status, error: publicError });
       this.#logger.warn({ jobId: id, status, code: error.code }, 'audit did not complete');
     } finally {
       this.#finish(live);
+    }
+  }
+
+  async #audit(live: LiveJob, onSaveFailed: (error: CoreError) => void): Promise<AuditReport> {
+    const { id } = live.job;
+    try {
+      return await this.#engine.audit(live.job.input as AuditInput, {
+        auditId: id,
+        checkpoint: true,
+        signal: live.controller.signal,
+        onEvent: (event) => this.#onEngineEvent(live, event),
+        onSaveFailed,
+      });
+    } catch (error) {
+      // A retry of a job whose earlier runner was slow, not dead: it saved the same audit meanwhile.
+      // That report stands (the store refused a second copy: no account is ever saved twice).
+      const retried = live.eventOffset > 0;
+      if (
+        retried &&
+        isCoreError(error) &&
+        error.code === 'INVALID_INPUT' &&
+        error.details?.field === 'auditId'
+      ) {
+        const saved = await this.#savedReport(id);
+        if (saved) return saved;
+      }
+      throw error;
+    }
+  }
+
+  async #savedReport(id: string): Promise<AuditReport | undefined> {
+    try {
+      return await this.#engine.getAudit(id);
+    } catch (error) {
+      if (isCoreError(error) && error.code === 'AUDIT_NOT_FOUND') return undefined;
+      throw error;
     }
   }
 
@@ -383,10 +619,14 @@ export class AuditJobs {
    * Records how a job ended. When the store refuses the write (full or read-only disk) the job still ends
    * in memory, where `get` finds it, and the cause is the store's fault for `/readyz`.
    */
-  async #record(store: JobStore, live: LiveJob, update: JobUpdate): Promise<void> {
+  async #record(store: JobStore, live: LiveJob, update: JobUpdate & { leaseOwner?: string }): Promise<void> {
     try {
       live.job = await store.updateJob(live.job.id, update);
     } catch (storeError) {
+      // Replicas: the lease went to another replica (this one stalled past it); that replica reports the
+      // outcome, so the caller stops here instead of ending the job in memory.
+      if (this.#queue && isCoreError(storeError) && storeError.code === 'RESOURCE_NOT_FOUND')
+        throw storeError;
       if (isCoreError(storeError) && storeError.code.startsWith('STORE_')) this.#storeFault = storeError;
       this.#logger.error(
         { jobId: live.job.id, err: describe(storeError) },
@@ -463,10 +703,13 @@ export class AuditJobs {
 
   #emit(live: LiveJob, event: StreamEventName, data: Record<string, unknown>): void {
     const last = live.events.at(-1);
-    live.events.push(streamEvent((last?.id ?? 0) + 1, event, data));
+    const item = streamEvent((last?.id ?? live.eventOffset) + 1, event, data);
+    live.events.push(item);
     if (live.events.length > MAX_BUFFERED_EVENTS)
       live.events.splice(0, live.events.length - MAX_BUFFERED_EVENTS);
     for (const wake of live.followers) wake();
+    // Followers connected to other replicas; failures are logged by the queue, never fail the audit.
+    if (this.#queue) void this.#queue.publish(live.job.id, { id: item.id, event, data });
   }
 
   /** A job by exact id, with live progress while it runs, or undefined. */
@@ -478,7 +721,8 @@ export class AuditJobs {
     if (unsaved) return { job: unsaved.job, progress: null };
     const job = await (await this.store()).getJob(id);
     if (job?.kind !== 'audit') return undefined;
-    return { job, progress: null };
+    const remote = isTerminal(job.status) ? undefined : this.#remoteProgress.get(id);
+    return { job, progress: remote ? { ...remote } : null };
   }
 
   /** Recent audit jobs that have no complete report (queued, running, failed, interrupted). */
@@ -490,7 +734,9 @@ export class AuditJobs {
       .slice(0, limit)
       .map((job) => {
         const live = this.#live.get(job.id);
-        return live ? { job: live.job, progress: { ...live.progress } } : { job, progress: null };
+        if (live) return { job: live.job, progress: { ...live.progress } };
+        const remote = isTerminal(job.status) ? undefined : this.#remoteProgress.get(job.id);
+        return { job, progress: remote ? { ...remote } : null };
       });
   }
 
@@ -512,6 +758,8 @@ export class AuditJobs {
     const live = this.#live.get(job.id) ?? (afterId > 0 ? this.#recent.get(job.id) : undefined);
     if (!live) {
       const stored = (await (await this.store()).getJob(job.id)) ?? job;
+      if (this.#queue && !isTerminal(stored.status))
+        return this.#followRemote(stored, afterId, write, signal);
       await write(terminalEvent(stored, afterId));
       return;
     }
@@ -552,12 +800,75 @@ export class AuditJobs {
   }
 
   /**
+   * Follows a job another replica runs (or will run): its events as they arrive through the queue, and
+   * the stored job every few seconds, so a follower still ends when the running replica dies.
+   */
+  async #followRemote(
+    job: Job,
+    afterId: number,
+    write: (event: StreamEvent) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const store = await this.store();
+    const pending: StreamEvent[] = [];
+    let wake: () => void = () => undefined;
+    const listener = (event: StreamEvent) => {
+      pending.push(event);
+      wake();
+    };
+    const listeners = this.#remoteListeners.get(job.id) ?? new Set();
+    listeners.add(listener);
+    this.#remoteListeners.set(job.id, listeners);
+    let lastId = afterId;
+    try {
+      await write(streamEvent(afterId, 'status', { id: job.id, status: job.status }));
+      for (;;) {
+        while (pending.length > 0) {
+          const event = pending.shift() as StreamEvent;
+          if (event.id <= lastId && !TERMINAL_EVENTS.has(event.event)) continue;
+          lastId = Math.max(lastId, event.id);
+          await write(event);
+          if (TERMINAL_EVENTS.has(event.event)) return;
+        }
+        if (signal.aborted) return;
+        const woke = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), REMOTE_FOLLOW_CHECK_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve(true);
+            },
+            { once: true },
+          );
+        });
+        if (!woke && pending.length === 0) {
+          const stored = await store.getJob(job.id);
+          if (stored && isTerminal(stored.status)) {
+            await write(terminalEvent(stored, lastId + 1));
+            return;
+          }
+        }
+      }
+    } finally {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#remoteListeners.delete(job.id);
+    }
+  }
+
+  /**
    * Stops taking audits, marks queued ones interrupted, asks running ones to stop (the engine saves what
    * they finished, `complete: false`) and waits for them to be recorded.
    */
   async shutdown(): Promise<void> {
     this.#closing = true;
-    const queued = this.#queue.splice(0);
+    if (this.#leaseTimer) clearInterval(this.#leaseTimer);
+    this.#unsubscribe?.();
+    const queued = this.#waiting.splice(0);
     const store = this.#recovered ? await this.#recovered.catch(() => undefined) : undefined;
     for (const live of queued) {
       try {
@@ -584,6 +895,7 @@ export class AuditJobs {
     for (const live of running)
       live.controller.abort(new CoreError('ABORTED', 'The server is shutting down.'));
     await Promise.all(running.map((live) => live.finished));
+    await this.#queue?.close();
   }
 }
 

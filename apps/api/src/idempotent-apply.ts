@@ -11,6 +11,10 @@ export interface ApplyOutcome {
   replayed: boolean;
 }
 
+/** How long a repeat of a key waits for the apply another replica is running before IDEMPOTENCY_KEY_IN_USE. */
+const WAIT_FOR_OTHER_REPLICA_MS = 60_000;
+const OTHER_REPLICA_POLL_MS = 500;
+
 /** The route an Idempotency-Key is scoped to (with the token): keys of other routes never collide. */
 const APPLY_ROUTE = 'POST /v1/plans/{id}/apply';
 
@@ -18,9 +22,12 @@ const APPLY_ROUTE = 'POST /v1/plans/{id}/apply';
  * `POST /v1/plans/{id}/apply` with an Idempotency-Key: the key, scoped to the caller's token and this
  * route, names an `apply` job in the store, created atomically before anything runs. A repeated key
  * replays the stored answer (result or error) and never calls the engine again; a concurrent repeat in
- * this process waits for the same apply. Reusing a key for another plan is a 409, never another plan's
- * answer (draft-ietf-httpapi-idempotency-key-header §2.6: a key reused with a different request payload
- * is an error). The job's id is a digest, so the key itself is not stored.
+ * this process waits for the same apply, one on another replica polls the stored job until it ends
+ * (then replays). Reusing a key for another plan is a 409, never another plan's answer
+ * (draft-ietf-httpapi-idempotency-key-header §2.6: a key reused with a different request payload is an
+ * error). The job's id is a digest, so the key itself is not stored. With replicas the job holds a lease
+ * (renewed with the replica's audits), so a replica that dies mid-apply leaves it `interrupted`, not
+ * running forever.
  */
 export class IdempotentApply {
   readonly #engine: Engine;
@@ -64,28 +71,54 @@ export class IdempotentApply {
     const existing = await store.getJob(id);
     if (existing) {
       if ((existing.input as { planId?: unknown } | null)?.planId !== planId) throw usedForAnotherPlan();
-      return replay(existing);
+      return this.#replayWhenEnded(existing);
     }
     if (this.#jobs.closing)
       throw new ApiError('SHUTTING_DOWN', 'The server is shutting down: no new applies.');
     const at = this.#now().toISOString();
     try {
-      await store.createJob({
-        id,
-        kind: 'apply',
-        status: 'running',
-        createdAt: at,
-        updatedAt: at,
-        input: { planId },
-        auditId: null,
-        error: null,
-      });
+      await store.createJob(
+        {
+          id,
+          kind: 'apply',
+          status: 'running',
+          createdAt: at,
+          updatedAt: at,
+          input: { planId },
+          auditId: null,
+          error: null,
+        },
+        ...(this.#jobs.shared ? [this.#jobs.lease()] : []),
+      );
     } catch (error) {
       // Another process created it between our read and our insert.
-      if (isCoreError(error) && error.code === 'INVALID_INPUT') throw inUse();
+      if (isCoreError(error) && error.code === 'INVALID_INPUT') {
+        const other = await store.getJob(id);
+        if (!other) throw inUse();
+        if ((other.input as { planId?: unknown } | null)?.planId !== planId) throw usedForAnotherPlan();
+        return this.#replayWhenEnded(other);
+      }
       throw error;
     }
     return this.#run(id, planId, requestedBy);
+  }
+
+  /** Replays a job's answer; with replicas, first waits (bounded) for one still running elsewhere. */
+  async #replayWhenEnded(job: Job): Promise<ApplyOutcome> {
+    if (job.status !== 'running' || !this.#jobs.shared) return replay(job);
+    const store = await this.#jobs.store();
+    const deadline = Date.now() + WAIT_FOR_OTHER_REPLICA_MS;
+    let current: Job | undefined = job;
+    while (current?.status === 'running' && Date.now() < deadline && !this.#jobs.closing) {
+      await new Promise((resolve) => setTimeout(resolve, OTHER_REPLICA_POLL_MS));
+      current = await store.getJob(job.id);
+    }
+    return replay(current ?? job);
+  }
+
+  /** With replicas, this replica records the outcome only while it holds the job's lease. */
+  #fence(): { leaseOwner?: string } {
+    return this.#jobs.shared ? { leaseOwner: this.#jobs.replicaId } : {};
   }
 
   async #run(id: string, planId: string, requestedBy: string): Promise<ApplyOutcome> {
@@ -93,7 +126,12 @@ export class IdempotentApply {
     this.#logger.info({ planId, jobId: id, requestedBy }, 'apply started');
     try {
       const result = await this.#engine.applyPlan(planId);
-      await store.updateJob(id, { status: 'succeeded', result, updatedAt: this.#now().toISOString() });
+      await store.updateJob(id, {
+        status: 'succeeded',
+        result,
+        updatedAt: this.#now().toISOString(),
+        ...this.#fence(),
+      });
       this.#logger.info({ planId, jobId: id, status: result.status }, 'apply finished');
       return { result, replayed: false };
     } catch (thrown) {
@@ -104,7 +142,7 @@ export class IdempotentApply {
         ? { code: thrown.code, message: thrown.message, ...(thrown.fix ? { fix: thrown.fix } : {}) }
         : { code: 'INTERNAL', message: 'The apply failed unexpectedly: see the server log.' };
       await store
-        .updateJob(id, { status: 'failed', error, updatedAt: this.#now().toISOString() })
+        .updateJob(id, { status: 'failed', error, updatedAt: this.#now().toISOString(), ...this.#fence() })
         .catch((storeError: unknown) =>
           this.#logger.error({ jobId: id, err: describe(storeError) }, 'could not record a failed apply'),
         );

@@ -4,17 +4,22 @@ import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import {
   createEngine,
+  describeStoreUrl,
   type Engine,
   type EngineOptions,
   engineConnectionOptions,
   isCallerMistake,
   isCoreError,
+  type JobQueue,
   NotificationConfigSchema,
   normalizeSandboxArgument,
+  openPostgresJobQueue,
+  parseStoreUrl,
   UsageError,
 } from '@rootwarden/core';
 import { z } from 'zod';
 import { createApp, type RootwardenApi } from './app.js';
+import { describe } from './audit-jobs.js';
 import {
   formatTokenSpec,
   generateToken,
@@ -47,6 +52,8 @@ export const ApiConfigSchema = z
       .optional(),
     maxConcurrentAudits: z.number().int().min(1).max(64).optional(),
     maxQueuedAudits: z.number().int().min(0).max(10_000).optional(),
+    /** Replicas (a PostgreSQL store): how long a job lease lasts before another replica takes the job over. */
+    jobLeaseSeconds: z.number().int().min(3).max(600).optional(),
     /** Audit schedules: each { name, cron, timezone?, accounts?, ous?, exclude?, concurrency?, recentDays? }. */
     schedules: z.array(z.unknown()).default([]),
     /** How often the scheduler looks for due runs (default 15). */
@@ -81,6 +88,10 @@ Options:
                          more schedules with their own selection and settings: the config file's "schedules")
   --schedule-timezone TZ time zone of the --schedule flags (IANA name; default UTC)
   --home DIR             history and job store directory (default $ROOTWARDEN_HOME or ~/.rootwarden)
+  --store URL            keep history and jobs in PostgreSQL (postgres://…; default $ROOTWARDEN_STORE_URL):
+                         several replicas on one database share audits, jobs and events
+  --job-lease-seconds N  with --store: a replica that stops renewing a job this long loses it to
+                         another replica (default 30)
   --profile NAME, --region REGION, --endpoint-url URL   AWS connection, as for the CLI
   --log-level LEVEL      pino level (default info)
 
@@ -205,6 +216,8 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         schedule: { type: 'string', multiple: true },
         'schedule-timezone': { type: 'string' },
         home: { type: 'string' },
+        store: { type: 'string' },
+        'job-lease-seconds': { type: 'string' },
         profile: { type: 'string' },
         region: { type: 'string' },
         'endpoint-url': { type: 'string' },
@@ -263,6 +276,18 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
         );
     }
 
+    const storeUrl = values.store || io.env.ROOTWARDEN_STORE_URL || undefined;
+    if (storeUrl !== undefined) {
+      try {
+        parseStoreUrl(storeUrl, '--store');
+      } catch (error) {
+        throw new UsageError(`${(error as Error).message} ${(error as { fix?: string }).fix ?? ''}`.trim());
+      }
+    }
+    const jobLeaseSeconds =
+      integer('job-lease-seconds', values['job-lease-seconds'], 3, 600) ?? config.jobLeaseSeconds;
+    if (jobLeaseSeconds !== undefined && !storeUrl)
+      throw new UsageError('--job-lease-seconds applies to replicas: give --store postgres://… too.');
     const schedules = parseSchedules({
       config: config.schedules,
       flags: values.schedule ?? [],
@@ -279,10 +304,27 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
     const engineOptions: EngineOptions = {
       ...connection,
       ...(values.home ? { home: values.home } : {}),
+      ...(storeUrl ? { storeUrl } : {}),
       ...(config.notifications ? { notifications: config.notifications, env: io.env } : {}),
     };
     const engine = createEngine(engineOptions);
+    let queue: JobQueue | undefined;
+    if (storeUrl) {
+      try {
+        // The store first: it creates and migrates the tables the queue's jobs refer to.
+        await engine.jobs();
+        queue = await openPostgresJobQueue({
+          url: storeUrl,
+          onError: (error) => logger.error({ err: describe(error) }, 'job queue error'),
+        });
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    }
     const api = createApp({
+      ...(queue ? { queue } : {}),
+      ...(jobLeaseSeconds === undefined ? {} : { jobLeaseSeconds }),
       engine,
       tokens,
       logger,
@@ -307,6 +349,7 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       await api.jobs.store();
       await api.scheduler.start();
     } catch (error) {
+      await queue?.close();
       await engine.close();
       throw error;
     }
@@ -316,7 +359,13 @@ export async function main(rawArgv: readonly string[], io: MainIo): Promise<numb
       throw new UsageError(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
     });
     logger.info(
-      { url: server.url, sandbox: sandbox ?? null, tokens: tokens.map((t) => `${t.name}:${t.scope}`) },
+      {
+        url: server.url,
+        sandbox: sandbox ?? null,
+        tokens: tokens.map((t) => `${t.name}:${t.scope}`),
+        store: storeUrl ? describeStoreUrl(storeUrl) : 'sqlite',
+        ...(queue ? { replica: api.jobs.replicaId } : {}),
+      },
       'listening',
     );
     if (!isLoopback(host))

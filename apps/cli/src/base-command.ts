@@ -61,7 +61,8 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
 
   /** The engine, created on first use (it opens AWS connections and the history database lazily too). */
   protected get engine(): Engine {
-    this.#engine ??= createEngine(this.engineOptions());
+    const { store } = this.flags as Partial<Interfaces.InferredFlags<typeof STORE_FLAGS>>;
+    this.#engine ??= createEngine({ ...(store ? { storeUrl: store } : {}), ...this.engineOptions() });
     return this.#engine;
   }
 
@@ -118,6 +119,15 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
   }
 }
 
+/** Where the history is: every command that reads or writes it (audit, audits, plan, apply…) takes it. */
+const STORE_FLAGS = {
+  store: Flags.string({
+    description:
+      'Keep the history in this PostgreSQL database (postgres://USER@HOST:PORT/DATABASE; the password from PGPASSWORD or ~/.pgpass) instead of $ROOTWARDEN_HOME/rootwarden.db: shared with rootwarden-api replicas and other CLI runs. Default: $ROOTWARDEN_STORE_URL.',
+    helpGroup: 'HISTORY',
+  }),
+};
+
 const AWS_FLAGS = {
   profile: Flags.string({
     description: 'AWS profile of the shared config/credentials files (SSO profiles included).',
@@ -140,7 +150,7 @@ const AWS_FLAGS = {
 
 /** Commands that call AWS: the shared AWS flags (--profile, --region, --endpoint-url, --sandbox). */
 export abstract class BaseCommand<T extends typeof Command> extends RootwardenCommand<T> {
-  static override baseFlags = AWS_FLAGS;
+  static override baseFlags = { ...AWS_FLAGS, ...STORE_FLAGS };
 
   protected override engineOptions(): EngineOptions {
     const flags = this.flags as Partial<Interfaces.InferredFlags<typeof AWS_FLAGS>>;
@@ -176,11 +186,11 @@ function shellWord(value: string): string {
 }
 
 /**
- * Commands that only read the saved history (`$ROOTWARDEN_HOME/rootwarden.db`): no AWS flags, and
+ * Commands that only read the saved history (`$ROOTWARDEN_HOME/rootwarden.db`, or `--store`): no AWS flags, and
  * they never touch AWS.
  */
 export abstract class HistoryCommand<T extends typeof Command> extends RootwardenCommand<T> {
-  static override baseFlags = {};
+  static override baseFlags = STORE_FLAGS;
 }
 
 /** A failed write(2) of our own stdout (as opposed to a file we opened, which output-file.ts reports). */

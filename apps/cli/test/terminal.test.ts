@@ -20,7 +20,8 @@ describe('progress bar', () => {
       const first = /Auditing \|[^|]*\| (\d+)\/(\d+) accounts/.exec(result.stdout);
       expect(first?.slice(1, 3)).toEqual(['0', expect.stringMatching(/^[1-9]\d*$/)]);
     },
-    120_000,
+    // A spawned 400-account audit: minutes on a loaded 2-core CI machine, not vitest's default 30 s.
+    150_000,
   );
 
   it('stays silent when stderr is not a terminal (pipes, CI logs)', () => {

@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import {
   type EngineOptions,
   engineConnectionOptions,
+  isCoreError,
   normalizeSandboxArgument,
+  parseStoreUrl,
   SANDBOX_SCENARIOS,
   UsageError,
 } from '@rootwarden/core';
@@ -32,8 +34,12 @@ AWS:
   --sandbox [SCENARIO]   The built-in offline AWS sandbox, no AWS account needed: ${SANDBOX_SCENARIOS.join(', ')},
                          generated:N or a scenario .json file (default blog).
 
-  --help, --version
-History: audits and plans are kept in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).`;
+History:
+  --store URL            Keep audits and plans in this PostgreSQL database (postgres://…; default
+                         $ROOTWARDEN_STORE_URL), shared with the CLI and rootwarden-api replicas.
+                         Without it: $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden).
+
+  --help, --version`;
 
 export type ParsedCommand =
   | { kind: 'help' }
@@ -65,6 +71,7 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
         region: { type: 'string' },
         'endpoint-url': { type: 'string' },
         sandbox: { type: 'string' },
+        store: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -81,15 +88,18 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     if (!/^\d+$/.test(values.port) || port > 65_535)
       throw new UsageError(`--port must be a port number (0–65535), not "${values.port}".`);
   }
-  const engine = engineConnectionOptions(
-    {
-      profile: values.profile as string | undefined,
-      region: values.region as string | undefined,
-      endpointUrl: values['endpoint-url'] as string | undefined,
-      sandbox: values.sandbox as string | undefined,
-    },
-    () => import('@rootwarden/aws-sandbox'),
-  );
+  const engine: EngineOptions = {
+    ...engineConnectionOptions(
+      {
+        profile: values.profile as string | undefined,
+        region: values.region as string | undefined,
+        endpointUrl: values['endpoint-url'] as string | undefined,
+        sandbox: values.sandbox as string | undefined,
+      },
+      () => import('@rootwarden/aws-sandbox'),
+    ),
+    ...(typeof values.store === 'string' ? { storeUrl: checkStoreUrl(values.store) } : {}),
+  };
   return {
     kind: 'serve',
     transport: values.http ? 'http' : 'stdio',
@@ -98,4 +108,14 @@ export function parseCommand(argv: readonly string[]): ParsedCommand {
     sandbox: values.sandbox as string | undefined,
     engine,
   };
+}
+
+/** `--store` must be a PostgreSQL URL: a usage error otherwise (the message never repeats a password). */
+function checkStoreUrl(value: string): string {
+  try {
+    return parseStoreUrl(value, '--store');
+  } catch (error) {
+    if (isCoreError(error)) throw new UsageError(`${error.message} ${error.fix ?? ''}`.trim());
+    throw error;
+  }
 }

@@ -49,8 +49,9 @@ import { CoreError, isCoreError } from './errors.js';
 import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { ListAuditsOptions, Store } from './store/store.js';
+import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
@@ -92,6 +93,11 @@ export interface EngineOptions extends AwsConnectionOptions {
    * methods fail with STORE_UNAVAILABLE); a `Store` replaces the SQLite file (the caller closes it).
    */
   store?: Store | false;
+  /**
+   * A `postgres://` URL: keep history in that PostgreSQL database (shared by API replicas, the CLI in
+   * CI, …) instead of the SQLite file in `home`. Default: `$ROOTWARDEN_STORE_URL`.
+   */
+  storeUrl?: string | undefined;
   /** How long a plan may be applied after it was made, in seconds (default 3600: one hour). */
   planTtlSeconds?: number;
   /**
@@ -154,7 +160,15 @@ export interface RecoveredAudit {
 /** The store's HTTP API job methods (`Engine.jobs()`). */
 export type JobStore = Pick<
   Store,
-  'createJob' | 'updateJob' | 'getJob' | 'listJobs' | 'interruptUnfinishedJobs'
+  | 'createJob'
+  | 'updateJob'
+  | 'getJob'
+  | 'listJobs'
+  | 'interruptUnfinishedJobs'
+  | 'claimJob'
+  | 'renewJobLeases'
+  | 'listExpiredJobs'
+  | 'endExpiredJob'
 >;
 
 /** The store's schedule methods (`Engine.schedules()`), for the API server's scheduler. */
@@ -334,7 +348,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     signal: run.signal,
   });
   const home = resolveHome(options.home);
+  const storeUrl = options.storeUrl || process.env.ROOTWARDEN_STORE_URL || undefined;
+  /** Where the history is, for messages (never a password). */
+  const historyLocation = storeUrl ? describeStoreUrl(storeUrl) : databasePath(home);
   let opened: Promise<Store> | undefined;
+  /** A history to read: a given store, a PostgreSQL URL, or a SQLite file that already exists. */
+  const historyExists = (): boolean =>
+    Boolean(options.store) || storeUrl !== undefined || existsSync(databasePath(home));
   /**
    * Exceptions recorded in the history apply to every audit, saved or not: read them when the engine
    * saves, or when a history database already exists (--no-save never creates one).
@@ -342,7 +362,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const storedExceptions = async (history: Store | undefined): Promise<FindingException[]> => {
     if (history) return history.listExceptions();
     if (options.store === false) return [];
-    if (!options.store && !existsSync(databasePath(home))) return [];
+    if (!historyExists()) return [];
     return (await store()).listExceptions();
   };
   const store = (): Promise<Store> => {
@@ -353,7 +373,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }),
       );
     if (options.store) return Promise.resolve(options.store);
-    opened ??= openSqliteStore({ home, now });
+    opened ??= openStore({ url: storeUrl, home, now });
     return opened;
   };
 
@@ -375,7 +395,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const report = id === undefined ? undefined : await history.getAudit(id);
     if (!report) {
       throw new CoreError('AUDIT_NOT_FOUND', `No saved audit ${prefix}.`, {
-        fix: `See the saved audits with \`rootwarden audits list\` (history: ${databasePath(home)}, set by ROOTWARDEN_HOME).`,
+        fix: `See the saved audits with \`rootwarden audits list\` (history: ${historyLocation}, set by ${storeUrl ? 'ROOTWARDEN_STORE_URL or --store' : 'ROOTWARDEN_HOME'}).`,
         details: { field, auditId: prefix },
       });
     }
@@ -583,7 +603,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           'INVALID_INPUT',
           last
             ? `Only one saved audit of organization ${last.organizationId}: a diff needs two.`
-            : `No saved audits yet in ${databasePath(home)}: a diff needs two.`,
+            : `No saved audits yet in ${historyLocation}: a diff needs two.`,
           {
             fix: 'Run `rootwarden audit` (it saves every audit unless --no-save), then compare.',
             details: { field: 'oldId' },
@@ -648,7 +668,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async previousAuditDiff(report) {
       if (options.store === false) return undefined;
-      if (!options.store && !existsSync(databasePath(home))) return undefined;
+      if (!historyExists()) return undefined;
       return previousAuditDiff(await store(), report);
     },
     async guardAfterAudit(report, run = {}) {

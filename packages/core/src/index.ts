@@ -224,6 +224,8 @@ export {
   isCoreError,
   UsageError,
 } from './errors.js';
+export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
+export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export { describeEvent } from './notify/describe-event.js';
 export { slackMessage } from './notify/slack-message.js';
 export {
@@ -306,6 +308,8 @@ export {
   sandboxStateDirectory,
   sandboxStatePath,
 } from './store/home.js';
+export { type OpenStoreOptions, openStore } from './store/open-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,
@@ -314,7 +318,9 @@ export {
 export {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
+  type ExpiredJob,
   type Job,
+  type JobLease,
   JobSchema,
   type JobStatus,
   type JobUpdate,
@@ -333,6 +339,7 @@ export {
   StoredPlanSchema,
   type UnreadableAudit,
 } from './store/store.js';
+export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export type { ClosedWindow, OpenBreakglassInput } from './workflows/breakglass.js';
 export { readExceptionsFile } from './workflows/exceptions.js';

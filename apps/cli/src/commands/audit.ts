@@ -67,7 +67,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     })(),
     save: Flags.boolean({
       description:
-        'Save the report to the audit history (`rootwarden audits`), in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden). --no-save keeps nothing.',
+        'Save the report to the audit history (`rootwarden audits`), in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden) or the --store database. --no-save keeps nothing.',
       default: true,
       allowNo: true,
     }),

@@ -8,7 +8,7 @@ import {
 } from '../domain/guard.js';
 import { parseInput } from '../domain/parse-input.js';
 import { assertNoSecrets } from './no-secrets.js';
-import type { BreakglassWindowsTable, NotificationDeliveriesTable, StoreDatabase } from './sqlite/schema.js';
+import type { BreakglassWindowsTable, NotificationDeliveriesTable, StoreDatabase } from './schema.js';
 import type { DeliveryClaim, DeliveryQuery, DeliveryUpdate, GuardStore, NewDelivery } from './store.js';
 
 function deliveryFromRow(row: Selectable<NotificationDeliveriesTable>): NotificationDelivery {

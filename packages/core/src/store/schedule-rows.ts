@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { type ScheduleRunClaim, type ScheduleState, ScheduleStateSchema } from '../domain/schedule.js';
-import type { SchedulesTable, StoreDatabase } from './sqlite/schema.js';
+import type { SchedulesTable, StoreDatabase } from './schema.js';
 
 /**
  * The schedule rows of the store, written with Kysely only (no dialect-specific SQL beyond

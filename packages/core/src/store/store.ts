@@ -86,7 +86,28 @@ export const JobSchema = z.object({
   result: z.unknown().optional(),
 });
 export type Job = z.infer<typeof JobSchema>;
-export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'result'>> & { updatedAt: string };
+export type JobUpdate = Partial<Pick<Job, 'status' | 'auditId' | 'error' | 'result'>> & {
+  updatedAt: string;
+  /**
+   * Only if this runner still holds the job's lease (RESOURCE_NOT_FOUND otherwise): a runner that lost
+   * its lease to another replica never overwrites that replica's outcome. Ends the lease.
+   */
+  leaseOwner?: string;
+};
+
+/** A runner's hold on a job (`Store.claimJob`): `owner` renews it before `until` or loses the job. */
+export interface JobLease {
+  owner: string;
+  now: string;
+  until: string;
+}
+
+/** A running job whose runner stopped renewing its lease. */
+export interface ExpiredJob {
+  job: Job;
+  /** How many runners took it so far. */
+  attempts: number;
+}
 
 /** A saved audit `listAudits` left out because its row cannot be read. */
 export interface UnreadableAudit {
@@ -228,12 +249,28 @@ export interface Store extends GuardStore {
   /** A plan's journal in sequence order. */
   listJournal(planId: string): Promise<JournalEntry[]>;
 
-  createJob(job: Job): Promise<void>;
+  /** Saves a new job; a `running` one created with a lease is held by `lease.owner` (see claimJob). */
+  createJob(job: Job, lease?: JobLease): Promise<void>;
   updateJob(id: string, update: JobUpdate): Promise<Job>;
   getJob(id: string): Promise<Job | undefined>;
   listJobs(query?: { status?: JobStatus; limit?: number }): Promise<Job[]>;
   /** Marks jobs left `queued` or `running` by a process that died as `interrupted`; returns how many. */
   interruptUnfinishedJobs(at: string): Promise<number>;
+  /**
+   * Takes a job for one runner (atomically across processes): a `queued` job, or a `running` one whose
+   * lease ran out before `now` (its runner died). Sets it `running`, counts the attempt and returns it
+   * with the attempt number; undefined when another runner holds it or it has ended.
+   */
+  claimJob(id: string, lease: JobLease): Promise<{ job: Job; attempt: number } | undefined>;
+  /** Extends every lease `owner` holds on running jobs to `until`; returns how many. */
+  renewJobLeases(owner: string, until: string): Promise<number>;
+  /** Running jobs whose lease ran out before `now`, oldest first. */
+  listExpiredJobs(now: string, limit?: number): Promise<ExpiredJob[]>;
+  /**
+   * Ends a running job whose lease ran out before `update.updatedAt` (unless a runner took or renewed
+   * it meanwhile) with `update`; true when it did.
+   */
+  endExpiredJob(id: string, update: JobUpdate & { status: JobStatus }): Promise<boolean>;
 
   /** Records an exception (`rootwarden exceptions add`); `exception.createdAt`/`createdBy` say when and who. */
   addException(exception: StoredException): Promise<void>;

@@ -3,6 +3,7 @@ import {
   type AuditListEntry,
   DEFAULT_AUDIT_LIST_LIMIT,
   databasePath,
+  describeStoreUrl,
   ListAuditsInputSchema,
   neutralizeForTerminal,
   parseInput,
@@ -14,7 +15,7 @@ import { renderAuditList } from '../../render/audits.js';
 export default class AuditsListCommand extends HistoryCommand<typeof AuditsListCommand> {
   static override summary = 'List saved audits, newest first.';
   static override description =
-    'Every `rootwarden audit` is saved (unless --no-save) in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden). This reads that history; it never calls AWS.';
+    'Every `rootwarden audit` is saved (unless --no-save) in $ROOTWARDEN_HOME/rootwarden.db (default ~/.rootwarden), or the PostgreSQL database of --store / ROOTWARDEN_STORE_URL. This reads that history; it never calls AWS.';
   static override examples = [
     '<%= config.bin %> audits list',
     '<%= config.bin %> audits list --organization o-a1b2c3d4e5 --limit 5 --json',
@@ -42,7 +43,9 @@ export default class AuditsListCommand extends HistoryCommand<typeof AuditsListC
           `${neutralizeForTerminal(`Warning: saved audit ${auditId} is unreadable and left out: ${error.message} [${error.code}]`)}\n`,
         ),
     });
-    this.log(renderAuditList(audits, databasePath(resolveHome())));
+    // Where the list came from: the PostgreSQL database (never its password) or the SQLite file.
+    const storeUrl = this.flags.store || process.env.ROOTWARDEN_STORE_URL;
+    this.log(renderAuditList(audits, storeUrl ? describeStoreUrl(storeUrl) : databasePath(resolveHome())));
     return { audits };
   }
 }

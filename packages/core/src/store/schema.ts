@@ -80,6 +80,11 @@ export interface JobsTable {
   error: string | null;
   /** JSON, what a finished job produced (migration 0004). */
   result: string | null;
+  /** The replica running the job and until when its lease holds (ISO); null when none (0006). */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** How many times a runner took the job (0006). */
+  attempts: number;
 }
 
 export interface AuditCheckpointsTable {

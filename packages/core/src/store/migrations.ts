@@ -1,7 +1,9 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 // Migrations are frozen once released: never edit one, add the next. They use an untyped Kysely on purpose,
-// so later changes to the table types cannot change what an old migration does.
+// so later changes to the table types cannot change what an old migration does. The same migrations run
+// on SQLite and PostgreSQL: use Kysely's schema builder with types both understand (text, integer,
+// bigint), JSON as text, timestamps as ISO text.
 
 const audits: Migration = {
   async up(db: Kysely<unknown>) {
@@ -13,7 +15,9 @@ const audits: Migration = {
       .addColumn('schema_version', 'integer', (column) => column.notNull())
       .addColumn('caller', 'text', (column) => column.notNull())
       .addColumn('started_at', 'text', (column) => column.notNull())
-      .addColumn('started_at_ms', 'integer', (column) => column.notNull())
+      // bigint: epoch milliseconds overflow PostgreSQL's 4-byte integer; SQLite gives it INTEGER affinity
+      // (https://sqlite.org/datatype3.html#determination_of_column_affinity), as before.
+      .addColumn('started_at_ms', 'bigint', (column) => column.notNull())
       .addColumn('finished_at', 'text', (column) => column.notNull())
       .addColumn('complete', 'integer', (column) => column.notNull())
       .addColumn('summary', 'text', (column) => column.notNull())
@@ -227,6 +231,19 @@ const guardNotificationsBreakglass: Migration = {
   },
 };
 
+const jobLeases: Migration = {
+  async up(db: Kysely<unknown>) {
+    // Several API replicas on one database: the replica running a job holds a lease it renews; a job
+    // whose lease ran out (its replica died) is taken over by another replica.
+    await db.schema.alterTable('jobs').addColumn('lease_owner', 'text').execute();
+    await db.schema.alterTable('jobs').addColumn('lease_until', 'text').execute();
+    await db.schema
+      .alterTable('jobs')
+      .addColumn('attempts', 'integer', (column) => column.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they run. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_audits': audits,
@@ -237,6 +254,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_finding_exceptions': findingExceptions,
   '0007_schedules': schedules,
   '0008_guard_notifications_breakglass': guardNotificationsBreakglass,
+  '0009_job_leases': jobLeases,
 };
 
 /** The in-code provider (no migration files to ship or find at run time). */

@@ -1,10 +1,3 @@
-import {
-  DeleteBucketPolicyCommand,
-  GetBucketPolicyCommand,
-  ListBucketsCommand,
-  PutBucketPolicyCommand,
-} from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CoreError } from '../errors.js';
 import { abortable } from './call-aws.js';
 import { hasAwsCode } from './map-aws-error.js';
@@ -14,6 +7,9 @@ import type { SessionScope } from './session-scope.js';
 // S3UnlockBucketPolicy (ListAllMyBuckets, Get/Put/DeleteBucketPolicy) or SQSUnlockQueuePolicy
 // (ListQueues, GetQueueUrl, Get/SetQueueAttributes). The owner's root may always manage a
 // resource policy, even one that denies everyone (S3 API reference, DeleteBucketPolicy).
+// The S3 and SQS SDK modules load on first use: an audit never needs them (start-up time, memory).
+const s3Sdk = () => import('@aws-sdk/client-s3');
+const sqsSdk = () => import('@aws-sdk/client-sqs');
 
 /**
  * Finds a bucket of the session's account and its region with ListBuckets (the only S3 read in
@@ -26,10 +22,11 @@ export async function findBucket(
   fallbackRegion: string,
   signal?: AbortSignal,
 ): Promise<{ region: string }> {
+  const { ListBucketsCommand } = await s3Sdk();
   let token: string | undefined;
   do {
-    const page = await scope.call('ListBuckets', ({ s3 }) =>
-      s3().send(
+    const page = await scope.call('ListBuckets', async ({ s3 }) =>
+      (await s3()).send(
         new ListBucketsCommand({ Prefix: bucket, MaxBuckets: 1000, ContinuationToken: token }),
         abortable(signal),
       ),
@@ -51,9 +48,10 @@ export async function getBucketPolicy(
   region: string | undefined,
   signal?: AbortSignal,
 ): Promise<string | null> {
+  const { GetBucketPolicyCommand } = await s3Sdk();
   try {
-    const output = await scope.call('GetBucketPolicy', ({ s3 }) =>
-      s3(region).send(new GetBucketPolicyCommand({ Bucket: bucket }), abortable(signal)),
+    const output = await scope.call('GetBucketPolicy', async ({ s3 }) =>
+      (await s3(region)).send(new GetBucketPolicyCommand({ Bucket: bucket }), abortable(signal)),
     );
     return output.Policy ?? null;
   } catch (error) {
@@ -68,8 +66,9 @@ export async function deleteBucketPolicy(
   region: string | undefined,
   signal?: AbortSignal,
 ): Promise<void> {
-  await scope.call('DeleteBucketPolicy', ({ s3 }) =>
-    s3(region).send(new DeleteBucketPolicyCommand({ Bucket: bucket }), abortable(signal)),
+  const { DeleteBucketPolicyCommand } = await s3Sdk();
+  await scope.call('DeleteBucketPolicy', async ({ s3 }) =>
+    (await s3(region)).send(new DeleteBucketPolicyCommand({ Bucket: bucket }), abortable(signal)),
   );
 }
 
@@ -80,8 +79,12 @@ export async function putBucketPolicy(
   region: string | undefined,
   signal?: AbortSignal,
 ): Promise<void> {
-  await scope.call('PutBucketPolicy', ({ s3 }) =>
-    s3(region).send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }), abortable(signal)),
+  const { PutBucketPolicyCommand } = await s3Sdk();
+  await scope.call('PutBucketPolicy', async ({ s3 }) =>
+    (await s3(region)).send(
+      new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }),
+      abortable(signal),
+    ),
   );
 }
 
@@ -104,8 +107,9 @@ export async function getQueuePolicy(
   region: string | undefined,
   signal?: AbortSignal,
 ): Promise<string | null> {
-  const output = await scope.call('GetQueueAttributes', ({ sqs }) =>
-    sqs(region).send(
+  const { GetQueueAttributesCommand } = await sqsSdk();
+  const output = await scope.call('GetQueueAttributes', async ({ sqs }) =>
+    (await sqs(region)).send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['Policy'] }),
       abortable(signal),
     ),
@@ -131,8 +135,9 @@ export async function setQueuePolicy(
   region: string | undefined,
   signal?: AbortSignal,
 ): Promise<void> {
-  await scope.call('SetQueueAttributes', ({ sqs }) =>
-    sqs(region).send(
+  const { SetQueueAttributesCommand } = await sqsSdk();
+  await scope.call('SetQueueAttributes', async ({ sqs }) =>
+    (await sqs(region)).send(
       new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: { Policy: policy } }),
       abortable(signal),
     ),

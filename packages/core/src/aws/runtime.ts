@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
@@ -47,11 +48,17 @@ export interface AwsConnectionOptions {
 
 type CallerCredentials = NonNullable<STSClientConfig['credentials']>;
 
+/** What a root-session client signs with: the session of the call in progress. */
+export interface SessionCredentialSource {
+  revealCredentials(): StaticCredentials;
+}
+
 /**
  * Every AWS client the engine uses, built once per engine: one STS, Organizations and IAM client for
- * the caller, and cheap per-session clients for root sessions. All share one keep-alive request
- * handler, so thousands of per-account clients reuse a small pool of connections. SDK retries are off
- * (maxAttempts 1): the engine retries itself, so that it sees every throttle and adapts concurrency.
+ * the caller, and one IAM client (one S3 and SQS client per region) for all root sessions, which
+ * signs each request with the session of the call that sent it (`withSession`). All share one
+ * keep-alive request handler. SDK retries are off (maxAttempts 1): the engine retries itself, so that
+ * it sees every throttle and adapts concurrency.
  */
 export class AwsRuntime {
   readonly region: string;
@@ -70,6 +77,18 @@ export class AwsRuntime {
    * the thousands of per-session clients, whose construction would else dominate an audit's CPU.
    */
   #sessionSettings: Record<string, unknown> = {};
+  /**
+   * The root session of the call in progress. An SDK client per account session cost about a third of
+   * an audit's memory churn (config resolution, middleware stack, signer, all promoted to the old
+   * generation because they live as long as the account's audit); one shared client whose credentials
+   * come from the calling async context costs nothing per account, and a request can only ever be
+   * signed with the session of the code that sent it, even if it is still in flight after its
+   * account's audit has moved on.
+   */
+  readonly #currentSession = new AsyncLocalStorage<SessionCredentialSource>();
+  #sessionIam: IAMClient | undefined;
+  /** S3 and SQS clients by region, built on first use (their SDK modules load then: audits never need them). */
+  readonly #sessionClients = new Map<string, Promise<S3Client | SQSClient>>();
 
   /** Each service's endpoint: --endpoint-url for all, else what the environment and profile configure. */
   readonly #endpoints: ConfiguredEndpoints;
@@ -151,35 +170,72 @@ export class AwsRuntime {
     };
   }
 
-  #sessionConfig(credentials: StaticCredentials, service: EndpointService) {
-    return { ...this.#clientConfig(credentials, service), ...this.#sessionSettings };
+  /**
+   * The credentials provider of the shared root-session clients: the session of the calling async
+   * context, read on every request, or a refusal outside any session (never a previous account's).
+   * `memoized: true` tells the SDK not to wrap it in its identity cache
+   * (@aws-sdk/core `normalizeCredentialProvider`), which would keep the first session's credentials
+   * for every later request; core/test/session-clients.test.ts proves each account's calls carry its
+   * own session.
+   */
+  #sessionCredentialsProvider() {
+    const current = this.#currentSession;
+    const provider = async (): Promise<StaticCredentials> => {
+      const session = current.getStore();
+      if (session === undefined)
+        throw new CoreError('INTERNAL', 'A root-session client was used outside its session.');
+      return session.revealCredentials();
+    };
+    return Object.assign(provider, { memoized: true });
   }
 
-  /** IAM client acting as a root session. The credentials stay inside the client. */
-  iamForSession(credentials: StaticCredentials): IAMClient {
-    return new IAMClient(this.#sessionConfig(credentials, 'iam'));
+  #sessionConfig(service: EndpointService) {
+    return { ...this.#clientConfig(this.#sessionCredentialsProvider(), service), ...this.#sessionSettings };
   }
 
-  s3ForSession(credentials: StaticCredentials, region = this.region): S3Client {
+  #sessionClient<T extends S3Client | SQSClient>(key: string, create: () => Promise<T>): Promise<T> {
+    let client = this.#sessionClients.get(key) as Promise<T> | undefined;
+    if (client === undefined) {
+      client = create();
+      this.#sessionClients.set(key, client);
+    }
+    return client;
+  }
+
+  /** Runs `work` as `session`: the root-session clients sign the requests it sends with that session. */
+  withSession<T>(session: SessionCredentialSource, work: () => Promise<T>): Promise<T> {
+    return this.#currentSession.run(session, work);
+  }
+
+  /** The IAM client of root sessions; it signs only inside `withSession`. */
+  sessionIam(): IAMClient {
+    this.#sessionIam ??= new IAMClient(this.#sessionConfig('iam'));
+    return this.#sessionIam;
+  }
+
+  sessionS3(region = this.region): Promise<S3Client> {
     // Custom endpoints (the sandbox, a proxy) need path-style bucket addressing.
-    return new S3Client({
-      ...this.#sessionConfig(credentials, 's3'),
-      region,
-      forcePathStyle: this.#endpoints.s3 !== undefined,
+    return this.#sessionClient(`s3:${region}`, async () => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return new S3Client({
+        ...this.#sessionConfig('s3'),
+        region,
+        forcePathStyle: this.#endpoints.s3 !== undefined,
+      });
     });
   }
 
-  sqsForSession(credentials: StaticCredentials, region = this.region): SQSClient {
+  sessionSqs(region = this.region): Promise<SQSClient> {
     // Requests go to the configured (or regional) endpoint, never to the host of a user-given queue URL:
     // a mistyped or foreign host must not receive requests signed with a root session.
-    return new SQSClient({
-      ...this.#sessionConfig(credentials, 'sqs'),
-      region,
-      useQueueUrlAsEndpoint: false,
+    return this.#sessionClient(`sqs:${region}`, async () => {
+      const { SQSClient } = await import('@aws-sdk/client-sqs');
+      return new SQSClient({ ...this.#sessionConfig('sqs'), region, useQueueUrlAsEndpoint: false });
     });
   }
 
   destroy(): void {
+    this.#sessionClients.clear();
     if (this.#ownsHandler) this.#requestHandler.destroy?.();
   }
 }

@@ -17,12 +17,15 @@ export interface SessionScopeOptions {
   now?: () => Date;
 }
 
-/** The clients of one root session; a new set is built when the session is re-assumed. */
+/**
+ * The clients of one root session. They are the engine's shared root-session clients: they sign with
+ * this session only inside `SessionScope.call`.
+ */
 export interface SessionClients {
   readonly session: RootSession;
   readonly iam: IAMClient;
-  s3(region?: string): S3Client;
-  sqs(region?: string): SQSClient;
+  s3(region?: string): Promise<S3Client>;
+  sqs(region?: string): Promise<SQSClient>;
 }
 
 /** How many times one call may re-assume an expired session before giving up. */
@@ -76,7 +79,7 @@ export class SessionScope {
     for (let refreshes = 0; ; refreshes += 1) {
       const clients = await this.clients();
       try {
-        return await callAws(() => run(clients), {
+        return await callAws(() => this.#runtime.withSession(clients.session, () => run(clients)), {
           operation,
           accountId: this.#options.accountId,
           signal: this.#options.signal,
@@ -117,15 +120,13 @@ export class SessionScope {
       onAnswer: this.#options.onAnswer,
     });
     const runtime = this.#runtime;
-    let iam: IAMClient | undefined;
     return {
       session,
       get iam() {
-        iam ??= runtime.iamForSession(session.revealCredentials());
-        return iam;
+        return runtime.sessionIam();
       },
-      s3: (region) => runtime.s3ForSession(session.revealCredentials(), region),
-      sqs: (region) => runtime.sqsForSession(session.revealCredentials(), region),
+      s3: (region) => runtime.sessionS3(region),
+      sqs: (region) => runtime.sessionSqs(region),
     };
   }
 }

@@ -69,8 +69,8 @@ export interface CreateAppOptions {
   /** How often the scheduler looks for due runs, in ms (default 15 s). */
   schedulerTickMs?: number;
   /**
-   * Work for every scheduler tick besides schedules. Default: the engine's guard tick when the engine
-   * has one (`engine.guard.tick(now)`, e.g. closing break-glass windows whose time is up).
+   * Work for every scheduler tick besides schedules. Default: closing break-glass windows whose time is
+   * up (`engine.closeExpiredBreakglassWindows(now)`).
    */
   periodicTasks?: readonly PeriodicTask[];
 }
@@ -90,11 +90,9 @@ export interface RootwardenApi {
   shutdown(): Promise<void>;
 }
 
-/** The engine's periodic guard work, when this engine has it (see CreateAppOptions.periodicTasks). */
+/** The engine's periodic guard work: break-glass windows whose time is up close (cleanup plan, notification). */
 function guardTasks(engine: Engine): PeriodicTask[] {
-  const guard = (engine as { guard?: { tick?: (now: Date) => Promise<unknown> } }).guard;
-  const tick = guard?.tick;
-  return typeof tick === 'function' ? [{ name: 'guard', run: (now) => tick.call(guard, now) }] : [];
+  return [{ name: 'breakglass', run: (now) => engine.closeExpiredBreakglassWindows(now) }];
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;

@@ -9,6 +9,8 @@ import {
   type AuditReport,
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
+import type { BreakglassWindow } from './domain/breakglass.js';
+import { AccountIdSchema } from './domain/common.js';
 import type { SandboxContext, SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
@@ -53,6 +55,13 @@ import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
+import {
+  type ClosedWindow,
+  closeBreakglassWindows,
+  noOpenWindow,
+  type OpenBreakglassInput,
+  openBreakglassWindow,
+} from './workflows/breakglass.js';
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
@@ -269,6 +278,27 @@ export interface Engine {
   }): Promise<NotificationDelivery[]>;
   /** The guard configuration in force (defaults filled in). */
   notificationConfig(): NotificationConfig;
+  /**
+   * A time-boxed break-glass window: prepares the allow-password-recovery plan and records the window
+   * (the caller's principal, `localUser`, the ticket, when, until). Audits report it until it is closed.
+   */
+  openBreakglass(
+    input: OpenBreakglassInput,
+    localUser: string,
+    options?: RunOptions,
+  ): Promise<{ plan: Plan; window: BreakglassWindow }>;
+  /**
+   * Closes the open windows of an account (`rootwarden breakglass close A`): prepares the plan that deletes
+   * the recovered credentials (a person approves it) and notifies. INVALID_INPUT when none is open.
+   */
+  closeBreakglass(accountId: string, by: string, options?: RunOptions): Promise<ClosedWindow[]>;
+  /**
+   * Closes every window whose time is up, as `closeBreakglass` does: the API scheduler's tick calls it,
+   * and every saved audit does at its start. Returns the windows it closed.
+   */
+  closeExpiredBreakglassWindows(now?: Date, options?: RunOptions): Promise<ClosedWindow[]>;
+  /** Break-glass windows, oldest first (`open: true`: those not closed). */
+  listBreakglassWindows(query?: { open?: boolean; accountId?: string }): Promise<BreakglassWindow[]>;
   /** Stops the in-process sandbox (if any), closes connections and the history database. */
   close(): Promise<void>;
 }
@@ -307,6 +337,16 @@ function parseAuditId(field: string, value: unknown): string {
 export function createEngine(options: EngineOptions = {}): Engine {
   const now = options.now ?? (() => new Date());
   const notifications = parseInput(NotificationConfigSchema, options.notifications ?? {}, 'notifications');
+  const breakglassContext = (history: Store, run: RunOptions, clock: () => Date = now) => ({
+    store: history,
+    now: clock,
+    createPlan: (input: CreatePlanInput) =>
+      engine.createPlan(input, run.signal ? { signal: run.signal } : {}),
+    config: notifications,
+    env: options.env ?? process.env,
+    backoff: options.notificationBackoff,
+    signal: run.signal,
+  });
   const home = resolveHome(options.home);
   const storeUrl = options.storeUrl || process.env.ROOTWARDEN_STORE_URL || undefined;
   /** Where the history is, for messages (never a password). */
@@ -444,6 +484,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
         })),
       ];
       const exceptions = new ExceptionTracker(inForce, now());
+      // Break-glass windows whose time is up close first (their cleanup plan prepared, notified); this
+      // never costs the audit.
+      if (history)
+        await closeBreakglassWindows({ expiredOnly: true }, 'expired', breakglassContext(history, run)).catch(
+          () => undefined,
+        );
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
@@ -646,6 +692,32 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     notificationConfig() {
       return notifications;
+    },
+    async openBreakglass(input, localUser, run = {}) {
+      const history = await store();
+      return openBreakglassWindow(input, localUser, breakglassContext(history, run));
+    },
+    async closeBreakglass(accountId, by, run = {}) {
+      const account = parseInput(AccountIdSchema, accountId, 'account');
+      const closed = await closeBreakglassWindows(
+        { accountId: account },
+        by,
+        breakglassContext(await store(), run),
+      );
+      if (closed.length === 0) throw noOpenWindow(account);
+      return closed;
+    },
+    async closeExpiredBreakglassWindows(at, run = {}) {
+      if (options.store === false) return [];
+      const clock = at ? () => at : now;
+      return closeBreakglassWindows(
+        { expiredOnly: true },
+        'expired',
+        breakglassContext(await store(), run, clock),
+      );
+    },
+    async listBreakglassWindows(query) {
+      return (await store()).listBreakglassWindows(query);
     },
     async close() {
       const history = opened;

@@ -345,6 +345,7 @@ export {
 } from './store/store.js';
 export { describeStoreUrl, isPostgresUrl, parseStoreUrl } from './store/store-url.js';
 export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
+export type { ClosedWindow, OpenBreakglassInput } from './workflows/breakglass.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
 export { type GuardResult, notificationId } from './workflows/guard.js';
 export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';

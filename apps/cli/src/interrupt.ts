@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { releasePendingOutputOpens } from './output-file.js';
 
 /**
  * Signals that ask a long command to stop: Ctrl-C (SIGINT), CI cancellation, `timeout` and Kubernetes
@@ -27,7 +28,10 @@ export function onInterrupt(say: (message: string) => void): Interrupt {
   const controller = new AbortController();
   let interrupted = false;
   const handler = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(signalExitCode(signal));
+    if (interrupted) {
+      releasePendingOutputOpens();
+      process.exit(signalExitCode(signal));
+    }
     interrupted = true;
     say(
       `\nInterrupted (${signal}): finishing with a partial report (Ctrl-C or the signal again to quit at once).`,

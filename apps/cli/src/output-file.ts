@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { constants, unlinkSync } from 'node:fs';
+import { constants, openSync, statSync, unlinkSync } from 'node:fs';
 import { access, type FileHandle, lstat, open, readdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Errors } from '@oclif/core';
@@ -153,13 +153,34 @@ export interface OutputSink {
   discard(): Promise<void>;
 }
 
+/** Direct targets this process is still opening (a FIFO's open for writing waits for a reader). */
+const pendingDirectOpens = new Set<string>();
+
+/**
+ * Lets the process exit now. Opening a FIFO for writing blocks a libuv worker thread until a reader
+ * comes, and Node's exit waits for that thread: a second Ctrl-C would hang. A non-blocking read end of
+ * our own completes the pending open (nothing is written: no JavaScript runs after the exit).
+ */
+export function releasePendingOutputOpens(): void {
+  for (const path of pendingDirectOpens) {
+    try {
+      if (statSync(path).isFIFO()) openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch {
+      // Gone or not openable: nothing waits on it.
+    }
+  }
+}
+
 /** Opens a sink on `target` (for an atomic target, a temporary file beside it). */
 export async function openOutput(target: OutputTarget): Promise<OutputSink> {
   if (target.kind === 'stdout') return stdoutSink(process.stdout);
   if (target.kind === 'direct') {
-    const handle = await open(target.path, 'w').catch((error) => {
-      throw new OutputWriteError(target.shown, error);
-    });
+    pendingDirectOpens.add(target.path);
+    const handle = await open(target.path, 'w')
+      .catch((error) => {
+        throw new OutputWriteError(target.shown, error);
+      })
+      .finally(() => pendingDirectOpens.delete(target.path));
     const writer = fileWriter(handle);
     return {
       write: writer.write,

@@ -69,7 +69,7 @@ describe.each(['SIGTERM', 'SIGHUP'] as const)('%s', (signal) => {
 });
 
 describe('a second signal', () => {
-  it('exits at once with 128 + its number, before the report is complete', async () => {
+  it('exits at once with 128 + its number, without the report, even while it waits to open its --output', async () => {
     // The report goes to a FIFO nobody reads yet: the wind-down after the first signal cannot finish
     // (opening a FIFO for writing waits for a reader), so the second signal always lands while the
     // first is still being handled — an event the test controls, not a race with a fast machine.
@@ -86,21 +86,16 @@ describe('a second signal', () => {
       check();
     });
     run.child.kill('SIGINT');
-    // A reader that never blocks: it releases the writer's open, so the report could be written from now
-    // on — the second signal, already sent, must end the process before the report is complete.
-    const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     const { code, signal } = await run.exited;
-    let written = '';
+    // Nothing was written into the FIFO: a reader that never blocks finds no data once the writer is gone.
+    const reader = openSync(fifo, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    let written = 0;
     try {
-      const buffer = Buffer.alloc(1 << 20);
-      for (let read = readSync(reader, buffer); read > 0; read = readSync(reader, buffer))
-        written += buffer.subarray(0, read).toString();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      written = readSync(reader, Buffer.alloc(65536));
     } finally {
       closeSync(reader);
     }
-    expect(() => JSON.parse(written), written.slice(-200)).toThrow();
+    expect(written).toBe(0);
     expect({ code, signal }).toEqual({ code: 130, signal: null });
     expect(run.output.stdout).toBe('');
     expect(run.output.stderr).not.toContain('Exit 4');

@@ -229,7 +229,8 @@ export {
   UsageError,
 } from './errors.js';
 export type { JobQueue, QueuedJobEvent } from './jobs/job-queue.js';
-export { openPostgresJobQueue, type PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
+export { openPostgresJobQueue } from './jobs/open-postgres-job-queue.js';
+export type { PostgresJobQueueOptions } from './jobs/postgres-job-queue.js';
 export { describeEvent } from './notify/describe-event.js';
 export { slackMessage } from './notify/slack-message.js';
 export {
@@ -313,7 +314,7 @@ export {
   sandboxStatePath,
 } from './store/home.js';
 export { type OpenStoreOptions, openStore } from './store/open-store.js';
-export { openPostgresStore, type PostgresStoreOptions } from './store/postgres/postgres-store.js';
+export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export {
   DEFAULT_BUSY_TIMEOUT_MS,
   openSqliteStore,

@@ -1,4 +1,3 @@
-import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 import { parseStoreUrl } from './store-url.js';
@@ -14,6 +13,10 @@ export interface OpenStoreOptions {
 /** Opens the store a door was pointed at: PostgreSQL when given a URL, else the embedded SQLite file. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const now = options.now ?? (() => new Date());
-  if (options.url) return openPostgresStore({ url: parseStoreUrl(options.url), now });
+  if (options.url) {
+    // Loaded only when asked for: `pg` is not worth its start-up time for the SQLite default.
+    const { openPostgresStore } = await import('./postgres/postgres-store.js');
+    return openPostgresStore({ url: parseStoreUrl(options.url), now });
+  }
   return openSqliteStore({ home: options.home, now });
 }

@@ -19,6 +19,10 @@ export async function loadNotifyConfig(
 ): Promise<NotificationConfig | undefined> {
   const path = flag ?? (env.ROOTWARDEN_NOTIFY_CONFIG || env.ROOTWARDEN_API_CONFIG || undefined);
   if (!path) return undefined;
-  const field = flag ? 'notify-config' : env.ROOTWARDEN_NOTIFY_CONFIG ? 'ROOTWARDEN_NOTIFY_CONFIG' : 'ROOTWARDEN_API_CONFIG';
+  const field = flag
+    ? 'notify-config'
+    : env.ROOTWARDEN_NOTIFY_CONFIG
+      ? 'ROOTWARDEN_NOTIFY_CONFIG'
+      : 'ROOTWARDEN_API_CONFIG';
   return readNotificationConfigFile(path, field);
 }

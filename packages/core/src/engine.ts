@@ -494,9 +494,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // Break-glass windows whose time is up close first (their cleanup plan prepared, notified); this
       // never costs the audit.
       const windowsClosed = history
-        ? await closeBreakglassWindows({ expiredOnly: true }, 'expired', breakglassContext(history, run)).catch(
-            () => [],
-          )
+        ? await closeBreakglassWindows(
+            { expiredOnly: true },
+            'expired',
+            breakglassContext(history, run),
+          ).catch(() => [])
         : [];
       // Windows still open are each account's BREAKGLASS_WINDOW_OPEN finding; reading them never costs the audit.
       const breakglassWindows = await openBreakglassWindows(history).catch(() => []);
@@ -550,7 +552,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
           ? accepted
           : {
               ...accepted,
-              warnings: [...(accepted.warnings ?? []), ...windowsClosed.map(({ window }) => windowClosedWarning(window))],
+              warnings: [
+                ...(accepted.warnings ?? []),
+                ...windowsClosed.map(({ window }) => windowClosedWarning(window)),
+              ],
             };
       await history
         ?.saveAudit(

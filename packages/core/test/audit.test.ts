@@ -79,7 +79,9 @@ describe.each(TRANSPORTS)('audit (%s)', (transport) => {
     const codes = new Set(
       report.accounts.flatMap((result) => result.findings.map((finding) => finding.code)),
     );
-    expect([...codes].sort()).toEqual(FINDING_CODES.filter((code) => code !== 'BREAKGLASS_WINDOW_OPEN').sort());
+    expect([...codes].sort()).toEqual(
+      FINDING_CODES.filter((code) => code !== 'BREAKGLASS_WINDOW_OPEN').sort(),
+    );
     const reasons = new Set(
       report.accounts.flatMap((result) => (result.skipReason ? [result.skipReason] : [])),
     );

@@ -102,7 +102,10 @@ describe('time-boxed break-glass (sandbox, real webhook receiver)', () => {
   }, 120_000);
 
   it('an open window is its account’s BREAKGLASS_WINDOW_OPEN finding until it is closed', async () => {
-    const { window } = await engine.openBreakglass({ account: ACCOUNT, for: '2h', ticket: 'INC-200' }, 'carol');
+    const { window } = await engine.openBreakglass(
+      { account: ACCOUNT, for: '2h', ticket: 'INC-200' },
+      'carol',
+    );
     const open = await engine.audit({ accounts: [ACCOUNT] }, { save: false });
     const finding = open.accounts[0]?.findings.find((entry) => entry.code === 'BREAKGLASS_WINDOW_OPEN');
     expect(finding).toMatchObject({ severity: 'high', resource: `breakglass:${window.id}` });
@@ -121,9 +124,9 @@ describe('time-boxed break-glass (sandbox, real webhook receiver)', () => {
     const { window } = await past.openBreakglass({ account: ACCOUNT, for: '1h', ticket: 'INC-300' }, 'dave');
     expect(Date.parse(window.until)).toBeLessThan(Date.now());
     const report = await engine.audit({ accounts: [ACCOUNT] });
-    const [closed] = await engine.listBreakglassWindows({ accountId: ACCOUNT }).then((all) =>
-      all.filter((entry) => entry.id === window.id),
-    );
+    const [closed] = await engine
+      .listBreakglassWindows({ accountId: ACCOUNT })
+      .then((all) => all.filter((entry) => entry.id === window.id));
     expect(closed).toMatchObject({ closedBy: 'expired', cleanupError: null });
     expect(closed?.cleanupPlanId).toEqual(expect.any(String));
     expect(report.warnings).toContainEqual(

@@ -5,13 +5,13 @@ import {
   CompactReport,
   type CoreError,
   countsMeetThreshold,
-  isCoreError,
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   type EngineEvent,
   type EngineOptions,
   type FailOn,
   FailOnSchema,
+  isCoreError,
   MAX_CONCURRENCY,
   type NotificationConfig,
   neutralizeForTerminal,
@@ -229,7 +229,9 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       const result = await this.engine.guardAfterAudit(whole, { signal });
       for (const delivery of result.deliveries)
         if (delivery.status === 'delivered')
-          this.logToStderr(`Notified ${delivery.channel} (${result.notification?.events.length ?? 0} event(s)).`);
+          this.logToStderr(
+            `Notified ${delivery.channel} (${result.notification?.events.length ?? 0} event(s)).`,
+          );
         else
           this.warnUser({
             code: 'NOTIFICATION_FAILED',

@@ -28,10 +28,14 @@ export async function readNotificationConfigFile(path: string, field: string): P
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new CoreError('INVALID_INPUT', `${field}: ${path} is not valid JSON (${(error as Error).message}).`, {
-      fix: 'Fix the file: {"notifications": {"channels": [{"type": "webhook", "name": "ops", "url": "https://…", "secretEnv": "NAME"}]}}.',
-      details: { field },
-    });
+    throw new CoreError(
+      'INVALID_INPUT',
+      `${field}: ${path} is not valid JSON (${(error as Error).message}).`,
+      {
+        fix: 'Fix the file: {"notifications": {"channels": [{"type": "webhook", "name": "ops", "url": "https://…", "secretEnv": "NAME"}]}}.',
+        details: { field },
+      },
+    );
   }
   const parsed = parseInput(ConfigFileSchema, document, field);
   return parseInput(NotificationConfigSchema, parsed.notifications ?? {}, `${field}.notifications`);

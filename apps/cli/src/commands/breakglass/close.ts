@@ -1,14 +1,21 @@
 import { Args, Flags } from '@oclif/core';
-import { AccountIdSchema, type ClosedWindow, type EngineOptions, type NotificationConfig, neutralizeForTerminal, parseInput } from '@rootwarden/core';
+import {
+  AccountIdSchema,
+  type ClosedWindow,
+  type EngineOptions,
+  type NotificationConfig,
+  neutralizeForTerminal,
+  parseInput,
+} from '@rootwarden/core';
 import { BaseCommand } from '../../base-command.js';
-import { loadNotifyConfig, notifyConfigFlag } from '../../notify-config.js';
 import { currentUser } from '../../current-user.js';
+import { loadNotifyConfig, notifyConfigFlag } from '../../notify-config.js';
 
 export default class BreakglassCloseCommand extends BaseCommand<typeof BreakglassCloseCommand> {
   static override summary =
     'Close the break-glass window of an account now: prepares (never applies) the plan that deletes the recovered root credentials.';
   static override description =
-    'Records who closed the window and when, prepares a delete-root-credentials plan for the account (review it, then `rootwarden apply PLAN_ID`; plans expire after 1 hour, plan again when it has) and notifies the configured channels (--notify-config). A window also closes by itself at its end: at the next saved `rootwarden audit`, or the API scheduler\'s next tick.';
+    "Records who closed the window and when, prepares a delete-root-credentials plan for the account (review it, then `rootwarden apply PLAN_ID`; plans expire after 1 hour, plan again when it has) and notifies the configured channels (--notify-config). A window also closes by itself at its end: at the next saved `rootwarden audit`, or the API scheduler's next tick.";
   static override examples = [
     '<%= config.bin %> breakglass close 111122223333',
     '<%= config.bin %> breakglass close 111122223333 --by alice --notify-config /etc/rootwarden/api.json',

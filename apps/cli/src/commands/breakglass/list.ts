@@ -7,10 +7,14 @@ import { renderBreakglassWindows } from '../../render/breakglass.js';
 const RECENT_DAYS = 7;
 
 export default class BreakglassListCommand extends HistoryCommand<typeof BreakglassListCommand> {
-  static override summary = `List the break-glass windows: open ones and those closed in the last ${RECENT_DAYS} days (--all: every one).`;
+  static override summary =
+    `List the break-glass windows: open ones and those closed in the last ${RECENT_DAYS} days (--all: every one).`;
   static override description =
     'A window is opened by `rootwarden plan allow-password-recovery --account ID --for 4h --ticket INC-123` and closed by its end or `rootwarden breakglass close ID`; closing prepares the plan that deletes the recovered root credentials. Shows who opened each window, why (the ticket), when, until when, and who closed it with which plan.';
-  static override examples = ['<%= config.bin %> breakglass list', '<%= config.bin %> breakglass list --all --json'];
+  static override examples = [
+    '<%= config.bin %> breakglass list',
+    '<%= config.bin %> breakglass list --all --json',
+  ];
 
   static override flags = {
     all: Flags.boolean({ description: 'Every window in the history, however long ago it closed.' }),

@@ -5,7 +5,6 @@ import { currentUser } from '../../current-user.js';
 import { accountFlag } from '../../flags.js';
 import { renderExceptions } from '../../render/exceptions.js';
 
-
 export default class ExceptionsAddCommand extends HistoryCommand<typeof ExceptionsAddCommand> {
   static override summary =
     'Accept a finding for a while: it stays in every report, marked accepted, and no longer counts for --fail-on.';

@@ -1,10 +1,15 @@
 import { Flags } from '@oclif/core';
-import { type BreakglassWindow, MAX_BREAKGLASS_HOURS, neutralizeForTerminal, type Plan } from '@rootwarden/core';
+import {
+  type BreakglassWindow,
+  MAX_BREAKGLASS_HOURS,
+  neutralizeForTerminal,
+  type Plan,
+} from '@rootwarden/core';
 import { BaseCommand } from '../../base-command.js';
+import { currentUser } from '../../current-user.js';
 import { EXIT } from '../../exit-codes.js';
 import { oneAccountFlag } from '../../flags.js';
 import { planFormatFlag, printPlan } from '../../plan-output.js';
-import { currentUser } from '../../current-user.js';
 
 export default class PlanAllowPasswordRecoveryCommand extends BaseCommand<
   typeof PlanAllowPasswordRecoveryCommand

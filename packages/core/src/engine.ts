@@ -62,7 +62,7 @@ import {
   type OpenBreakglassInput,
   openBreakglassWindow,
 } from './workflows/breakglass.js';
-import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
+import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { type GuardResult, guardAfterAudit } from './workflows/guard.js';
@@ -523,10 +523,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       await checkpoints?.flush();
-      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
-      await explainAuditRefusals(await runtime(), kept ? { ...audited, accounts: kept } : audited, {
-        signal: run.signal,
-      });
       // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
       const report: AuditReport = !exceptions.active
         ? audited

@@ -399,6 +399,13 @@ describe('audit and plan name the policy', () => {
 describe('prediction equals what the sandbox does', () => {
   it('for every account and task of a generated 1,000-account organization with random policies', async () => {
     const generated = generateScenario({ accounts: 1000, seed: 12, policies: 'random' });
+    // Allow-lists and deny-only SCPs on accounts, with and without FullAWSAccess beside them.
+    const detached = new Set(generated.organization.fullAwsAccessDetachedFrom);
+    for (const id of ['p-genallowlist1', 'p-gendenyonly0']) {
+      const targets = generated.organization.policies.find((p) => p.id === id)?.targets ?? [];
+      expect(targets.filter((t) => detached.has(t)).length, id).toBeGreaterThan(3);
+      expect(targets.filter((t) => !detached.has(t)).length, id).toBeGreaterThan(3);
+    }
     fixture = await startSandbox({ scenario: generated, quotas: { enabled: false } });
     const engine = fixture.engine({ transport: 'in-process' });
     const check = await engine.checkPolicies();

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox } from '@rootwarden/aws-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +8,11 @@ import { rootwardenProcessAsync, temporaryDirectory } from './helpers.js';
 /**
  * The AWS configuration conventions of the AWS CLI and SDKs, through the real binary and a temp
  * AWS_CONFIG_FILE: a profile's `endpoint_url` and `services` section
- * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html) and `credential_process`
- * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html), against the sandbox.
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html), `credential_process`
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-process-credentials.html), `role_arn` +
+ * `source_profile` (https://docs.aws.amazon.com/sdkref/latest/guide/feature-assume-role-credentials.html)
+ * and IAM Identity Center `sso_session` profiles with the token `aws sso login` caches
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-sso-credentials.html), against the sandbox.
  */
 describe('AWS config file profiles', () => {
   const sandbox = createSandbox({ scenario: 'blog' });
@@ -22,6 +26,15 @@ describe('AWS config file profiles', () => {
     url = server.url;
     close = () => server.close();
     const who = sandbox.managementPrincipal();
+    const organizationAdmin = `arn:aws:iam::${who.accountId}:role/OrganizationAdmin`;
+    // What `aws sso login --sso-session corp` leaves behind: ~/.aws/sso/cache/<sha1 of the session name>.json.
+    const sso = sandbox.issueSsoAccessToken('alice@example.com');
+    const cache = join(directory, 'home', '.aws', 'sso', 'cache');
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(
+      join(cache, `${createHash('sha1').update('corp').digest('hex')}.json`),
+      JSON.stringify({ ...sso, region: 'us-east-1', startUrl: 'https://example.awsapps.com/start' }),
+    );
     const script = join(directory, 'credentials.cjs');
     writeFileSync(
       script,
@@ -43,6 +56,27 @@ describe('AWS config file profiles', () => {
         'services = sandbox',
         process_,
         '',
+        // A role assumed from the credential_process profile, at the role profile's endpoint.
+        '[profile sandbox-role]',
+        'region = us-east-1',
+        `endpoint_url = ${url}`,
+        `role_arn = ${organizationAdmin}`,
+        'role_session_name = rootwarden-test',
+        'source_profile = sandbox-endpoint',
+        '',
+        // IAM Identity Center: the permission set OrganizationAdmin in the management account.
+        '[profile sandbox-sso]',
+        'region = us-east-1',
+        `endpoint_url = ${url}`,
+        'sso_session = corp',
+        `sso_account_id = ${who.accountId}`,
+        'sso_role_name = OrganizationAdmin',
+        '',
+        '[sso-session corp]',
+        'sso_region = us-east-1',
+        'sso_start_url = https://example.awsapps.com/start',
+        'sso_registration_scopes = sso:account:access',
+        '',
         '[services sandbox]',
         ...['sts', 'organizations', 'iam', 's3', 'sqs'].flatMap((service) => [
           `${service} =`,
@@ -63,6 +97,7 @@ describe('AWS config file profiles', () => {
       AWS_DEFAULT_REGION: undefined,
       AWS_ENDPOINT_URL: undefined,
       ROOTWARDEN_HOME: temporaryDirectory(),
+      HOME: join(directory, 'home'),
     });
   });
   afterAll(() => close());
@@ -89,5 +124,38 @@ describe('AWS config file profiles', () => {
     });
     expect(result.exitCode, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { stsEndpoint: string }).stsEndpoint).toBe(url);
+  }, 180_000);
+
+  const callerOf = async (profile: string) => {
+    const result = await rootwardenProcessAsync(['org', 'status', '--profile', profile, '--json'], env);
+    expect(result.exitCode, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as { caller: { arn: string } }).caller.arn;
+  };
+  const calls = (operation: string) =>
+    sandbox.admin.calls({ operation }).filter((call) => call.outcome === 'OK');
+
+  it('role_arn + source_profile: AssumeRole at the profile endpoint, then the audit as that role', async () => {
+    const before = calls('AssumeRole').length;
+    const result = await audit('sandbox-role');
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect((JSON.parse(result.stdout) as { accounts: unknown[] }).accounts).toHaveLength(7);
+    const assumed = calls('AssumeRole').slice(before);
+    expect(assumed.length).toBeGreaterThan(0);
+    // Signed with the source profile's keys (credential_process), not the role's.
+    expect(assumed.every((call) => call.callerArn === sandbox.managementPrincipal().arn)).toBe(true);
+    expect(await callerOf('sandbox-role')).toMatch(
+      /^arn:aws:sts::\d{12}:assumed-role\/OrganizationAdmin\/rootwarden-test$/,
+    );
+  }, 180_000);
+
+  it("an sso_session profile: the cached token's role credentials from the profile's SSO endpoint", async () => {
+    const before = calls('GetRoleCredentials').length;
+    const result = await audit('sandbox-sso');
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect((JSON.parse(result.stdout) as { accounts: unknown[] }).accounts).toHaveLength(7);
+    expect(calls('GetRoleCredentials').length).toBeGreaterThan(before);
+    expect(await callerOf('sandbox-sso')).toMatch(
+      /^arn:aws:sts::\d{12}:assumed-role\/AWSReservedSSO_OrganizationAdmin_[0-9a-f]+\/alice@example\.com$/,
+    );
   }, 180_000);
 });

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootwardenProcess, STACK_TRACE, temporaryDirectory } from './helpers.js';
 
@@ -28,6 +30,30 @@ describe('papercuts', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr.replace(/\s*\n\s*›?\s*/g, ' ')).toContain('did you mean "blog"?');
     expect(result.stderr).not.toContain('Unexpected argument');
+  });
+
+  it.each([
+    ['real-world', 'real-world'],
+    ['blgo', 'blog'],
+  ])('a scenario typed as a word (sandbox %s) names the flag it belongs to', (word, scenario) => {
+    const result = rootwardenProcess(['sandbox', word], env);
+    expect(result.exitCode).toBe(2);
+    const text = result.stderr.replace(/\s*\n\s*›?\s*/g, ' ');
+    expect(text).toContain(`"rootwarden sandbox --scenario ${scenario}" serves it`);
+    expect(text).toContain(`"rootwarden audit --sandbox ${scenario}" audits it`);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('sandbox reset in a home that cannot hold it says what to fix, not "internal error"', () => {
+    const home = join(temporaryDirectory(), 'a-file');
+    writeFileSync(home, '');
+    const result = rootwardenProcess(['sandbox', 'reset', 'blog'], { ...env, ROOTWARDEN_HOME: home });
+    const text = result.stderr.replace(/\s*\n\s*›?\s*/g, ' ');
+    expect(text).toContain('Cannot reset the sandbox kept in');
+    expect(text).toContain('Make ROOTWARDEN_HOME');
+    expect(text).not.toContain('Internal error');
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(result.exitCode).not.toBe(0);
   });
 
   it('--sandbox with a missing scenario file says the file is not found', () => {

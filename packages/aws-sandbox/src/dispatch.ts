@@ -10,6 +10,7 @@ import { organizationsService } from './services/organizations/index.js';
 import { s3Service } from './services/s3/index.js';
 import type { ServiceDefinition } from './services/service.js';
 import { sqsService } from './services/sqs/index.js';
+import { isSsoPortalRequest, ssoGetRoleCredentials } from './services/sso/index.js';
 import { stsService } from './services/sts/index.js';
 import { type ParsedAuthorization, parseAuthorization, verifySignature } from './sigv4.js';
 import { isWorldMutation } from './state/world-file.js';
@@ -130,6 +131,9 @@ function authenticate(
   const principal = credential.principal;
   if (principal.sessionToken ? token !== principal.sessionToken : token !== undefined)
     throw kindError('invalid-token');
+  // Role sessions from AssumeRole / SSO expire like root sessions, on the sandbox clock.
+  if (principal.expiration !== undefined && core.clock.now() >= principal.expiration)
+    throw kindError('expired-token');
   verify(principal.secretAccessKey);
   return {
     kind: 'principal',
@@ -184,6 +188,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function dispatchAws(core: SandboxCore, req: WireRequest): Promise<WireResponse> {
   const requestId = randomUUID();
   core.persistence?.refresh();
+  // The IAM Identity Center portal API is unsigned (a bearer token header), so it is routed by path.
+  if (isSsoPortalRequest(req)) return ssoGetRoleCredentials(core, req, requestId);
   const authHeader = req.headers.authorization;
   const auth = authHeader ? parseAuthorization(authHeader) : undefined;
   const serviceName = typeof auth === 'object' ? auth.service : guessService(req);

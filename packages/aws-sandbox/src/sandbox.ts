@@ -43,11 +43,20 @@ export interface Sandbox {
   managementPrincipal(): SandboxCredentials;
   /** A principal by scenario name, e.g. `delegated-admin`, `no-rights`, `management-root`. */
   principal(name: string): SandboxCredentials;
+  /**
+   * An IAM Identity Center access token for `userName`, valid 8 hours on the sandbox clock: what
+   * `aws sso login` caches in ~/.aws/sso/cache, so SSO profiles (`sso_session`, `sso_account_id`,
+   * `sso_role_name` naming a scenario role) work against the sandbox.
+   */
+  issueSsoAccessToken(userName: string): { accessToken: string; expiresAt: string };
   /** Serves one request (both transports funnel here). */
   handle(request: WireRequest): Promise<WireResponse>;
   /** A saved sandbox (`openSavedSandbox`) writes what changed and lets go of its file; otherwise nothing. */
   save(): Promise<void>;
 }
+
+/** IAM Identity Center's default session duration for the access portal is 8 hours. */
+const SSO_TOKEN_MS = 8 * 3600 * 1000;
 
 function createCore(options: SandboxOptions): SandboxCore {
   return new SandboxCore(resolveScenario(options.scenario), {
@@ -104,6 +113,13 @@ function assembleSandbox(core: SandboxCore, save: () => Promise<void>): Sandbox 
     admin,
     managementPrincipal: () => credentials(),
     principal: (name) => credentials(name),
+    issueSsoAccessToken: (userName) => {
+      const expiration = core.clock.now() + SSO_TOKEN_MS;
+      return {
+        accessToken: core.credentials.issueSsoToken(userName, expiration),
+        expiresAt: new Date(expiration).toISOString(),
+      };
+    },
     handle,
     save,
   };

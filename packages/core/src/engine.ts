@@ -52,7 +52,7 @@ import { databasePath, resolveHome } from './store/home.js';
 import { openStore } from './store/open-store.js';
 import type { ListAuditsOptions, Store } from './store/store.js';
 import { describeStoreUrl } from './store/store-url.js';
-import { applyPlan, DEFAULT_APPLY_CONCURRENCY, loadPlan, restorePolicies } from './workflows/apply.js';
+import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
 import { AuditCheckpointer, partialReport } from './workflows/audit-checkpoints.js';
 import {
@@ -70,6 +70,8 @@ import { listOrganizationAccounts } from './workflows/inventory.js';
 import type { Backoff } from './workflows/notify.js';
 import { getOrgStatus } from './workflows/org-status.js';
 import { createPlan, DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';
+import { restorePolicies } from './workflows/restore-policy.js';
+import { loadPlan } from './workflows/saved-plan.js';
 import { openRootSession } from './workflows/session.js';
 
 export interface EngineOptions extends AwsConnectionOptions {

@@ -315,11 +315,9 @@ export {
 } from './store/home.js';
 export { type OpenStoreOptions, openStore } from './store/open-store.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
-export {
-  DEFAULT_BUSY_TIMEOUT_MS,
-  openSqliteStore,
-  type SqliteStoreOptions,
-} from './store/sqlite/sqlite-store.js';
+export { DEFAULT_BUSY_TIMEOUT_MS } from './store/sqlite/busy-timeout.js';
+export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
+export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export {
   type AuditCheckpoint,
   type AuditCheckpointHeader,

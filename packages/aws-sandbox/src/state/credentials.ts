@@ -22,6 +22,17 @@ export interface PrincipalState {
   allow: readonly string[];
   isAllowed: (action: string) => boolean;
   isDefault: boolean;
+  /** Role sessions issued by `sts:AssumeRole` or SSO `GetRoleCredentials` expire (sandbox-clock ms). */
+  expiration?: number | undefined;
+  /** Issued at run time (not from the scenario): dropped with the root sessions on reset. */
+  issued?: boolean;
+}
+
+/** An IAM Identity Center access token as `aws sso login` caches it; the sandbox knows whose it is. */
+export interface SsoToken {
+  userName: string;
+  /** Sandbox-clock milliseconds. */
+  expiration: number;
 }
 
 /** A root session issued by AssumeRoot: fenced by its task policy, expiring on the sandbox clock. */
@@ -46,6 +57,9 @@ export type Credential =
 export type IssuedSecretKind =
   | 'static-secret-access-key'
   | 'static-session-token'
+  | 'role-secret-access-key'
+  | 'role-session-token'
+  | 'sso-access-token'
   | 'session-secret-access-key'
   | 'session-token';
 
@@ -124,6 +138,7 @@ export class CredentialStore {
   readonly principalsByName = new Map<string, PrincipalState>();
   readonly issued: IssuedSecret[] = [];
   private readonly issuedValues = new Set<string>();
+  readonly ssoTokens = new Map<string, SsoToken>();
 
   loadPrincipals(
     principals: readonly PrincipalScenario[],
@@ -176,10 +191,50 @@ export class CredentialStore {
     return session;
   }
 
+  /**
+   * A session of a scenario role, as `sts:AssumeRole` or SSO `GetRoleCredentials` hands it out: the
+   * role's permissions, fresh ASIA keys and token, the assumed-role ARN with the caller's session name.
+   */
+  issueRoleSession(
+    role: PrincipalState,
+    init: { roleName: string; sessionName: string; expiration: number; partition?: string },
+  ): PrincipalState {
+    let accessKeyId: string;
+    do accessKeyId = `ASIA${randomChars(16)}`;
+    while (this.byAccessKey.has(accessKeyId));
+    const arn = `arn:${init.partition ?? 'aws'}:sts::${role.accountId}:assumed-role/${init.roleName}/${init.sessionName}`;
+    const principal: PrincipalState = {
+      ...role,
+      name: `${role.name}/${init.sessionName}`,
+      type: 'role',
+      arn,
+      userId: `${stableId('AROA', `${role.accountId}/${init.roleName}`)}:${init.sessionName}`,
+      userName: init.roleName,
+      accessKeyId,
+      secretAccessKey: randomSecret(40),
+      sessionToken: `IQoJb3JpZ2luX2VjE${randomSecret(560)}`,
+      isDefault: false,
+      expiration: init.expiration,
+      issued: true,
+    };
+    this.byAccessKey.set(accessKeyId, { kind: 'principal', principal });
+    this.record('role-secret-access-key', principal.secretAccessKey, accessKeyId, arn);
+    this.record('role-session-token', principal.sessionToken as string, accessKeyId, arn);
+    return principal;
+  }
+
+  /** An IAM Identity Center access token for `userName` (what `aws sso login` would cache). */
+  issueSsoToken(userName: string, expiration: number): string {
+    const token = `aoaAAAAA${randomSecret(120)}`;
+    this.ssoTokens.set(token, { userName, expiration });
+    this.record('sso-access-token', token, '', `sso-user/${userName}`);
+    return token;
+  }
+
   /** Drops every session (reset, scenario load); the ledger of issued secrets is kept. */
   clearSessions(): void {
     for (const [key, credential] of this.byAccessKey)
-      if (credential.kind === 'session') this.byAccessKey.delete(key);
+      if (credential.kind === 'session' || credential.principal.issued) this.byAccessKey.delete(key);
   }
 
   private record(kind: IssuedSecretKind, value: string, accessKeyId: string, owner: string): void {

@@ -30,7 +30,7 @@ ignore_configured_endpoint_urls = true
 services = nowhere
 `;
 
-const ALL = (url: string) => ({ sts: url, organizations: url, iam: url, s3: url, sqs: url });
+const ALL = (url: string) => ({ sts: url, organizations: url, iam: url, s3: url, sqs: url, sso: url });
 
 describe('resolveConfiguredEndpoints', () => {
   beforeAll(() => {
@@ -62,6 +62,12 @@ describe('resolveConfiguredEndpoints', () => {
       'split',
       { AWS_ENDPOINT_URL: 'http://env.example', AWS_ENDPOINT_URL_ORGANIZATIONS: 'http://orgs.example' },
       { ...ALL('http://env.example'), organizations: 'http://orgs.example' },
+    ],
+    [
+      'AWS_ENDPOINT_URL_SSO for the SSO portal of an SSO profile (service id SSO)',
+      'global',
+      { AWS_ENDPOINT_URL_SSO: 'http://portal.example' },
+      { ...ALL('http://global.example'), sso: 'http://portal.example' },
     ],
     [
       'AWS_PROFILE chooses the profile when none is given',

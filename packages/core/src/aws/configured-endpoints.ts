@@ -11,6 +11,8 @@ export const ENDPOINT_SERVICES = {
   iam: 'IAM',
   s3: 'S3',
   sqs: 'SQS',
+  // IAM Identity Center's portal, called by the credential chain of SSO profiles.
+  sso: 'SSO',
 } as const;
 export type EndpointService = keyof typeof ENDPOINT_SERVICES;
 export type ConfiguredEndpoints = Partial<Record<EndpointService, string>>;

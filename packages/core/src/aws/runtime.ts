@@ -6,7 +6,6 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { CoreError } from '../errors.js';
@@ -17,6 +16,7 @@ import {
   resolveConfiguredEndpoints,
 } from './configured-endpoints.js';
 import { Pacer } from './pacer.js';
+import { profileCredentialChain } from './profile-credentials.js';
 
 /** An AWS SDK v3 request handler (the `requestHandler` seam), e.g. the sandbox's in-process handler. */
 export interface RequestHandler {
@@ -144,7 +144,13 @@ export class AwsRuntime {
     refuseGlobalStsEndpoint(region, options.endpoint ?? configured?.sts);
     const credentials: CallerCredentials =
       options.credentials ??
-      fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile });
+      profileCredentialChain(
+        options.profile,
+        region,
+        options.endpoint === undefined
+          ? (configured ?? {})
+          : { sts: options.endpoint, sso: options.endpoint },
+      );
     const runtime = new AwsRuntime(region, options, credentials, configured);
     await runtime.#resolveSessionSettings();
     return runtime;

@@ -153,6 +153,7 @@ export const PlanSchema = z.object({
 export type Plan = z.infer<typeof PlanSchema>;
 
 export const ActionOutcomeSchema = z.enum(['done', 'already-done', 'failed', 'skipped']);
+export type ActionOutcome = z.infer<typeof ActionOutcomeSchema>;
 
 export const ApplyResultSchema = z.object({
   planId: z.string(),

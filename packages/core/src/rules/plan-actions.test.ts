@@ -1,23 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { accessKey, CERTIFICATE, NO_CREDENTIALS, PASSWORD, VIRTUAL_MFA } from '../../test/fixtures.js';
-import type { DeletableCredential, PlanAction } from '../domain/plan.js';
-import type { Observation, RootCredentialsObservation } from '../domain/plan-observation.js';
+import type { DeletableCredential } from '../domain/plan.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
+import { credentialsObservation } from './observed-state.js';
 import {
-  credentialsObservation,
   deleteCredentialActions,
   deleteCredentialNotes,
-  desiredStateHolds,
-  diffObservations,
   enableActions,
-  fingerprintOf,
   passwordRecoveryActions,
-  unexplainedChanges,
   unlockPolicyActions,
 } from './plan-actions.js';
 
 const A = '111111111111';
-const B = '222222222222';
 const KEY1 = 'AKIAAAAAAAAAAAAAAAA1';
 const KEY2 = 'AKIAAAAAAAAAAAAAAAA2';
 const ALL: DeletableCredential[] = ['password', 'access-keys', 'signing-certificates', 'mfa'];
@@ -152,118 +146,4 @@ describe('other tasks', () => {
       for (const action of actions) expect([action.accountId, action.taskPolicy]).toEqual([null, null]);
     },
   );
-});
-
-describe('staleness', () => {
-  const planned: RootCredentialsObservation = credentialsObservation(A, exposed, ALL);
-  const actions = deleteCredentialActions(A, exposed, ALL);
-  const byKind = (kind: string, target?: string) =>
-    actions.find(
-      (action) => action.kind === kind && (target === undefined || action.target === target),
-    ) as PlanAction;
-  const now = (credentials: Partial<RootCredentials>) =>
-    credentialsObservation(A, { ...exposed, ...credentials }, ALL);
-
-  const table: Array<{
-    name: string;
-    current: Observation[];
-    started: PlanAction[];
-    changes: string[];
-    unexplained: string[];
-  }> = [
-    { name: 'nothing changed', current: [planned], started: [], changes: [], unexplained: [] },
-    {
-      name: 'a key appeared',
-      current: [now({ accessKeys: [...exposed.accessKeys, accessKey('AKIAAAAAAAAAAAAAAAA3')] })],
-      started: [],
-      changes: [`account ${A}: access key AKIAAAAAAAAAAAAAAAA3 appeared`],
-      unexplained: [`account ${A}: access key AKIAAAAAAAAAAAAAAAA3 appeared`],
-    },
-    {
-      name: 'the password is gone, nobody of this plan started on it',
-      current: [now({ loginProfile: null })],
-      started: [],
-      changes: [`account ${A}: the root password is gone`],
-      unexplained: [`account ${A}: the root password is gone`],
-    },
-    {
-      name: 'the password is gone after an interrupted run started deleting it',
-      current: [now({ loginProfile: null })],
-      started: [byKind('delete-login-profile')],
-      changes: [`account ${A}: the root password is gone`],
-      unexplained: [],
-    },
-    {
-      name: 'a started deletion does not explain a new credential',
-      current: [now({ accessKeys: [accessKey(KEY2, 'Inactive')], mfaDevices: [] })],
-      started: [byKind('delete-access-key', KEY1)],
-      changes: [
-        `account ${A}: access key ${KEY1} is gone`,
-        `account ${A}: MFA device ${VIRTUAL_MFA.serialNumber} is gone`,
-      ],
-      unexplained: [`account ${A}: MFA device ${VIRTUAL_MFA.serialNumber} is gone`],
-    },
-    {
-      name: 'a key status change is not a change of what the plan deletes',
-      current: [now({ accessKeys: [accessKey(KEY2, 'Active'), accessKey(KEY1, 'Inactive')] })],
-      started: [],
-      changes: [],
-      unexplained: [],
-    },
-    {
-      name: 'an account that could not be observed again',
-      current: [],
-      started: [],
-      changes: [`account ${A}: could not be observed again`],
-      unexplained: [`account ${A}: could not be observed again`],
-    },
-  ];
-  it.each(table)('$name', ({ current, started, changes, unexplained }) => {
-    const diff = diffObservations([planned], current);
-    expect(diff.map((change) => change.description)).toEqual(changes);
-    expect(unexplainedChanges(diff, started).map((change) => change.description)).toEqual(unexplained);
-  });
-
-  it('a changed or removed policy', () => {
-    const policy = (sha: string | null): Observation => ({
-      type: 's3-bucket-policy',
-      accountId: B,
-      resource: 'b',
-      region: 'us-east-1',
-      policySha256: sha,
-    });
-    const [unlock] = unlockPolicyActions(policy('one') as never);
-    expect(diffObservations([policy('one')], [policy('two')]).map((c) => c.description)).toEqual([
-      `bucket b (account ${B}): the bucket policy changed`,
-    ]);
-    const removed = diffObservations([policy('one')], [policy(null)]);
-    expect(removed.map((c) => c.description)).toEqual([`bucket b (account ${B}): the bucket policy is gone`]);
-    expect(unexplainedChanges(removed, [unlock as PlanAction])).toEqual([]);
-    expect(desiredStateHolds(unlock as PlanAction, [policy(null)])).toBe(true);
-    expect(desiredStateHolds(unlock as PlanAction, [policy('one')])).toBe(false);
-  });
-
-  it('desired state: gone for deletions, present for a new login profile', () => {
-    const gone = now({ accessKeys: [accessKey(KEY2, 'Inactive')] });
-    expect(desiredStateHolds(byKind('delete-access-key', KEY1), [gone])).toBe(true);
-    expect(desiredStateHolds(byKind('delete-access-key', KEY2), [gone])).toBe(false);
-    const [create] = passwordRecoveryActions(credentialsObservation(A, NO_CREDENTIALS, ['password']));
-    expect(desiredStateHolds(create as PlanAction, [credentialsObservation(A, exposed, ['password'])])).toBe(
-      true,
-    );
-    expect(
-      desiredStateHolds(create as PlanAction, [credentialsObservation(A, NO_CREDENTIALS, ['password'])]),
-    ).toBe(false);
-  });
-
-  it('the fingerprint ignores the order of observations and of credentials, not their identity', () => {
-    const other = credentialsObservation(B, NO_CREDENTIALS, ALL);
-    expect(fingerprintOf([planned, other])).toBe(fingerprintOf([other, planned]));
-    expect(fingerprintOf([planned])).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(fingerprintOf([now({ accessKeys: [accessKey(KEY1)] })])).not.toBe(fingerprintOf([planned]));
-    const used = { ...accessKey(KEY1), lastUsedDate: '2026-11-01T00:00:00.000Z', lastUsedService: 's3' };
-    expect(fingerprintOf([now({ accessKeys: [used, accessKey(KEY2, 'Inactive')] })])).toBe(
-      fingerprintOf([planned]),
-    );
-  });
 });

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { ROOT_TASKS, type RootTask } from '../domain/common.js';
 import type { DeletableCredential, PlanAction, PlanActionKind } from '../domain/plan.js';
 import type {
-  Observation,
   OrganizationObservation,
   PolicyObservation,
   RootCredentialsObservation,
@@ -23,8 +21,6 @@ export const ACTION_TASK: Record<PlanActionKind, RootTask | null> = {
   'enable-root-sessions': null,
 };
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
 function action(
   accountId: string | null,
   kind: PlanActionKind,
@@ -43,32 +39,6 @@ function action(
 }
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : 'never');
-
-/** What a delete-root-credentials plan looks at in one account: only the kinds it may delete. */
-export function credentialsObservation(
-  accountId: string,
-  credentials: RootCredentials,
-  kinds: readonly DeletableCredential[],
-): RootCredentialsObservation {
-  return {
-    type: 'root-credentials',
-    accountId,
-    ...(kinds.includes('password') ? { loginProfile: credentials.loginProfile !== null } : {}),
-    ...(kinds.includes('access-keys')
-      ? { accessKeys: credentials.accessKeys.map((key) => key.accessKeyId).sort() }
-      : {}),
-    ...(kinds.includes('signing-certificates')
-      ? {
-          signingCertificates: credentials.signingCertificates
-            .map((certificate) => certificate.certificateId)
-            .sort(),
-        }
-      : {}),
-    ...(kinds.includes('mfa')
-      ? { mfaDevices: credentials.mfaDevices.map((device) => device.serialNumber).sort() }
-      : {}),
-  };
-}
 
 /**
  * The delete actions for one account, in the order apply runs them: access keys (the most
@@ -149,13 +119,6 @@ export function deleteCredentialNotes(
     );
   }
   return notes;
-}
-
-export function passwordObservation(
-  accountId: string,
-  credentials: RootCredentials,
-): RootCredentialsObservation {
-  return { type: 'root-credentials', accountId, loginProfile: credentials.loginProfile !== null };
 }
 
 /** allow-password-recovery: a login profile without a password, unless the root user already has one. */
@@ -271,184 +234,6 @@ export function enableNotes(observation: OrganizationObservation, rootSessions: 
       'RootSessions stays off: the S3/SQS unlock tasks need it, and so may password recovery (IAM User Guide); plan without --no-root-sessions to enable it.',
     );
   return notes;
-}
-
-// ——— What each observation contains, what each action changes, and how to compare two observations ———
-
-interface Item {
-  label: string;
-  /** Compared for "changed" (a policy's digest); presence alone for the rest. */
-  value: string;
-}
-
-const ORG_ITEMS = {
-  trustedAccess: ['trusted-access', 'trusted access for IAM'],
-  rootCredentialsManagement: ['root-credentials-management', 'RootCredentialsManagement'],
-  rootSessions: ['root-sessions', 'RootSessions'],
-} as const;
-
-/** One observation's scope (an account's root user, a bucket, a queue, the organization). */
-export function observationScope(observation: Observation): string {
-  switch (observation.type) {
-    case 'root-credentials':
-      return `account ${observation.accountId}`;
-    case 's3-bucket-policy':
-      return `bucket ${observation.resource} (account ${observation.accountId})`;
-    case 'sqs-queue-policy':
-      return `queue ${observation.resource} (account ${observation.accountId})`;
-    case 'organization':
-      return `organization ${observation.organizationId}`;
-  }
-}
-
-/** The things an observation saw, keyed as `actionEffect` keys them. */
-export function observationItems(observation: Observation): Map<string, Item> {
-  const items = new Map<string, Item>();
-  switch (observation.type) {
-    case 'root-credentials': {
-      const id = observation.accountId;
-      if (observation.loginProfile) items.set(`${id}:password`, { label: 'the root password', value: '' });
-      for (const key of observation.accessKeys ?? [])
-        items.set(`${id}:access-key:${key}`, { label: `access key ${key}`, value: '' });
-      for (const certificate of observation.signingCertificates ?? [])
-        items.set(`${id}:signing-certificate:${certificate}`, {
-          label: `signing certificate ${certificate}`,
-          value: '',
-        });
-      for (const serial of observation.mfaDevices ?? [])
-        items.set(`${id}:mfa-device:${serial}`, { label: `MFA device ${serial}`, value: '' });
-      break;
-    }
-    case 's3-bucket-policy':
-    case 'sqs-queue-policy':
-      if (observation.policySha256 !== null)
-        items.set(`${observation.accountId}:${observation.type}:${observation.resource}`, {
-          label: observation.type === 's3-bucket-policy' ? 'the bucket policy' : 'the queue policy',
-          value: observation.policySha256,
-        });
-      break;
-    case 'organization':
-      for (const [field, [key, label]] of Object.entries(ORG_ITEMS))
-        if (observation[field as keyof typeof ORG_ITEMS])
-          items.set(`organization:${key}`, { label, value: '' });
-      break;
-  }
-  return items;
-}
-
-export type Effect = 'gone' | 'appeared';
-
-/** The item an action removes or creates. */
-export function actionEffect(planAction: PlanAction): { key: string; effect: Effect } {
-  const account = planAction.accountId ?? 'organization';
-  switch (planAction.kind) {
-    case 'delete-login-profile':
-      return { key: `${account}:password`, effect: 'gone' };
-    case 'create-login-profile':
-      return { key: `${account}:password`, effect: 'appeared' };
-    case 'delete-access-key':
-      return { key: `${account}:access-key:${planAction.target}`, effect: 'gone' };
-    case 'delete-signing-certificate':
-      return { key: `${account}:signing-certificate:${planAction.target}`, effect: 'gone' };
-    case 'deactivate-mfa-device':
-      return { key: `${account}:mfa-device:${planAction.target}`, effect: 'gone' };
-    case 'delete-bucket-policy':
-      return { key: `${account}:s3-bucket-policy:${planAction.target}`, effect: 'gone' };
-    case 'remove-queue-policy':
-      return { key: `${account}:sqs-queue-policy:${planAction.target}`, effect: 'gone' };
-    case 'enable-trusted-access':
-      return { key: 'organization:trusted-access', effect: 'appeared' };
-    case 'enable-root-credentials-management':
-      return { key: 'organization:root-credentials-management', effect: 'appeared' };
-    case 'enable-root-sessions':
-      return { key: 'organization:root-sessions', effect: 'appeared' };
-  }
-}
-
-function allItems(observations: readonly Observation[]): Map<string, Item> {
-  const all = new Map<string, Item>();
-  for (const observation of observations)
-    for (const [key, item] of observationItems(observation)) all.set(key, item);
-  return all;
-}
-
-/** True when what the action is for already holds in `current` (the credential is gone, the password exists…). */
-export function desiredStateHolds(planAction: PlanAction, current: readonly Observation[]): boolean {
-  const { key, effect } = actionEffect(planAction);
-  return allItems(current).has(key) === (effect === 'appeared');
-}
-
-export interface StateChange {
-  key: string;
-  change: Effect | 'changed' | 'not-observed';
-  description: string;
-}
-
-/** Everything that differs between the state a plan observed and the state observed now. */
-export function diffObservations(
-  planned: readonly Observation[],
-  current: readonly Observation[],
-): StateChange[] {
-  const changes: StateChange[] = [];
-  const currentByScope = new Map(current.map((observation) => [observationScope(observation), observation]));
-  for (const before of planned) {
-    const scope = observationScope(before);
-    const after = currentByScope.get(scope);
-    if (after === undefined) {
-      changes.push({
-        key: scope,
-        change: 'not-observed',
-        description: `${scope}: could not be observed again`,
-      });
-      continue;
-    }
-    const old = observationItems(before);
-    const now = observationItems(after);
-    for (const [key, item] of old) {
-      const still = now.get(key);
-      if (still === undefined)
-        changes.push({ key, change: 'gone', description: `${scope}: ${item.label} is gone` });
-      else if (still.value !== item.value)
-        changes.push({ key, change: 'changed', description: `${scope}: ${item.label} changed` });
-    }
-    for (const [key, item] of now)
-      if (!old.has(key))
-        changes.push({ key, change: 'appeared', description: `${scope}: ${item.label} appeared` });
-  }
-  return changes;
-}
-
-/**
- * The changes no started action of the plan explains: what someone else did since planning. A
- * change an action of this plan makes (a key it deleted in an interrupted run) is expected.
- */
-export function unexplainedChanges(
-  changes: readonly StateChange[],
-  startedActions: readonly PlanAction[],
-): StateChange[] {
-  const expected = new Set(
-    startedActions.map((started) => {
-      const { key, effect } = actionEffect(started);
-      return `${effect}|${key}`;
-    }),
-  );
-  return changes.filter((change) => !expected.has(`${change.change}|${change.key}`));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-  );
-}
-
-/** A digest of what was observed, independent of the order accounts were observed in. */
-export function fingerprintOf(observations: readonly Observation[]): string {
-  const sorted = [...observations].sort((a, b) => observationScope(a).localeCompare(observationScope(b)));
-  return `sha256:${sha256(JSON.stringify(canonical(sorted)))}`;
 }
 
 /** The root credentials an account still has, in words ("2 access keys", "1 MFA device"). */

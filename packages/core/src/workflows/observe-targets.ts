@@ -12,7 +12,7 @@ import type {
 } from '../domain/plan-observation.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError } from '../errors.js';
-import { credentialsObservation, sha256 } from '../rules/plan-actions.js';
+import { credentialsObservation, sha256 } from '../rules/observed-state.js';
 import { queueRegion } from '../rules/queue-region.js';
 import { getOrgStatus } from './org-status.js';
 
@@ -23,6 +23,9 @@ export interface TaskContext {
   onThrottle?: ((operation: string) => void) | undefined;
   sessionDurationSeconds?: number | undefined;
 }
+
+/** The caller's signal and throttle listener, as every AWS call of a task takes them. */
+export const hooksOf = (context: TaskContext) => ({ signal: context.signal, onThrottle: context.onThrottle });
 
 /**
  * The root sessions of one plan or apply run, one per (account, task), each assumed on first use

@@ -15,15 +15,17 @@ import { CoreError, isCoreError } from '../errors.js';
 import { hasRootCredentials } from '../rules/evaluate-findings.js';
 import {
   credentialsObservation,
+  fingerprintOf,
+  passwordObservation,
+  sha256,
+} from '../rules/observed-state.js';
+import {
   deleteCredentialActions,
   deleteCredentialNotes,
   enableActions,
   enableNotes,
-  fingerprintOf,
-  passwordObservation,
   passwordRecoveryActions,
   passwordRecoveryNotes,
-  sha256,
   unlockPolicyActions,
   unlockPolicyNotes,
 } from '../rules/plan-actions.js';
@@ -32,6 +34,7 @@ import { auditOrganization, preflightRootAccess } from './audit.js';
 import { planPolicyWarnings } from './check-policies.js';
 import {
   type BucketPolicyState,
+  hooksOf,
   observeAccountCredentials,
   observeBucketPolicy,
   observeQueuePolicy,
@@ -120,8 +123,6 @@ function planTask(request: PlanRequest, planId: string, context: PlanContext): P
       return planEnable(request.rootSessions, context);
   }
 }
-
-const hooksOf = (context: TaskContext) => ({ signal: context.signal, onThrottle: context.onThrottle });
 
 async function planDeleteCredentials(
   request: Extract<PlanRequest, { task: 'delete-root-credentials' }>,

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { Args } from '@oclif/core';
 import { removeWorldFile } from '@rootwarden/aws-sandbox';
 import {
+  CoreError,
   isSandboxScenario,
   neutralizeForTerminal,
   resolveHome,
@@ -43,7 +44,7 @@ export default class SandboxResetCommand extends HistoryCommand<typeof SandboxRe
         ? keptSandboxes(sandboxStateDirectory(home))
         : [sandboxStatePath(home, scenario)];
     const reset: string[] = [];
-    for (const file of files) if (await removeWorldFile(file)) reset.push(file);
+    for (const file of files) if (await removeKept(file)) reset.push(file);
     const result = { reset: reset.map((file) => basename(file, SANDBOX_STATE_EXTENSION)) };
     if (this.jsonEnabled()) return this.logJson(result);
     if (reset.length === 0)
@@ -60,6 +61,22 @@ export default class SandboxResetCommand extends HistoryCommand<typeof SandboxRe
       );
   }
 }
+
+/** A home that cannot hold the sandbox (a file, read-only, full) is the user's to fix, not a crash. */
+async function removeKept(file: string): Promise<boolean> {
+  try {
+    return await removeWorldFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined || !FILESYSTEM_PROBLEMS.has(code)) throw error;
+    throw new CoreError('STORE_UNAVAILABLE', `Cannot reset the sandbox kept in ${file} (${code}).`, {
+      fix: 'Make ROOTWARDEN_HOME (default ~/.rootwarden) a writable directory, or point ROOTWARDEN_HOME at one.',
+      details: { field: 'home', path: file },
+    });
+  }
+}
+
+const FILESYSTEM_PROBLEMS = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EISDIR']);
 
 function keptSandboxes(directory: string): string[] {
   try {

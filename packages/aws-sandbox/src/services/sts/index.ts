@@ -130,6 +130,76 @@ function assumeRoot(ctx: OperationContext): WireResponse {
   });
 }
 
+const ROLE_SESSION_NAME = /^[\w+=,.@-]*$/;
+/** Roles the sandbox models have IAM's default maximum session duration, one hour. */
+const ROLE_MAX_SESSION_SECONDS = 3600;
+
+/**
+ * `sts:AssumeRole`, for profiles with `role_arn` + `source_profile`
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-assume-role-credentials.html). Parameters and
+ * limits per https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (RoleArn 20–2048,
+ * RoleSessionName 2–64 of `[\w+=,.@-]`, DurationSeconds 900 up to the role's maximum, one hour by
+ * default; "You cannot use AWS account root user credentials to call AssumeRole"). A role is a scenario
+ * `role` principal (role name = its `userName`); its trust policy is modelled as IAM's default for
+ * "this account" (`"Principal": {"AWS": "arn:aws:iam::ACCOUNT:root"}`), so callers of the same account
+ * whose identity policy allows `sts:AssumeRole` may assume it, and nobody else.
+ */
+function assumeRole(ctx: OperationContext): WireResponse {
+  const q = ctx.query;
+  const roleArn = q.get('RoleArn');
+  const sessionName = q.get('RoleSessionName');
+  const problems: string[] = [];
+  if (roleArn === undefined) problems.push(nullMember('roleArn'));
+  else {
+    const p = lengthProblem('roleArn', roleArn, 20, 2048);
+    if (p) problems.push(p);
+  }
+  if (sessionName === undefined) problems.push(nullMember('roleSessionName'));
+  else {
+    const p = lengthProblem('roleSessionName', sessionName, 2, 64);
+    if (p) problems.push(p);
+    else if (!ROLE_SESSION_NAME.test(sessionName))
+      problems.push(
+        `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+      );
+  }
+  if (problems.length > 0) throw kindError('validation', validationMessage(problems));
+  const duration = optionalInt(q, 'DurationSeconds', 900, 43200) ?? 3600;
+  if (duration > ROLE_MAX_SESSION_SECONDS)
+    throw kindError(
+      'validation',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+  const caller = ctx.caller;
+  if (caller.isRoot) throw accessDenied('Roles may not be assumed by root accounts.');
+  authorize(ctx, 'sts:AssumeRole', roleArn);
+  const parsed = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn as string);
+  const role = parsed
+    ? ctx.core.credentials.principals.find(
+        (p) => p.type === 'role' && p.accountId === parsed[1] && p.userName === parsed[2],
+      )
+    : undefined;
+  if (!role || role.accountId !== caller.accountId)
+    throw accessDenied(
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
+  const session = ctx.core.credentials.issueRoleSession(role, {
+    roleName: role.userName as string,
+    sessionName: sessionName as string,
+    expiration: Math.floor(ctx.now / 1000) * 1000 + duration * 1000,
+    partition: ctx.world.scenario.partition,
+  });
+  return reply(ctx, {
+    Credentials: {
+      AccessKeyId: session.accessKeyId,
+      SecretAccessKey: session.secretAccessKey,
+      SessionToken: session.sessionToken as string,
+      Expiration: new Timestamp(session.expiration as number),
+    },
+    AssumedRoleUser: { AssumedRoleId: session.userId, Arn: session.arn },
+  });
+}
+
 export const stsService: ServiceDefinition = {
   name: 'sts',
   actionPrefix: 'sts',
@@ -140,5 +210,7 @@ export const stsService: ServiceDefinition = {
     GetCallerIdentity: { skipAuthorization: true, handle: getCallerIdentity },
     // AssumeRoot authorizes itself once the target is known.
     AssumeRoot: { skipAuthorization: true, handle: assumeRoot },
+    // AssumeRole authorizes itself once the role ARN is validated.
+    AssumeRole: { skipAuthorization: true, handle: assumeRole },
   },
 };

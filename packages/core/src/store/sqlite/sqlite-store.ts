@@ -30,10 +30,10 @@ import { KyselyStore, type StoreBackend } from '../kysely-store.js';
 import { createMigrationProvider, MIGRATIONS } from '../migrations.js';
 import type { StoreDatabase } from '../schema.js';
 import type { Store } from '../store.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 
-/** How long a write waits for another process's write lock before STORE_BUSY. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+export { DEFAULT_BUSY_TIMEOUT_MS };
 
 export interface SqliteStoreOptions {
   /** Directory of `rootwarden.db`; created (0700) when missing. */

@@ -1,0 +1,54 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/**
+ * The largest young generation (both semi-spaces) the binaries let V8 grow to. V8 doubles it up to
+ * 32 MB (two 16 MB semi-spaces) during start-up and keeps it; 8 MB cut a 1,000-account audit's peak
+ * RSS by about 25 MB for a few percent more CPU (README, "Performance").
+ */
+export const YOUNG_GENERATION_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** V8's default `--semi-space-growth-factor`: each growth of the young generation doubles it. */
+const DEFAULT_GROWTH_FACTOR = 2;
+
+/**
+ * The `--semi-space-growth-factor` that keeps the young generation at `limit`: V8's doubling while
+ * it is smaller, 1 (no growth) once it has reached the limit. V8 only grows the young generation in
+ * whole doublings, so a power-of-two limit is reached exactly.
+ */
+export function semiSpaceGrowthFactor(
+  youngGenerationBytes: number,
+  limit = YOUNG_GENERATION_LIMIT_BYTES,
+): number {
+  return youngGenerationBytes >= limit ? 1 : DEFAULT_GROWTH_FACTOR;
+}
+
+let tuned = false;
+
+/**
+ * Small-footprint heap settings for the three binaries, applied once at start-up.
+ *
+ * - The old generation grows by at most half of what survived the last full collection
+ *   (`--heap-growing-percent=50`; V8's default, up to 4x on a machine with RAM to spare, let a
+ *   10,000-account audit whose live heap stays near 30 MB reach 250 MB RSS).
+ * - The young generation stops growing at YOUNG_GENERATION_LIMIT_BYTES. Its real cap,
+ *   `--max-semi-space-size`, is read only when the heap is created (a command-line flag, which a
+ *   `#!/usr/bin/env node` binary cannot pass); the growth factor is read at every growth, so after
+ *   each collection the factor is set to 1 once the limit is reached, back to 2 if V8 shrank it.
+ */
+export function tuneHeapForSmallFootprint(): void {
+  if (tuned) return;
+  tuned = true;
+  setFlagsFromString('--heap-growing-percent=50');
+  let factor = DEFAULT_GROWTH_FACTOR;
+  const adjust = () => {
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    if (!young) return;
+    const wanted = semiSpaceGrowthFactor(young.space_size);
+    if (wanted === factor) return;
+    factor = wanted;
+    setFlagsFromString(`--semi-space-growth-factor=${wanted}`);
+  };
+  // One callback per collection (a scavenge every few MB allocated): cheap beside the collection.
+  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
+}

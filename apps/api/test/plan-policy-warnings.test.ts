@@ -1,9 +1,5 @@
 import type { ScenarioInput } from '@rootwarden/aws-sandbox';
-import {
-  POLICY_WARNING_ACCOUNT,
-  POLICY_WARNING_TEXT,
-  policyWarningScenario,
-} from '@rootwarden/test-utils';
+import { POLICY_WARNING_ACCOUNT, POLICY_WARNING_TEXT, policyWarningScenario } from '@rootwarden/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanThrough, type Fixture, startFixture } from './helpers.js';
 

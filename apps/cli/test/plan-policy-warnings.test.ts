@@ -1,10 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  POLICY_WARNING_ACCOUNT,
-  POLICY_WARNING_TEXT,
-  policyWarningScenario,
-} from '@rootwarden/test-utils';
+import { POLICY_WARNING_ACCOUNT, POLICY_WARNING_TEXT, policyWarningScenario } from '@rootwarden/test-utils';
 import { describe, expect, it } from 'vitest';
 import { rootwardenProcessAsync, temporaryDirectory } from './helpers.js';
 
@@ -16,7 +12,15 @@ describe('rootwarden plan: accounts the policies will refuse', () => {
     writeFileSync(scenario, JSON.stringify(policyWarningScenario()));
     const plan = (format: string[]) =>
       rootwardenProcessAsync(
-        ['plan', 'delete-root-credentials', '--account', POLICY_WARNING_ACCOUNT, '--sandbox', scenario, ...format],
+        [
+          'plan',
+          'delete-root-credentials',
+          '--account',
+          POLICY_WARNING_ACCOUNT,
+          '--sandbox',
+          scenario,
+          ...format,
+        ],
         { ROOTWARDEN_HOME: dir },
       );
     const table = await plan([]);

@@ -1,10 +1,6 @@
-import { PlanSchema } from '@rootwarden/core';
 import type { ScenarioInput } from '@rootwarden/aws-sandbox';
-import {
-  POLICY_WARNING_ACCOUNT,
-  POLICY_WARNING_TEXT,
-  policyWarningScenario,
-} from '@rootwarden/test-utils';
+import { PlanSchema } from '@rootwarden/core';
+import { POLICY_WARNING_ACCOUNT, POLICY_WARNING_TEXT, policyWarningScenario } from '@rootwarden/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectInMemory, type SandboxFixture, startSandbox, temporaryHome, textOf } from './helpers.js';
 

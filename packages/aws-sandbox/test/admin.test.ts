@@ -220,4 +220,31 @@ describe('admin surface over HTTP', () => {
     );
     await admin('PUT', '/scenario', { name: 'blog' });
   });
+  it.each([
+    ['PUT', '/faults', [{ rate: 2, kind: 'drop' }], 'body.0.rate'],
+    ['PUT', '/faults', { faults: [{ rate: 0.5, kind: 'flood' }] }, 'body'],
+    ['POST', '/accounts', { name: 'Bad', joinedMethod: 'ADOPTED' }, 'body.joinedMethod'],
+    ['POST', '/accounts', { id: '12', name: 'Short', joinedMethod: 'CREATED' }, 'body.id'],
+    ['PUT', '/accounts/666666666666/parent', {}, 'body.parentId'],
+    ['PATCH', '/accounts/666666666666', { state: 'GONE' }, 'body.state'],
+    ['PATCH', '/accounts/666666666666/root', {}, 'body.passwordLastUsed'],
+    ['POST', '/accounts/666666666666/root/mfa-devices', { kind: 'sms' }, 'body.kind'],
+    ['POST', '/accounts/666666666666/root/access-keys', { status: 'Enabled' }, 'body.status'],
+    ['PUT', '/clock', {}, 'body'],
+    ['PUT', '/clock', { advanceSeconds: '1h' }, 'body.advanceSeconds'],
+    ['PUT', '/latency', { fixedMs: -1 }, 'body.fixedMs'],
+    ['PUT', '/quotas', { rules: { 'iam:*': { rate: 0, burst: 1 } } }, 'body.rules.iam:*.rate'],
+    ['PATCH', '/organization', { rootFeatures: ['Everything'] }, 'body.rootFeatures.0'],
+    ['PUT', '/scenario', { scenario: 'blog' }, 'body.scenario'],
+    ['PUT', '/buckets/account5-locked-bucket/policy', ['not', 'a', 'document'], 'body'],
+  ] as const)('%s %s with a bad body: 400 naming %s', async (method, path, body, field) => {
+    const before = (await admin('GET', '/faults')).json;
+    const answer = await admin(method, path, body);
+    expect(answer.status).toBe(400);
+    expect(answer.json.problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[.*]/g, '\\$&')}: `))]),
+    );
+    expect(answer.json.error).toContain(`${field}: `);
+    expect((await admin('GET', '/faults')).json).toEqual(before);
+  });
 });

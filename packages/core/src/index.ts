@@ -347,5 +347,6 @@ export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export type { ClosedWindow, OpenBreakglassInput } from './workflows/breakglass.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
 export { type GuardResult, notificationId } from './workflows/guard.js';
+export { readNotificationConfigFile } from './workflows/notification-config-file.js';
 export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

@@ -55,8 +55,11 @@ export {
   BreakglassDurationSchema,
   BreakglassTicketSchema,
   type BreakglassWindow,
+  BreakglassWindowListSchema,
   BreakglassWindowSchema,
+  ClosedBreakglassWindowsSchema,
   MAX_BREAKGLASS_HOURS,
+  OpenBreakglassInputSchema,
 } from './domain/breakglass.js';
 export {
   AccountIdSchema,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import {
   BreakglassDurationSchema,
   BreakglassTicketSchema,
   type BreakglassWindow,
+  type OpenBreakglassInputSchema,
 } from '../domain/breakglass.js';
 import { AccountIdSchema, type ReportWarning } from '../domain/common.js';
 import type { NotificationConfig, NotificationDelivery } from '../domain/guard.js';
@@ -13,12 +15,7 @@ import type { Store } from '../store/store.js';
 import { breakglassClosedEvent, buildNotification } from './guard.js';
 import { type Backoff, sendNotification } from './notify.js';
 
-export interface OpenBreakglassInput {
-  account: string;
-  /** `4h`, `90m`, `1d` (at most MAX_BREAKGLASS_HOURS). */
-  for: string;
-  ticket: string;
-}
+export type OpenBreakglassInput = z.input<typeof OpenBreakglassInputSchema>;
 
 export interface BreakglassContext {
   store: Store;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import { observeRootCredentials } from '../aws/observe-root.js';
 import type { CallHooks, OrgAccountRecord } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
@@ -62,6 +63,9 @@ const ACCOUNT_RETRY_ROUNDS = 4;
 function isRetryableLater(error: CoreError): boolean {
   return error.code === 'THROTTLED' || error.code === 'NETWORK' || error.details?.transient === true;
 }
+
+/** Results of the backlog handed out between two turns of the event loop. */
+const BACKLOG_SLICE = 64;
 
 type Outcome =
   | { kind: 'observed'; credentials: RootCredentials; at: string }
@@ -180,9 +184,16 @@ export async function auditOrganization(
       if (isCoreError(error) && error.code === 'AWS_ACCESS_DENIED') warnings.push(ouNamesWarning(error));
       return new OrgTree();
     })
-    .then((loaded) => {
+    .then(async (loaded) => {
       orgTree = loaded;
-      for (const accountId of backlog.splice(0)) emit(accountId, loaded);
+      // Most of a large organization waits here (the OU walk binds the audit): hand the backlog out
+      // in slices, letting the consumers write each slice out before the next, instead of building
+      // (and queueing for a report file) thousands of results at once.
+      const waiting = backlog.splice(0);
+      for (let index = 0; index < waiting.length; index += 1) {
+        emit(waiting[index] as string, loaded);
+        if (index % BACKLOG_SLICE === BACKLOG_SLICE - 1) await setImmediate();
+      }
       return loaded;
     });
   treeReady.catch(() => undefined); // awaited below

@@ -33,18 +33,14 @@ let tuned = false;
  *   10,000-account audit whose live heap stays near 30 MB reach 250 MB RSS).
  * - The young generation stops growing at YOUNG_GENERATION_LIMIT_BYTES. Its real cap,
  *   `--max-semi-space-size`, is read only when the heap is created (a command-line flag, which a
- *   `#!/usr/bin/env node` binary cannot pass); the growth factor is read at every growth, so it
- *   starts at 1 and, after each collection, is 2 while the young generation is under the limit and
- *   1 once it has reached it.
+ *   `#!/usr/bin/env node` binary cannot pass); the growth factor is read at every growth, so after
+ *   each collection the factor is set to 1 once the limit is reached, back to 2 if V8 shrank it.
  */
 export function tuneHeapForSmallFootprint(): void {
   if (tuned) return;
   tuned = true;
   setFlagsFromString('--heap-growing-percent=50');
-  // No growth until the first collection is observed: loading modules runs long stretches without
-  // a turn of the event loop (no observer callback), during which V8 would double it past the limit.
-  let factor = 1;
-  setFlagsFromString('--semi-space-growth-factor=1');
+  let factor = DEFAULT_GROWTH_FACTOR;
   const adjust = () => {
     const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
     if (!young) return;

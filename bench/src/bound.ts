@@ -8,7 +8,7 @@ export interface Quota {
  * Time for `calls` requests that must run one after another (each needs the previous page's
  * NextToken), each taking `latency` seconds, under a token bucket that starts full.
  */
-export function sequentialUnderQuota(calls: number, latency: number, quota: Quota): number {
+function sequentialUnderQuota(calls: number, latency: number, quota: Quota): number {
   let time = 0;
   let tokens = quota.burst;
   for (let call = 0; call < calls; call += 1) {
@@ -25,7 +25,7 @@ export function sequentialUnderQuota(calls: number, latency: number, quota: Quot
 }
 
 /** Time for `calls` independent requests under a token bucket that starts full, with unlimited parallelism. */
-export function parallelUnderQuota(calls: number, latency: number, quota: Quota): number {
+function parallelUnderQuota(calls: number, latency: number, quota: Quota): number {
   if (calls === 0) return 0;
   return Math.max(0, (calls - quota.burst) / quota.rate) + latency;
 }

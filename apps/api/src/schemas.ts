@@ -42,11 +42,11 @@ function openapi<T extends z.ZodType>(schema: T, ...args: OpenApiArgs): T {
 
 export const AuditInput = openapi(AuditInputSchema, 'AuditInput');
 export const AuditReport = openapi(AuditReportSchema, 'AuditReport');
-export const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
+const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
 export const AuditDiff = openapi(AuditDiffSchema, 'AuditDiff');
 export const OrgStatus = openapi(OrgStatusSchema, 'OrgStatus');
-export const FindingException = openapi(FindingExceptionSchema, 'FindingException');
-export const ExceptionEvent = openapi(ExceptionEventSchema, 'ExceptionEvent');
+const FindingException = openapi(FindingExceptionSchema, 'FindingException');
+const ExceptionEvent = openapi(ExceptionEventSchema, 'ExceptionEvent');
 export const ExceptionList = z
   .object({
     exceptions: z.array(FindingException),
@@ -87,9 +87,9 @@ export const ErrorResponse = z
   })
   .openapi('Error');
 
-export const JobStatus = openapi(JobSchema.shape.status, 'JobStatus');
+const JobStatus = openapi(JobSchema.shape.status, 'JobStatus');
 
-export const AuditProgress = z
+const AuditProgress = z
   .object({
     /** Accounts finished so far. */
     done: z.number().int(),
@@ -136,7 +136,7 @@ export const AuditAccepted = z
   })
   .openapi('AuditAccepted');
 
-export const SchedulerStatus = z
+const SchedulerStatus = z
   .object({
     state: z
       .enum(['disabled', 'starting', 'running', 'stopped'])
@@ -165,7 +165,7 @@ export const Readiness = z
   .openapi('Readiness');
 
 const ScheduleError = z.object({ code: z.string(), message: z.string() });
-export const ScheduleView = z
+const ScheduleView = z
   .object({
     name: z.string(),
     cron: z.string().openapi({ example: '0 6 * * *' }),

@@ -55,7 +55,7 @@ const iam = (...names: string[]): Requirement[] =>
  * The calls rootwarden makes in each task's root session (aws/observe-root.ts, aws/root-actions.ts,
  * aws/resource-policies.ts): a policy that refuses any of them breaks the task.
  */
-export const TASK_REQUIREMENTS: Readonly<Record<PolicyTask, readonly Requirement[]>> = {
+const TASK_REQUIREMENTS: Readonly<Record<PolicyTask, readonly Requirement[]>> = {
   audit: iam(
     'GetUser',
     'GetLoginProfile',

@@ -27,7 +27,7 @@ import { listOrganizationAccounts, type Selection } from './inventory.js';
 
 const DENIED_CODES = new Set(['AWS_ACCESS_DENIED', 'NOT_AUTHORIZED_CALLER']);
 
-export type PolicyReading =
+type PolicyReading =
   | { available: true; policies: OrganizationPolicies }
   | { available: false; missingPermission: string; message: string };
 
@@ -35,10 +35,7 @@ export type PolicyReading =
  * Reads the organization's SCPs and RCPs, or says which permission the caller lacks (an IAM
  * delegated administrator usually may not read them). Any other failure propagates.
  */
-export async function readPoliciesIfAllowed(
-  runtime: AwsRuntime,
-  hooks: CallHooks = {},
-): Promise<PolicyReading> {
+async function readPoliciesIfAllowed(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<PolicyReading> {
   try {
     return { available: true, policies: await readOrganizationPolicies(runtime, hooks) };
   } catch (error) {
@@ -54,12 +51,12 @@ export async function readPoliciesIfAllowed(
   }
 }
 
-export function indexPolicies(organizationId: string, policies: OrganizationPolicies): PolicyIndex {
+function indexPolicies(organizationId: string, policies: OrganizationPolicies): PolicyIndex {
   return new PolicyIndex(organizationId, new Set(policies.enabledTypes), policies.policies);
 }
 
 /** One account's verdicts; `parentIds` come from the inventory's OU path (root first). */
-export function checkAccount(
+function checkAccount(
   index: PolicyIndex,
   account: Pick<Account, 'accountId' | 'name' | 'ouPath' | 'ouPathText'>,
   tasks: readonly PolicyTask[],
@@ -79,7 +76,7 @@ export function checkAccount(
 }
 
 /** Assembles the answer of `policies check` from an inventory and what could be read. */
-export function buildPolicyCheck(
+function buildPolicyCheck(
   organizationId: string,
   accounts: readonly Account[],
   reading: PolicyReading,
@@ -141,7 +138,7 @@ type Placed = Pick<Account, 'accountId' | 'name' | 'ouPath' | 'ouPathText'>;
  * Verdicts for a few accounts (a plan's, an audit's refused ones), reading only the policies attached
  * on their paths. Undefined when the policies cannot be read: the caller then says nothing more.
  */
-export async function checkFewAccounts(
+async function checkFewAccounts(
   runtime: AwsRuntime,
   organizationId: string,
   accounts: readonly Placed[],
@@ -182,7 +179,7 @@ export async function checkFewAccounts(
 const TYPE_LABEL = { SERVICE_CONTROL_POLICY: 'SCP', RESOURCE_CONTROL_POLICY: 'RCP' } as const;
 
 /** One blocker in a sentence: policy, where it is attached, statement and actions. */
-export function describeBlocker(b: PolicyBlocker): string {
+function describeBlocker(b: PolicyBlocker): string {
   const where = `${b.target.name} (${b.target.id})`;
   if (b.kind === 'no-allow') return `no SCP attached to ${where} allows ${b.actions.join(', ')}`;
   const statement = b.statement ? `, statement ${b.statement}` : '';

@@ -17,6 +17,7 @@ import { buildOpenApiDocument, registerSecurityScheme } from './openapi.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createReadCache } from './read-cache.js';
 import { registerAuditRoutes } from './routes/audits.js';
+import { registerBreakglassRoutes } from './routes/breakglass.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerExceptionRoutes } from './routes/exceptions.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -343,6 +344,7 @@ export function createApp(options: CreateAppOptions): RootwardenApi {
   registerAuditRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerExceptionRoutes(app, deps);
+  registerBreakglassRoutes(app, deps);
   registerScheduleRoutes(app, deps);
   registerDocsRoutes(app);
 

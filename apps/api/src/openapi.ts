@@ -29,6 +29,7 @@ export function buildOpenApiDocument(app: OpenAPIHono<ApiEnv>): Record<string, u
       { name: 'audits', description: 'Asynchronous audits, reports, progress events, drift' },
       { name: 'plans', description: 'Reviewed remediation: plan, then apply' },
       { name: 'exceptions', description: 'Accepted findings with an owner and an expiry (read-only)' },
+      { name: 'breakglass', description: 'Time-boxed break-glass windows: open, list, close' },
     ],
   });
   return document as unknown as Record<string, unknown>;

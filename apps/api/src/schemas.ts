@@ -7,6 +7,8 @@ import {
   AuditInputSchema,
   AuditListEntrySchema,
   AuditReportSchema,
+  BreakglassWindowSchema,
+  ClosedBreakglassWindowsSchema,
   CreatePlanInputSchema,
   DiffFormatSchema,
   ExceptionEventSchema,
@@ -14,6 +16,7 @@ import {
   InventorySchema,
   JobSchema,
   ListAuditsInputSchema,
+  OpenBreakglassInputSchema,
   OrgStatusSchema,
   ParentIdSchema,
   PlanIdSchema,
@@ -70,6 +73,26 @@ export const PolicyCheck = openapi(PolicyCheckSchema, 'PolicyCheck');
 export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput');
 export const Plan = openapi(PlanSchema, 'Plan');
 export const ApplyResult = openapi(ApplyResultSchema, 'ApplyResult');
+export const OpenBreakglassInput = openapi(OpenBreakglassInputSchema, 'OpenBreakglassInput');
+export const BreakglassWindow = openapi(BreakglassWindowSchema, 'BreakglassWindow');
+export const ClosedBreakglassWindows = openapi(ClosedBreakglassWindowsSchema, 'ClosedBreakglassWindows');
+export const BreakglassOpened = z
+  .object({ plan: Plan, window: BreakglassWindow })
+  .openapi('BreakglassOpened');
+export const BreakglassWindowList = z
+  .object({ windows: z.array(BreakglassWindow) })
+  .openapi('BreakglassWindowList');
+export const BreakglassListQuery = z.object({
+  open: z.enum(['true', 'false']).optional().openapi({
+    description: '`true`: only windows not closed yet; `false`: only closed ones. Default: every window.',
+  }),
+});
+export const BreakglassAccountParams = z.object({
+  accountId: openapi(AccountIdSchema, {
+    param: { name: 'accountId', in: 'path' },
+    description: 'The member account whose open window to close.',
+  }),
+});
 
 export const ErrorResponse = z
   .object({

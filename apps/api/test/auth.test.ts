@@ -40,7 +40,8 @@ function sampleRequest(
 ): { path: string; init: RequestInit; ok: number } {
   const path = operation.path
     .replace('{id}', operation.path.startsWith('/v1/plans') ? ids.planId : ids.auditId)
-    .replace('{otherId}', ids.auditId);
+    .replace('{otherId}', ids.auditId)
+    .replace('{accountId}', '111111111111');
   const json = (body: unknown, headers: Record<string, string> = {}) => ({
     method: operation.method.toUpperCase(),
     body: JSON.stringify(body),
@@ -51,6 +52,11 @@ function sampleRequest(
       return { path, init: json({ accounts: ['111111111111'] }), ok: 202 };
     case 'post /v1/plans':
       return { path, init: json({ task: 'allow-password-recovery', account: '111111111111' }), ok: 201 };
+    // Opening records a window on 111111111111 (its plan only reads); the close below closes it.
+    case 'post /v1/breakglass':
+      return { path, init: json({ account: '111111111111', for: '1h', ticket: 'AUTH-MATRIX' }), ok: 201 };
+    case 'post /v1/breakglass/{accountId}/close':
+      return { path, init: { method: 'POST' }, ok: 200 };
     case 'post /v1/plans/{id}/apply':
       return {
         path,
@@ -123,6 +129,9 @@ describe.each(TRANSPORTS)('the auth matrix, for every route of the OpenAPI docum
       'GET /v1/plans/{id} read',
       'POST /v1/plans/{id}/apply remediate',
       'GET /v1/exceptions read',
+      'POST /v1/breakglass remediate',
+      'GET /v1/breakglass read',
+      'POST /v1/breakglass/{accountId}/close remediate',
       'GET /v1/schedules read',
       'GET /metrics read',
     ]);

@@ -60,7 +60,10 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
    * (also with --json, whose document carries the same warnings).
    */
   protected warnUser(warning: ReportWarning): void {
-    this.logToStderr(`Warning: ${warning.message} Fix: ${warning.fix} [${warning.code}]`);
+    // Warnings may quote AWS or the history (account names, a ticket): never let them drive the terminal.
+    this.logToStderr(
+      neutralizeForTerminal(`Warning: ${warning.message} Fix: ${warning.fix} [${warning.code}]`),
+    );
   }
 
   /** How this command's flags configure the engine. */

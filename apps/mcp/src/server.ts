@@ -22,6 +22,7 @@ import { diffAuditsTool } from './tools/diff-audits.js';
 import { getAuditTool } from './tools/get-audit.js';
 import { getOrgStatusTool } from './tools/get-org-status.js';
 import { listAccountsTool } from './tools/list-accounts.js';
+import { listBreakglassTool } from './tools/list-breakglass.js';
 import { listExceptionsTool } from './tools/list-exceptions.js';
 import { listSchedulesTool } from './tools/list-schedules.js';
 import { planPrivilegedTaskTool } from './tools/plan-privileged-task.js';
@@ -52,6 +53,7 @@ const READ_ONLY_TOOLS: AnyTool[] = [
   diffAuditsTool,
   listExceptionsTool,
   listSchedulesTool,
+  listBreakglassTool,
   planPrivilegedTaskTool,
 ] as unknown as AnyTool[];
 

@@ -63,7 +63,7 @@ describe('Streamable HTTP', () => {
   it('works with the bearer token: tools, an audit with progress over SSE, resources', async () => {
     const client = await connectHttp(server.url, { Authorization: `Bearer ${token}` });
     try {
-      expect((await client.listTools()).tools).toHaveLength(9);
+      expect((await client.listTools()).tools).toHaveLength(10);
       const progress: Progress[] = [];
       const result = await client.callTool({ name: 'audit-root-credentials', arguments: {} }, undefined, {
         onprogress: (update) => progress.push(update),
@@ -189,7 +189,7 @@ describe('rootwarden-mcp --http', () => {
       expect(server.stderr()).toContain('Bearer token: the one in ROOTWARDEN_MCP_TOKEN.');
       expect(server.stderr()).not.toContain(chosen);
       const client = await connectHttp(server.url, { Authorization: `Bearer ${chosen}` });
-      expect((await client.listTools()).tools).toHaveLength(9);
+      expect((await client.listTools()).tools).toHaveLength(10);
       await client.close();
     } finally {
       expect(await server.stop()).toBe(0);

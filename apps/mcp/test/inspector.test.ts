@@ -72,6 +72,7 @@ describe('MCP Inspector CLI (third-party client)', () => {
       'diff-audits',
       'list-exceptions',
       'list-schedules',
+      'list-breakglass',
       'plan-privileged-task',
     ]);
   });

@@ -61,6 +61,7 @@ import {
   noOpenWindow,
   type OpenBreakglassInput,
   openBreakglassWindow,
+  windowClosedWarning,
 } from './workflows/breakglass.js';
 import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
@@ -367,6 +368,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (!historyExists()) return [];
     return (await store()).listExceptions();
   };
+  /** Open break-glass windows, read like the exceptions: from the history when there is one. */
+  const openBreakglassWindows = async (history: Store | undefined): Promise<BreakglassWindow[]> => {
+    if (history) return history.listBreakglassWindows({ open: true });
+    if (options.store === false || !historyExists()) return [];
+    return (await store()).listBreakglassWindows({ open: true });
+  };
   const store = (): Promise<Store> => {
     if (options.store === false)
       return Promise.reject(
@@ -488,10 +495,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const exceptions = new ExceptionTracker(inForce, now());
       // Break-glass windows whose time is up close first (their cleanup plan prepared, notified); this
       // never costs the audit.
-      if (history)
-        await closeBreakglassWindows({ expiredOnly: true }, 'expired', breakglassContext(history, run)).catch(
-          () => undefined,
-        );
+      const windowsClosed = history
+        ? await closeBreakglassWindows(
+            { expiredOnly: true },
+            'expired',
+            breakglassContext(history, run),
+          ).catch(() => [])
+        : [];
+      // Windows still open are each account's BREAKGLASS_WINDOW_OPEN finding; reading them never costs the audit.
+      const breakglassWindows = await openBreakglassWindows(history).catch(() => []);
       const checkpoints = run.checkpoint && history ? new AuditCheckpointer(history) : undefined;
       // The store takes whole reports: a streamed audit that is saved keeps its results until then.
       const kept: AccountAuditResult[] | undefined = run.streamResults && history ? [] : undefined;
@@ -515,6 +527,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           auditId: run.auditId,
           streamResults: run.streamResults,
           onStarted: checkpoints ? (header) => checkpoints.start(header) : undefined,
+          breakglassWindows,
         });
       } catch (error) {
         // No report for a failed audit: what it checkpointed goes too.
@@ -530,11 +543,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
         signal: run.signal,
       });
       // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
-      const report: AuditReport = !exceptions.active
+      const accepted: AuditReport = !exceptions.active
         ? audited
         : run.streamResults
           ? { ...audited, summary: exceptions.adjust(audited.summary), exceptions: exceptions.section() }
           : applyExceptions(audited, inForce, now());
+      // The user sees what the audit's start closed: the window, and the plan to review and apply.
+      const report: AuditReport =
+        windowsClosed.length === 0
+          ? accepted
+          : {
+              ...accepted,
+              warnings: [
+                ...(accepted.warnings ?? []),
+                ...windowsClosed.map(({ window }) => windowClosedWarning(window)),
+              ],
+            };
       await history
         ?.saveAudit(
           kept

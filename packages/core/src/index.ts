@@ -55,8 +55,11 @@ export {
   BreakglassDurationSchema,
   BreakglassTicketSchema,
   type BreakglassWindow,
+  BreakglassWindowListSchema,
   BreakglassWindowSchema,
+  ClosedBreakglassWindowsSchema,
   MAX_BREAKGLASS_HOURS,
+  OpenBreakglassInputSchema,
 } from './domain/breakglass.js';
 export {
   AccountIdSchema,
@@ -347,5 +350,6 @@ export { DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 export type { ClosedWindow, OpenBreakglassInput } from './workflows/breakglass.js';
 export { readExceptionsFile } from './workflows/exceptions.js';
 export { type GuardResult, notificationId } from './workflows/guard.js';
+export { readNotificationConfigFile } from './workflows/notification-config-file.js';
 export { type Backoff, DEFAULT_BACKOFF } from './workflows/notify.js';
 export { DEFAULT_PLAN_TTL_SECONDS } from './workflows/plan.js';

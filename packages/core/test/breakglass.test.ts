@@ -101,6 +101,43 @@ describe('time-boxed break-glass (sandbox, real webhook receiver)', () => {
     expect(later.notification?.events.map((event) => event.kind) ?? []).not.toContain('breakglass-open');
   }, 120_000);
 
+  it('an open window is its account’s BREAKGLASS_WINDOW_OPEN finding until it is closed', async () => {
+    const { window } = await engine.openBreakglass(
+      { account: ACCOUNT, for: '2h', ticket: 'INC-200' },
+      'carol',
+    );
+    const open = await engine.audit({ accounts: [ACCOUNT] }, { save: false });
+    const finding = open.accounts[0]?.findings.find((entry) => entry.code === 'BREAKGLASS_WINDOW_OPEN');
+    expect(finding).toMatchObject({ severity: 'high', resource: `breakglass:${window.id}` });
+    expect(finding?.message).toContain('INC-200');
+    expect(finding?.message).toContain('carol');
+    expect(finding?.message).toContain(window.until);
+    expect(open.summary.findings.high).toBeGreaterThan(0);
+    await engine.closeBreakglass(ACCOUNT, 'carol');
+    const closed = await engine.audit({ accounts: [ACCOUNT] }, { save: false });
+    expect(closed.accounts[0]?.findings.map((entry) => entry.code)).not.toContain('BREAKGLASS_WINDOW_OPEN');
+  }, 120_000);
+
+  it('a saved audit’s start closes the windows whose time is up, and its report says so (fake clock)', async () => {
+    // The window is opened by an engine whose clock is 5 hours back: by the real clock its 1h has run out.
+    const past = fixture.engine({ home: join(dir, 'home'), now: () => new Date(Date.now() - 5 * HOUR) });
+    const { window } = await past.openBreakglass({ account: ACCOUNT, for: '1h', ticket: 'INC-300' }, 'dave');
+    expect(Date.parse(window.until)).toBeLessThan(Date.now());
+    const report = await engine.audit({ accounts: [ACCOUNT] });
+    const [closed] = await engine
+      .listBreakglassWindows({ accountId: ACCOUNT })
+      .then((all) => all.filter((entry) => entry.id === window.id));
+    expect(closed).toMatchObject({ closedBy: 'expired', cleanupError: null });
+    expect(closed?.cleanupPlanId).toEqual(expect.any(String));
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'BREAKGLASS_WINDOW_CLOSED',
+        fix: `Review and apply it: rootwarden apply ${closed?.cleanupPlanId}`,
+      }),
+    );
+    expect(report.accounts[0]?.findings.map((entry) => entry.code)).not.toContain('BREAKGLASS_WINDOW_OPEN');
+  }, 120_000);
+
   it('`breakglass close` by hand; closing an account with no open window is a clear error', async () => {
     await engine.openBreakglass({ account: ACCOUNT, for: '30m', ticket: 'INC-124' }, 'bob');
     const [closed] = await engine.closeBreakglass(ACCOUNT, 'bob');

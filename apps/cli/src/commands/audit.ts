@@ -8,9 +8,12 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_RECENT_DAYS,
   type EngineEvent,
+  type EngineOptions,
   type FailOn,
   FailOnSchema,
+  isCoreError,
   MAX_CONCURRENCY,
+  type NotificationConfig,
   neutralizeForTerminal,
 } from '@rootwarden/core';
 import { BaseCommand } from '../base-command.js';
@@ -23,6 +26,7 @@ import {
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { onInterrupt } from '../interrupt.js';
+import { loadNotifyConfig, notifyConfigFlag } from '../notify-config.js';
 import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
 import { AUDIT_OUTPUT_FORMATS, AuditTable, renderAuditReport, summaryLine } from '../render/audit.js';
@@ -82,10 +86,21 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       default: DEFAULT_RECENT_DAYS,
       min: 1,
     }),
+    'notify-config': notifyConfigFlag,
   };
+
+  #notifications: NotificationConfig | undefined;
+
+  protected override engineOptions(): EngineOptions {
+    return {
+      ...super.engineOptions(),
+      ...(this.#notifications ? { notifications: this.#notifications, env: process.env } : {}),
+    };
+  }
 
   async run(): Promise<void> {
     const flags = this.flags;
+    this.#notifications = await loadNotifyConfig(flags['notify-config']);
     const format: Format = this.jsonEnabled() ? 'json' : flags.format;
     const target = await resolveOutputTarget(flags.output);
     const writtenTo = flags.output;
@@ -183,6 +198,10 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       else if (flags.save && (format === 'table' || writtenTo))
         this.logToStderr(`Saved as audit ${report.auditId} (rootwarden audits show ${report.auditId}).`);
 
+      // The guard's notification step, as the API runs it after every audit: only for a saved audit.
+      if (saved && !interrupt.signal.aborted && (this.#notifications?.channels.length ?? 0) > 0)
+        await this.notify(report, interrupt.signal);
+
       const code = exitCode(report, flags['fail-on']);
       if (code === EXIT.FINDINGS)
         this.logToStderr(`Exit 3: findings at or above --fail-on ${flags['fail-on']}.`);
@@ -193,6 +212,48 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       if (code !== EXIT.OK) this.exit(code);
     } finally {
       await interrupt.dispose();
+    }
+  }
+
+  /**
+   * After a saved audit: what needs a person goes to the configured channels (engine.guardAfterAudit, the
+   * API's step). A failure is a warning: it never costs the report or changes the exit code.
+   */
+  private async notify(report: AuditReport, signal: AbortSignal): Promise<void> {
+    try {
+      // A streamed report keeps no accounts: the guard compares the saved one with the previous audit.
+      const whole =
+        report.accounts.length === 0 && report.summary.accounts > 0
+          ? await this.engine.getAudit(report.auditId)
+          : report;
+      const result = await this.engine.guardAfterAudit(whole, { signal });
+      for (const delivery of result.deliveries)
+        if (delivery.status === 'delivered')
+          this.logToStderr(
+            `Notified ${delivery.channel} (${result.notification?.events.length ?? 0} event(s)).`,
+          );
+        else
+          this.warnUser({
+            code: 'NOTIFICATION_FAILED',
+            message: `The notification to channel ${delivery.channel} was not delivered (${delivery.status}${delivery.lastError ? `: ${delivery.lastError}` : ''}).`,
+            fix: 'It is sent again after the next saved audit with the same notifications config.',
+          });
+      for (const [accountId, planId] of Object.entries(result.plans))
+        this.logToStderr(
+          `Account ${accountId} joined exposed: prepared plan ${planId} (review it, then rootwarden apply ${planId}${this.connectionArguments()}).`,
+        );
+      for (const problem of result.problems)
+        this.warnUser({
+          code: problem.code,
+          message: `The new account ${problem.accountId} could not be audited or planned.`,
+          fix: `Audit it again: rootwarden audit --account ${problem.accountId}${this.connectionArguments()}`,
+        });
+    } catch (error) {
+      this.warnUser({
+        code: isCoreError(error) ? error.code : 'INTERNAL',
+        message: `The notification step failed: ${error instanceof Error ? error.message : String(error)}.`,
+        fix: 'The report is complete; check the notifications config (--notify-config) and the receivers.',
+      });
     }
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountIdSchema, TimestampSchema } from './common.js';
+import { NotificationDeliverySchema } from './guard.js';
 
 /** The longest break-glass window: a recovery that needs longer is a new decision with a new ticket. */
 export const MAX_BREAKGLASS_HOURS = 72;
@@ -50,3 +51,26 @@ export const BreakglassWindowSchema = z.object({
   cleanupError: z.string().nullable(),
 });
 export type BreakglassWindow = z.infer<typeof BreakglassWindowSchema>;
+
+/**
+ * What opening a window takes, as every door receives it (`--for`/`--ticket`, the API's body, MCP): the
+ * duration stays the text the person gave (`4h`); the engine checks its length.
+ */
+export const OpenBreakglassInputSchema = z
+  .object({
+    account: AccountIdSchema,
+    /** `90m`, `4h`, `1d`: at most MAX_BREAKGLASS_HOURS. */
+    for: z.string().regex(/^\s*\d{1,4}(m|h|d)\s*$/, 'must be a duration like 90m, 4h or 1d'),
+    ticket: BreakglassTicketSchema,
+  })
+  .strict();
+
+/** Break-glass windows as the doors list them. */
+export const BreakglassWindowListSchema = z.object({ windows: z.array(BreakglassWindowSchema) });
+
+/** A window a person (or its end) closed, with the deliveries of its `breakglass-closed` notification. */
+export const ClosedBreakglassWindowSchema = z.object({
+  window: BreakglassWindowSchema,
+  deliveries: z.array(NotificationDeliverySchema),
+});
+export const ClosedBreakglassWindowsSchema = z.object({ windows: z.array(ClosedBreakglassWindowSchema) });

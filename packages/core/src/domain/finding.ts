@@ -9,6 +9,8 @@ export const FINDING_CODES = [
   'ROOT_PASSWORD_PRESENT',
   'ROOT_SIGNING_CERTIFICATE',
   'ROOT_MFA_VIRTUAL_ONLY',
+  /** rootwarden's own record, not an AWS observation: a time-boxed break-glass window is open. */
+  'BREAKGLASS_WINDOW_OPEN',
 ] as const;
 export const FindingCodeSchema = z.enum(FINDING_CODES);
 export type FindingCode = z.infer<typeof FindingCodeSchema>;

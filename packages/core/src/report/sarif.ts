@@ -41,6 +41,11 @@ export const RULES: Record<FindingCode, { severity: Severity; title: string; hel
     title: 'Root MFA is virtual only',
     help: 'Prefer a FIDO security key or hardware token, or delete the root credentials altogether.',
   },
+  BREAKGLASS_WINDOW_OPEN: {
+    severity: 'high',
+    title: 'Break-glass window open (password recovery allowed)',
+    help: 'When the work is done: rootwarden breakglass close ACCOUNT, then apply the delete-root-credentials plan it prepares.',
+  },
 };
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type COMPLIANCE_FRAMEWORK_IDS,
   COMPLIANCE_FRAMEWORKS,
+  controlLabel,
   controlsForFinding,
 } from '../compliance/controls.js';
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
@@ -116,6 +117,17 @@ describe('the mapping table', () => {
           expect(frameworks).toContain(version);
       expect(frameworks).toContain('cis-7.0');
     }
+  });
+
+  it('maps an open break-glass window to centralized root access and root use, never to keys or MFA', () => {
+    expect(controlsForFinding('BREAKGLASS_WINDOW_OPEN').map(controlLabel)).toEqual([
+      'cis-3.0 1.7',
+      'cis-4.0 1.7',
+      'cis-5.0 1.6',
+      'cis-6.0 2.6',
+      'cis-7.0 2.1.1',
+      'cis-7.0 2.7',
+    ]);
   });
 
   it('uses the CIS control numbers of each version (aws-facts.md §13, from Prowler compliance files)', () => {

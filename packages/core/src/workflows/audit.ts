@@ -10,13 +10,16 @@ import {
   type AuditReport,
   type AuditSettings,
 } from '../domain/audit.js';
+import type { BreakglassWindow } from '../domain/breakglass.js';
 import type { ReportWarning } from '../domain/common.js';
 import type { EngineEventListener } from '../domain/events.js';
 import type { RootCredentials } from '../domain/root-credentials.js';
 import { CoreError, isCoreError, ORGANIZATION_WIDE_CODES } from '../errors.js';
+import { breakglassFindings } from '../rules/breakglass-findings.js';
 import type { FeaturesAnswer } from '../rules/decide-caller-role.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { explainUnknownAccount } from '../rules/explain-unknown.js';
+import { compareSeverity } from '../rules/severity.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
@@ -44,6 +47,8 @@ export interface AuditContext {
    * organization; a caller that needs the results sorted keeps what it needs of each.
    */
   streamResults?: boolean | undefined;
+  /** Break-glass windows open in the history: each becomes its account's BREAKGLASS_WINDOW_OPEN finding. */
+  breakglassWindows?: readonly BreakglassWindow[] | undefined;
 }
 
 /**
@@ -131,6 +136,7 @@ export async function auditOrganization(
       tree,
       skip,
       settings.recentDays,
+      { windows: context.breakglassWindows ?? [], now: context.now() },
     );
     if (context.streamResults) {
       // Handed out once and forgotten: nothing of this account stays in memory.
@@ -257,6 +263,7 @@ export async function auditOrganization(
         finalTree,
         skip,
         settings.recentDays,
+        { windows: context.breakglassWindows ?? [], now: context.now() },
       ),
     );
   return {
@@ -336,16 +343,22 @@ function buildResult(
   tree: OrgTree,
   skip: SkipContext,
   recentDays: number,
+  breakglass: { windows: readonly BreakglassWindow[]; now: Date },
 ): AccountAuditResult {
+  const { windows } = breakglass;
   const account = toAccount(record, tree, skip);
   if (account.skipReason)
     return { ...account, status: 'skipped', rootCredentials: null, findings: [], auditedAt: null };
   if (outcome?.kind === 'observed') {
+    const at = new Date(outcome.at);
     return {
       ...account,
       status: statusOf(outcome.credentials),
       rootCredentials: outcome.credentials,
-      findings: evaluateFindings(outcome.credentials, { now: new Date(outcome.at), recentDays }),
+      findings: [
+        ...evaluateFindings(outcome.credentials, { now: at, recentDays }),
+        ...breakglassFindings(windows, account.accountId, at),
+      ].sort((a, b) => compareSeverity(a.severity, b.severity)),
       auditedAt: outcome.at,
     };
   }
@@ -364,7 +377,8 @@ function buildResult(
       ...explainUnknownAccount(error.code, account.accountId),
     },
     rootCredentials: null,
-    findings: [],
+    // The window is rootwarden's own record: reported even when AWS could not be read.
+    findings: breakglassFindings(windows, account.accountId, breakglass.now),
     auditedAt: null,
   };
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
 import {
   BreakglassDurationSchema,
   BreakglassTicketSchema,
   type BreakglassWindow,
+  type OpenBreakglassInputSchema,
 } from '../domain/breakglass.js';
-import { AccountIdSchema } from '../domain/common.js';
+import { AccountIdSchema, type ReportWarning } from '../domain/common.js';
 import type { NotificationConfig, NotificationDelivery } from '../domain/guard.js';
 import { parseInput } from '../domain/parse-input.js';
 import type { CreatePlanInput, Plan } from '../domain/plan.js';
@@ -13,12 +15,7 @@ import type { Store } from '../store/store.js';
 import { breakglassClosedEvent, buildNotification } from './guard.js';
 import { type Backoff, sendNotification } from './notify.js';
 
-export interface OpenBreakglassInput {
-  account: string;
-  /** `4h`, `90m`, `1d` (at most MAX_BREAKGLASS_HOURS). */
-  for: string;
-  ticket: string;
-}
+export type OpenBreakglassInput = z.input<typeof OpenBreakglassInputSchema>;
 
 export interface BreakglassContext {
   store: Store;
@@ -133,4 +130,18 @@ export function noOpenWindow(accountId: string): CoreError {
     fix: 'See the windows with `rootwarden breakglass list`.',
     details: { field: 'account' },
   });
+}
+
+/**
+ * What an audit says of a window its start closed because its time was up: the user sees the window
+ * ended, and the plan that deletes the recovered credentials (or why none could be prepared).
+ */
+export function windowClosedWarning(window: BreakglassWindow): ReportWarning {
+  return {
+    code: 'BREAKGLASS_WINDOW_CLOSED',
+    message: `The break-glass window on account ${window.accountId} (ticket ${window.ticket}) ended at ${window.until} and was closed${window.cleanupPlanId ? `; plan ${window.cleanupPlanId} deletes the recovered root credentials.` : `, but the plan to delete the recovered credentials could not be prepared (${window.cleanupError ?? 'unknown error'}).`}`,
+    fix: window.cleanupPlanId
+      ? `Review and apply it: rootwarden apply ${window.cleanupPlanId}`
+      : `Prepare it by hand: rootwarden plan delete-root-credentials --account ${window.accountId}`,
+  };
 }

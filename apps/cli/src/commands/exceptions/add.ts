@@ -1,18 +1,9 @@
-import { userInfo } from 'node:os';
 import { Flags } from '@oclif/core';
 import { FINDING_CODES, type FindingException } from '@rootwarden/core';
 import { HistoryCommand } from '../../base-command.js';
+import { currentUser } from '../../current-user.js';
 import { accountFlag } from '../../flags.js';
 import { renderExceptions } from '../../render/exceptions.js';
-
-/** Who runs the command, for the exception's history (`--by` overrides). */
-export function currentUser(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
 
 export default class ExceptionsAddCommand extends HistoryCommand<typeof ExceptionsAddCommand> {
   static override summary =

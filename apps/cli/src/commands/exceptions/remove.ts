@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { FindingException } from '@rootwarden/core';
 import { HistoryCommand } from '../../base-command.js';
-import { currentUser } from './add.js';
+import { currentUser } from '../../current-user.js';
 
 export default class ExceptionsRemoveCommand extends HistoryCommand<typeof ExceptionsRemoveCommand> {
   static override summary = 'Remove an exception (it is kept in the history as removed).';

@@ -74,7 +74,7 @@ export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput')
 export const Plan = openapi(PlanSchema, 'Plan');
 export const ApplyResult = openapi(ApplyResultSchema, 'ApplyResult');
 export const OpenBreakglassInput = openapi(OpenBreakglassInputSchema, 'OpenBreakglassInput');
-export const BreakglassWindow = openapi(BreakglassWindowSchema, 'BreakglassWindow');
+const BreakglassWindow = openapi(BreakglassWindowSchema, 'BreakglassWindow');
 export const ClosedBreakglassWindows = openapi(ClosedBreakglassWindowsSchema, 'ClosedBreakglassWindows');
 export const BreakglassOpened = z
   .object({ plan: Plan, window: BreakglassWindow })

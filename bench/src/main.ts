@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS, generateScenario } from '@rootwarden/aws-sandbox';
-import { accountSelectionBound, lowerBound, ouSelectionBound, type Quota } from './bound.js';
-import { chooseAccounts, chooseOu } from './select.js';
+import { accountSelectionBound, lowerBound, type Quota, subtreeScheduleBound } from './bound.js';
+import { chooseAccounts, chooseOu, subtreeUnits } from './select.js';
 import { type Connection, runSequentialLoop } from './sequential.js';
 
 const repo = new URL('../..', import.meta.url).pathname;
@@ -188,6 +188,7 @@ async function runRootwarden(
 ): Promise<{
   seconds: number;
   peakRssMb: number;
+  cpuSeconds: number;
   report: { summary: Summary; accounts: Verdict[] } | null;
 }> {
   const work = mkdtempSync(join(tmpdir(), 'rootwarden-bench-'));
@@ -231,9 +232,9 @@ async function runRootwarden(
   const seconds = (performance.now() - started) / 1000;
   if (!expectedCodes.includes(code)) throw new Error(`rootwarden audit exited with ${code}`);
   const report = existsSync(reportFile) ? summaryOf(readFileSync(reportFile, 'utf8'), format) : null;
-  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  const [maxRssKb, cpuSeconds] = readFileSync(rssFile, 'utf8').split(' ').map(Number) as [number, number];
   rmSync(work, { recursive: true, force: true });
-  return { seconds, peakRssMb, report };
+  return { seconds, peakRssMb: maxRssKb / 1024, cpuSeconds, report };
 }
 
 /** `rootwarden policies check` (the whole organization, JSON to a file): wall time and peak RSS. */
@@ -277,9 +278,16 @@ async function runPoliciesCheck(connection: Connection): Promise<{ seconds: numb
   const seconds = (performance.now() - started) / 1000;
   output.close();
   if (code !== 0) throw new Error(`rootwarden policies check exited with ${code}`);
-  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+  const peakRssMb = Number(readFileSync(rssFile, 'utf8').split(' ')[0]) / 1024;
   rmSync(work, { recursive: true, force: true });
   return { seconds, peakRssMb };
+}
+
+/** The machine's load average: wall times on a shared machine mean little without it. */
+function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
 }
 
 function quota(api: string): Quota {
@@ -446,14 +454,15 @@ try {
                 assumeRoot: quotas.assumeRoot,
               },
             })
-          : ouSelectionBound({
+          : subtreeScheduleBound({
               latency: L,
               startup,
-              ouCalls: ok('ListOrganizationalUnitsForParent'),
-              subtreeDepth: chooseOu(scenario).depth,
-              accountCalls: ok('ListAccountsForParent'),
-              auditedAccounts: ok('AssumeRoot'),
+              rootId: chooseOu(scenario).id,
+              units: subtreeUnits(scenario, chooseOu(scenario).id),
+              pageSize: 20,
+              emptyPageEvery: scenario.organization.emptyPageEvery ?? 0,
               quotas: {
+                describeOu: quota('organizations:*'),
                 listOus: quotas.listOus,
                 listAccountsForParent: quota('organizations:ListAccountsForParent'),
                 assumeRoot: quotas.assumeRoot,
@@ -493,6 +502,8 @@ try {
       ['latency', `${latencyMs} ms (+${jitterMs} jitter)`],
       ['rootwarden audit (wall, CLI process)', `${round(rootwarden.seconds)} s`],
       ['rootwarden peak RSS', `${round(rootwarden.peakRssMb, 1)} MB`],
+      ['rootwarden CPU (user + system)', `${round(rootwarden.cpuSeconds)} s`],
+      ['load average (1, 5, 15 min) at the end', loadAverage()],
       ['organizations / sts calls', callCounts],
       ['throttled answers seen by rootwarden', String(throttled)],
       ['injected faults (rate)', `${injected} (${faultRate})`],
@@ -532,6 +543,8 @@ try {
         boundSeconds: round(bound.seconds),
         ...(mode === 'org' ? {} : { startupSeconds: round(startup) }),
         peakRssMb: round(rootwarden.peakRssMb, 1),
+        cpuSeconds: round(rootwarden.cpuSeconds),
+        loadAverage: loadAverage(),
         vsBound: round(rootwarden.seconds / bound.seconds),
         vsSequential: sequentialSeconds === null ? null : round(sequentialSeconds / rootwarden.seconds, 1),
         ...(estimated ? { sequentialEstimated: true } : {}),

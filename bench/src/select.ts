@@ -1,4 +1,5 @@
 import type { Scenario } from '@rootwarden/aws-sandbox';
+import type { SubtreeUnit } from './bound.js';
 
 function depths(scenario: Scenario): Map<string, number> {
   const root = scenario.organization.rootId;
@@ -56,4 +57,31 @@ export function chooseOu(scenario: Scenario): { id: string; accounts: number; un
   }
   if (!best) throw new Error('the generated organization has no OU');
   return best;
+}
+
+/** The units of the subtree under `ouId` (itself included): child OUs and direct accounts, audited or not. */
+export function subtreeUnits(scenario: Scenario, ouId: string): Map<string, SubtreeUnit> {
+  const management = scenario.organization.managementAccountId;
+  const units = new Map<string, SubtreeUnit>();
+  const all = new Map<string, SubtreeUnit>();
+  const unitOf = (id: string) => {
+    let unit = all.get(id);
+    if (!unit) {
+      unit = { id, children: [], accounts: [] };
+      all.set(id, unit);
+    }
+    return unit;
+  };
+  for (const unit of scenario.organization.organizationalUnits) unitOf(unit.parentId).children.push(unit.id);
+  // Skipped accounts (the management account, any state but ACTIVE) are listed but never assumed.
+  for (const account of scenario.accounts)
+    if (account.parentId)
+      unitOf(account.parentId).accounts.push(account.state === 'ACTIVE' && account.id !== management);
+  const collect = (id: string) => {
+    const unit = unitOf(id);
+    units.set(id, unit);
+    for (const child of unit.children) collect(child);
+  };
+  collect(ouId);
+  return units;
 }

@@ -221,6 +221,7 @@ const HIGH_WATER_MARK = 1024 * 1024;
  */
 function fileWriter(handle: FileHandle, beforeClose?: () => Promise<void>) {
   let chain: Promise<void> = Promise.resolve();
+  let pending: string[] = [];
   let queued = 0;
   let failure: unknown;
   let readerGone = false;
@@ -236,9 +237,15 @@ function fileWriter(handle: FileHandle, beforeClose?: () => Promise<void>) {
   return {
     write(chunk: string): void {
       if (failure !== undefined || closed) return;
-      const buffer = Buffer.from(chunk, 'utf8');
-      queued += buffer.length;
+      queued += Buffer.byteLength(chunk, 'utf8');
+      pending.push(chunk);
+      // A write of the pending chunks is already scheduled: this chunk goes with them.
+      if (pending.length > 1) return;
       chain = chain.then(async () => {
+        // Everything written since the previous write goes out as one buffer (a streamed report
+        // writes thousands of small lines; one write and one buffer each would queue them all).
+        const buffer = Buffer.from(pending.join(''), 'utf8');
+        pending = [];
         try {
           if (failure === undefined && !readerGone) await writeAll(buffer);
         } catch (error) {

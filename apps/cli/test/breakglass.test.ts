@@ -203,6 +203,31 @@ describe('rootwarden break-glass and audit notifications (spawned CLI)', () => {
     });
   }, 240_000);
 
+  it('a ticket with terminal control characters is shown neutralised by list and close', async () => {
+    const ticket = 'INC-9\u001b]0;pwned\u0007\u001b[2J';
+    const opened = await cli([
+      'plan',
+      'allow-password-recovery',
+      '--account',
+      WEB,
+      '--for',
+      '1h',
+      '--ticket',
+      ticket,
+    ]);
+    expect(opened.exitCode).toBe(0);
+    const listed = await cli(['breakglass', 'list']);
+    const closed = await cli(['breakglass', 'close', WEB]);
+    for (const output of [opened.stderr, listed.stdout, closed.stdout]) {
+      expect(output).toContain('INC-9');
+      expect(output).not.toContain('\u001b');
+      expect(output).not.toContain('\u0007');
+    }
+    // The history keeps the ticket as typed; --json carries it escaped by JSON.
+    const [window] = JSON.parse((await cli(['breakglass', 'list', '--json'])).stdout).windows;
+    expect(window.ticket).toBe(ticket);
+  }, 240_000);
+
   it('rootwarden audit notifies the configured channels after saving; a receiver that is down is a warning, never the exit code', async () => {
     const notified = await cli(['audit', '--notify-config', notifyConfig, '--format', 'json']);
     expect(notified.exitCode).toBe(3);

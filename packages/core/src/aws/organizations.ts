@@ -128,11 +128,12 @@ export async function* listAccountPages(
 }
 
 /** The accounts directly under one root or OU. */
-export async function listAccountsForParent(
+/** The accounts directly under a root or OU, one page (up to 20) at a time. */
+export async function* listAccountsForParentPages(
   runtime: AwsRuntime,
   parentId: string,
   hooks: CallHooks = {},
-): Promise<OrgAccountRecord[]> {
+): AsyncGenerator<OrgAccountRecord[]> {
   const source = pages(
     (NextToken, abortSignal) =>
       runtime.organizations.send(
@@ -141,7 +142,17 @@ export async function listAccountsForParent(
       ),
     { operation: 'ListAccountsForParent', pacer: runtime.pacer, ...hooks },
   );
-  return collect(source, (page) => (page.Accounts ?? []).map(toRecord));
+  for await (const page of source) yield (page.Accounts ?? []).map(toRecord);
+}
+
+export async function listAccountsForParent(
+  runtime: AwsRuntime,
+  parentId: string,
+  hooks: CallHooks = {},
+): Promise<OrgAccountRecord[]> {
+  const all: OrgAccountRecord[] = [];
+  for await (const records of listAccountsForParentPages(runtime, parentId, hooks)) all.push(...records);
+  return all;
 }
 
 export async function describeAccount(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import { observeRootCredentials } from '../aws/observe-root.js';
 import type { CallHooks, OrgAccountRecord } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
@@ -24,6 +25,7 @@ import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { createRefusalExplainer } from './check-policies.js';
 import { checkSelection, ouNamesWarning, toAccount } from './inventory.js';
 import { OrgTree } from './org-tree.js';
 import { preflightRootAccess, readFeatures } from './preflight.js';
@@ -61,6 +63,9 @@ const ACCOUNT_RETRY_ROUNDS = 4;
 function isRetryableLater(error: CoreError): boolean {
   return error.code === 'THROTTLED' || error.code === 'NETWORK' || error.details?.transient === true;
 }
+
+/** Results of the backlog handed out between two turns of the event loop. */
+const BACKLOG_SLICE = 64;
 
 type Outcome =
   | { kind: 'observed'; credentials: RootCredentials; at: string }
@@ -115,6 +120,9 @@ export async function auditOrganization(
   const warnings: ReportWarning[] = [];
   const confirmOrganizationWide = createOrgWideConfirmation(runtime, hooks, features);
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
+  const explainByPolicies = createRefusalExplainer(runtime, organization.id, hooks);
+  /** Refusals being explained (outside the concurrency slots: an explanation may wait for OU names). */
+  const explanations: Promise<void>[] = [];
 
   const records = new Map<string, OrgAccountRecord>();
   const outcomes = new Map<string, Outcome>();
@@ -156,7 +164,16 @@ export async function auditOrganization(
         : outcome?.kind === 'skipped'
           ? 'skipped'
           : 'unknown';
-    context.onEvent?.({ type: 'account-audited', accountId, status, done: finished, total: listed });
+    context.onEvent?.({
+      type: 'account-audited',
+      accountId,
+      status,
+      done: finished,
+      total: listed,
+      ...(outcome?.kind === 'failed'
+        ? { error: { code: outcome.error.code, message: outcome.error.message } }
+        : {}),
+    });
     if (orgTree) emit(accountId, orgTree);
     else backlog.push(accountId);
   };
@@ -167,12 +184,36 @@ export async function auditOrganization(
       if (isCoreError(error) && error.code === 'AWS_ACCESS_DENIED') warnings.push(ouNamesWarning(error));
       return new OrgTree();
     })
-    .then((loaded) => {
+    .then(async (loaded) => {
       orgTree = loaded;
-      for (const accountId of backlog.splice(0)) emit(accountId, loaded);
+      // Most of a large organization waits here (the OU walk binds the audit): hand the backlog out
+      // in slices, letting the consumers write each slice out before the next, instead of building
+      // (and queueing for a report file) thousands of results at once.
+      const waiting = backlog.splice(0);
+      for (let index = 0; index < waiting.length; index += 1) {
+        emit(waiting[index] as string, loaded);
+        if (index % BACKLOG_SLICE === BACKLOG_SLICE - 1) await setImmediate();
+      }
       return loaded;
     });
   treeReady.catch(() => undefined); // awaited below
+
+  /** AWS's AccessDenied for one account, with the policy that caused it named when the policies say so. */
+  const explainRefusal = async (record: OrgAccountRecord, error: CoreError): Promise<CoreError> => {
+    try {
+      // The OU names make the message readable; without them (the walk failed) the ids do.
+      const names = await treeReady.catch(() => new OrgTree());
+      const message = await explainByPolicies(toAccount(record, names, skip));
+      if (!message) return error;
+      return new CoreError(error.code, message, {
+        ...(error.fix === undefined ? {} : { fix: error.fix }),
+        ...(error.details === undefined ? {} : { details: error.details }),
+      });
+    } catch {
+      // An explanation is extra: failing to give one never costs the account's result.
+      return error;
+    }
+  };
 
   const auditOne = async (record: OrgAccountRecord): Promise<void> => {
     if (signal.aborted) return;
@@ -208,11 +249,17 @@ export async function auditOrganization(
       }
     }
     if (signal.aborted && outcome?.kind !== 'observed') return; // reported as ABORTED below
-    outcomes.set(
-      record.accountId,
-      outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') },
-    );
-    announce(record.accountId);
+    const finish = (final: Outcome) => {
+      outcomes.set(record.accountId, final);
+      announce(record.accountId);
+    };
+    if (outcome?.kind === 'failed' && outcome.error.code === 'AWS_ACCESS_DENIED') {
+      // Named before the account is announced, so every streamed output says which policy refused it.
+      const refused = outcome.error;
+      explanations.push(explainRefusal(record, refused).then((error) => finish({ kind: 'failed', error })));
+      return;
+    }
+    finish(outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') });
   };
 
   let listingError: CoreError | undefined;
@@ -241,6 +288,7 @@ export async function auditOrganization(
   }
   if (signal.aborted) limiter.limit.clearQueue();
   await Promise.allSettled(tasks);
+  await Promise.allSettled(explanations);
   if (fatal) throw fatal;
   // Listing failed for a reason other than the user's interruption: the report cannot be complete.
   if (listingError && !(listingError.code === 'ABORTED' && context.signal?.aborted)) throw listingError;

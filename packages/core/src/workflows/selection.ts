@@ -6,6 +6,7 @@ import {
   getParent,
   listAccountPages,
   listAccountsForParent,
+  listAccountsForParentPages,
   listChildOus,
   listRoots,
   type OrgAccountRecord,
@@ -313,10 +314,13 @@ function walkSelectedOus(
     const visit = (unitId: string, path: string[]) => {
       if (visited.has(unitId)) return;
       visited.add(unitId);
+      // Each page is audited as it arrives: an OU of hundreds of accounts is a chain of pages
+      // (each needs the previous NextToken), and its first accounts need not wait for its last page.
       track(
-        listAccounts(() => listAccountsForParent(runtime, unitId, hooks)).then((records) =>
-          push(records.map((record) => ({ ...record, parentIds: record.parentIds ?? path }))),
-        ),
+        listAccounts(async () => {
+          for await (const records of listAccountsForParentPages(runtime, unitId, hooks))
+            push(records.map((record) => ({ ...record, parentIds: record.parentIds ?? path })));
+        }),
       );
       track(
         listChildren(() => listChildOus(runtime, unitId, hooks)).then((children) => {

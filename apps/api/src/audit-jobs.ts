@@ -684,12 +684,14 @@ export class AuditJobs {
       case 'account-audited':
         live.progress.done = event.done;
         if (event.total !== null) live.progress.total = event.total;
-        // Only what a progress display needs; the full per-account results are in the report.
+        // What a progress display needs, and why an unknown account is unknown (the policy that refused
+        // it, when the organization's policies explain it); the full per-account results are in the report.
         this.#emit(live, 'progress', {
           done: event.done,
           total: event.total,
           accountId: event.accountId,
           status: event.status,
+          ...(event.error ? { error: event.error } : {}),
         });
         return;
       case 'throttled':

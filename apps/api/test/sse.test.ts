@@ -99,3 +99,47 @@ describe.each(TRANSPORTS)('GET /v1/audits/{id}/events via %s', (transport) => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('AUDIT_NOT_FOUND');
   });
 });
+
+describe('GET /v1/audits/{id}/events: an account AWS refused', () => {
+  let fixture: Fixture;
+  beforeAll(async () => {
+    // `exposed`: the SCP DenyRootUser (no aws:AssumedRoot exemption) is attached to ScpLocked (300000000012).
+    fixture = await startFixture({ sandbox: { scenario: 'exposed' } });
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  it('its progress event names the policy that refused it, as the final report does', async () => {
+    const started = await fixture.request('/v1/audits', {
+      method: 'POST',
+      as: 'audit',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
+    const { id } = (await started.json()) as { id: string };
+    const events = parseSse(await (await fixture.request(`/v1/audits/${id}/events`, { as: 'read' })).text());
+    const report = (await (await fixture.request(`/v1/audits/${id}/report`, { as: 'read' })).json()) as {
+      accounts: { accountId: string; status: string; error?: { code: string; message: string } }[];
+    };
+    const locked = report.accounts.find((account) => account.accountId === '300000000012');
+    expect(locked).toMatchObject({ status: 'unknown', error: { code: 'AWS_ACCESS_DENIED' } });
+    expect(locked?.error?.message).toContain('SCP "DenyRootUser" (p-exp0denyrootall) attached to ScpLocked');
+    const progress = events.filter(
+      (event) =>
+        event.event === 'progress' && (event.data as { accountId: string }).accountId === '300000000012',
+    );
+    expect(progress.map((event) => event.data)).toEqual([
+      expect.objectContaining({
+        status: 'unknown',
+        error: { code: 'AWS_ACCESS_DENIED', message: locked?.error?.message },
+      }),
+    ]);
+    // Accounts that AWS did not refuse carry no error.
+    const clean = events.filter(
+      (event) => event.event === 'progress' && (event.data as { status: string }).status === 'clean',
+    );
+    expect(clean.length).toBeGreaterThan(0);
+    for (const event of clean) expect(event.data).not.toHaveProperty('error');
+  });
+});

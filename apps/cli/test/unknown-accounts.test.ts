@@ -18,7 +18,7 @@ describe('unknown accounts in every format', () => {
       },
     );
 
-  it('json and jsonl carry the summary and fix the other formats show, plus the full AWS message', async () => {
+  it('json and jsonl carry the summary and fix the other formats show, plus the policy that refused it', async () => {
     const [json, jsonl, markdown, sarif] = await Promise.all(
       ['json', 'jsonl', 'markdown', 'sarif'].map(audit),
     );
@@ -36,9 +36,11 @@ describe('unknown accounts in every format', () => {
     expect(fromJson?.fix).toContain('rootwarden audit --account 300000000012');
     expect(fromJsonl?.summary).toBe(fromJson?.summary);
     expect(fromJsonl?.fix).toBe(fromJson?.fix);
-    // The full message too: AWS's own text in jsonl (streamed), the refusing SCP in json.
-    expect(fromJsonl?.message).toContain('explicit deny in a service control policy');
-    expect(fromJson?.message).toContain('DenyRootUser');
+    // The full message too: the refusing SCP, target and statement, streamed in jsonl as in json.
+    expect(fromJson?.message).toContain(
+      'SCP "DenyRootUser" (p-exp0denyrootall) attached to ScpLocked (300000000012), statement DenyRootUser',
+    );
+    expect(fromJsonl?.message).toBe(fromJson?.message);
     expect(markdown?.stdout).toContain(`${fromJson?.summary}. Fix: ${fromJson?.fix}`);
     const run = (
       JSON.parse(sarif?.stdout ?? '') as {

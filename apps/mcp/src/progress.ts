@@ -11,6 +11,8 @@ const MIN_INTERVAL_MS = 100;
  * client asked for progress (it sent `_meta.progressToken`). Progress only ever increases, as the spec
  * requires. One notification per ~1% of the accounts, at most one per 100 ms (while the inventory is
  * still being listed the total is unknown, and the number listed so far sets the step), and always the last.
+ * An account AWS refused (AWS_ACCESS_DENIED) is always told, its message naming the account and why (the
+ * policy, target and statement when the organization's policies explain it), as the final report does.
  */
 export function progressListener(
   extra: ToolExtra,
@@ -23,13 +25,18 @@ export function progressListener(
   let done = 0;
   let listed = 0;
   let total: number | null = null;
-  const maybeSend = () => {
+  /** `refusal`: an account AWS refused, said at once with why (the policy that refused it, when known). */
+  const maybeSend = (refusal?: { accountId: string; error: { code: string; message: string } }) => {
     const step = Math.max(1, Math.floor((total ?? Math.max(listed, done)) / TARGET_NOTIFICATIONS));
     const last = done === total;
-    if (done <= sent || (!last && (done - sent < step || performance.now() - sentAt < MIN_INTERVAL_MS)))
+    if (
+      done <= sent ||
+      (!last && !refusal && (done - sent < step || performance.now() - sentAt < MIN_INTERVAL_MS))
+    )
       return;
     sent = done;
     sentAt = performance.now();
+    const count = total ? `${done}/${total} ${noun}` : `${done} ${noun}`;
     extra
       .sendNotification({
         method: 'notifications/progress',
@@ -37,7 +44,9 @@ export function progressListener(
           progressToken,
           progress: done,
           ...(total ? { total } : {}),
-          message: total ? `${done}/${total} ${noun}` : `${done} ${noun}`,
+          message: refusal
+            ? `${count}; ${refusal.accountId} unknown, ${refusal.error.code}: ${refusal.error.message}`
+            : count,
         },
       })
       // A client that went away cannot be told; the audit goes on and its result is saved.
@@ -48,7 +57,16 @@ export function progressListener(
     else if (event.type === 'inventory-done') {
       total = event.total;
       maybeSend();
-    } else if (event.type === 'account-audited' || event.type === 'action-done') {
+    } else if (event.type === 'account-audited') {
+      done = event.done;
+      total = event.total ?? total;
+      // A refused account is told at once, with the same explanation as the final report.
+      maybeSend(
+        event.error?.code === 'AWS_ACCESS_DENIED'
+          ? { accountId: event.accountId, error: event.error }
+          : undefined,
+      );
+    } else if (event.type === 'action-done') {
       done = event.done;
       total = event.total ?? total;
       maybeSend();

@@ -40,7 +40,9 @@ describe('audit of a generated 500-account organization', () => {
           if (update.total !== undefined) expect(update.total).toBe(500);
           if (index > 0) expect(update.progress).toBeGreaterThan(progress[index - 1]?.progress ?? 0);
         }
-        expect(progress.at(-1)).toEqual({ progress: 500, total: 500, message: '500/500 accounts audited' });
+        // The last may also name an account AWS refused (progress-refusals.test.ts).
+        expect(progress.at(-1)).toMatchObject({ progress: 500, total: 500 });
+        expect(progress.at(-1)?.message).toMatch(/^500\/500 accounts audited/);
         const kinds = received.map((message) => ('method' in message ? message.method : 'result'));
         expect(kinds.lastIndexOf('notifications/progress')).toBeLessThan(kinds.lastIndexOf('result'));
 

@@ -164,6 +164,7 @@ describe.skipIf(noAwsCli)('the AWS CLI (botocore models) reads AssumeRole and Ge
     expect(role.Credentials.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
 
     const { accessToken } = ctx.sandbox.issueSsoAccessToken('bob@example.com');
+    const issuedFrom = ctx.sandbox.admin.now().getTime();
     const sso = await aws(
       [
         'sso',
@@ -182,7 +183,9 @@ describe.skipIf(noAwsCli)('the AWS CLI (botocore models) reads AssumeRole and Ge
       JSON.parse(sso.stdout) as { roleCredentials: { accessKeyId: string; expiration: number } }
     ).roleCredentials;
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
-    expect(credentials.expiration).toBeGreaterThan(Date.now() - 60_000);
+    // An hour on the sandbox clock from the moment of the call, in epoch milliseconds.
+    expect(credentials.expiration).toBeGreaterThanOrEqual(issuedFrom + 3_600_000);
+    expect(credentials.expiration).toBeLessThanOrEqual(ctx.sandbox.admin.now().getTime() + 3_600_000);
     const refused = await aws(
       [
         'sso',

@@ -63,7 +63,7 @@ import {
   openBreakglassWindow,
   windowClosedWarning,
 } from './workflows/breakglass.js';
-import { checkOrganizationPolicies, explainAuditRefusals } from './workflows/check-policies.js';
+import { checkOrganizationPolicies } from './workflows/check-policies.js';
 import { enableRootAccess, previewEnableRootAccess } from './workflows/enable-root-access.js';
 import { addException, previousAuditDiff, removeException } from './workflows/exceptions.js';
 import { type GuardResult, guardAfterAudit } from './workflows/guard.js';
@@ -538,10 +538,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
         throw error;
       }
       await checkpoints?.flush();
-      // Streamed results (kept for the store) are the objects already sent as events: named here for the saved report.
-      await explainAuditRefusals(await runtime(), kept ? { ...audited, accounts: kept } : audited, {
-        signal: run.signal,
-      });
       // A streamed report's summary was counted before acceptance; a whole report is re-marked and recounted.
       const accepted: AuditReport = !exceptions.active
         ? audited

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { generateScenario, type Sandbox, type ScenarioInput } from '@rootwarden/aws-sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../src/domain/events.js';
 import type { PolicyCheck, PolicyTask } from '../src/domain/policy-check.js';
 import { type SandboxFixture, startSandbox } from './sandbox.js';
 
@@ -134,9 +135,11 @@ describe('policies check against the sandbox', () => {
     for (const account of result.accounts)
       expect(account.tasks.map((t) => t.verdict)).toEqual(Array(5).fill('allowed'));
     expect(await auditCallRefused(sandbox, fixture?.url ?? '', PROD)).toBe(false);
-    // The accounts were not listed one by one: policies and their targets were.
+    // The accounts were not listed one by one: policies and their targets were, and the one level (the
+    // root) whose listed SCP only denies was read to learn whether FullAWSAccess is there too.
     const policyCalls = sandbox.admin.calls({ service: 'organizations' }).map((c) => c.operation);
-    expect(policyCalls).not.toContain('ListPoliciesForTarget');
+    expect(policyCalls.filter((op) => op === 'ListPoliciesForTarget')).toHaveLength(1);
+    expect(policyCalls.filter((op) => op === 'ListTargetsForPolicy')).toHaveLength(1);
     expect(policyCalls.filter((op) => op === 'DescribePolicy')).toHaveLength(3);
   });
 
@@ -335,6 +338,35 @@ describe('audit and plan name the policy', () => {
     expect(report.accounts.find((a) => a.accountId === '300000000003')?.status).not.toBe('unknown');
   });
 
+  it.each([false, true])(
+    'audit (streamResults %s): the streamed events of a refused account name the SCP as the report does',
+    async (streamResults) => {
+      fixture = await startSandbox({ scenario: 'exposed' });
+      const events: EngineEvent[] = [];
+      const report = await fixture
+        .engine()
+        .audit({}, { streamResults, onEvent: (event) => events.push(event) });
+      const audited = events.filter((e) => e.type === 'account-audited' && e.accountId === '300000000012');
+      const done = events.flatMap((e) =>
+        e.type === 'account-done' && e.result.accountId === '300000000012' ? [e.result] : [],
+      );
+      const message = done[0]?.error?.message;
+      expect(message).toContain(
+        'SCP "DenyRootUser" (p-exp0denyrootall) attached to ScpLocked (300000000012), statement DenyRootUser',
+      );
+      expect(audited).toEqual([
+        expect.objectContaining({ status: 'unknown', error: { code: 'AWS_ACCESS_DENIED', message } }),
+      ]);
+      expect(done).toHaveLength(1);
+      if (!streamResults)
+        expect(report.accounts.find((a) => a.accountId === '300000000012')?.error?.message).toBe(message);
+      // The others carry no error.
+      for (const event of events)
+        if (event.type === 'account-audited' && event.status !== 'unknown')
+          expect(event).not.toHaveProperty('error');
+    },
+  );
+
   it('plan: accounts the policies will refuse are listed as warnings before anyone applies', async () => {
     const protect = {
       Version: '2012-10-17',
@@ -367,6 +399,13 @@ describe('audit and plan name the policy', () => {
 describe('prediction equals what the sandbox does', () => {
   it('for every account and task of a generated 1,000-account organization with random policies', async () => {
     const generated = generateScenario({ accounts: 1000, seed: 12, policies: 'random' });
+    // Allow-lists and deny-only SCPs on accounts, with and without FullAWSAccess beside them.
+    const detached = new Set(generated.organization.fullAwsAccessDetachedFrom);
+    for (const id of ['p-genallowlist1', 'p-gendenyonly0']) {
+      const targets = generated.organization.policies.find((p) => p.id === id)?.targets ?? [];
+      expect(targets.filter((t) => detached.has(t)).length, id).toBeGreaterThan(3);
+      expect(targets.filter((t) => !detached.has(t)).length, id).toBeGreaterThan(3);
+    }
     fixture = await startSandbox({ scenario: generated, quotas: { enabled: false } });
     const engine = fixture.engine({ transport: 'in-process' });
     const check = await engine.checkPolicies();

@@ -237,7 +237,7 @@ export function registerAuditRoutes(app: OpenAPIHono<ApiEnv>, deps: RouteDeps): 
       path: '/v1/audits/{id}/events',
       tags: ['audits'],
       summary: 'Server-sent events: progress, then completion',
-      description: `Events \`status\`, \`inventory\`, \`progress\` (one per account: accountId, status, done/total), \`throttled\`, then one of \`completed\`, \`failed\`, \`interrupted\`, after which the stream ends. Send \`Last-Event-ID\` to resume after that event (also shortly after the audit ended). A finished audit sends only its final event. Open streams are capped per token and overall: 429 \`TOO_MANY_STREAMS\` beyond. ${scopeNote('read')}`,
+      description: `Events \`status\`, \`inventory\`, \`progress\` (one per account: accountId, status, done/total, and for an unknown account its \`error\` code and message), \`throttled\`, then one of \`completed\`, \`failed\`, \`interrupted\`, after which the stream ends. Send \`Last-Event-ID\` to resume after that event (also shortly after the audit ended). A finished audit sends only its final event. Open streams are capped per token and overall: 429 \`TOO_MANY_STREAMS\` beyond. ${scopeNote('read')}`,
       middleware: [requireScope('read')] as const,
       security: security('read'),
       request: { params: IdParams },

@@ -184,9 +184,24 @@ const ALLOW_LIST_WITHOUT_IAM = doc({
   Resource: '*',
 });
 
+const IAM_READ_ONLY_ALLOW_LIST = doc({
+  Sid: 'AllowReadingIam',
+  Effect: 'Allow',
+  Action: ['iam:Get*', 'iam:List*', 's3:*', 'sqs:*'],
+  Resource: '*',
+});
+
+const DENY_PASSWORD_CREATION = doc({
+  Sid: 'NoRootPasswords',
+  Effect: 'Deny',
+  Action: 'iam:CreateLoginProfile',
+  Resource: '*',
+});
+
 /**
  * Random SCPs/RCPs attached to random roots, OUs and accounts, and a few OUs run an allow-list (an
- * SCP without `iam:*` in place of FullAWSAccess). Reproducible from the scenario's random source.
+ * SCP without `iam:*` in place of FullAWSAccess); some accounts carry an IAM read-only allow-list or a
+ * deny-only SCP, with or without FullAWSAccess. Reproducible from the scenario's random source.
  */
 export function randomPolicies(
   random: Random,
@@ -222,5 +237,30 @@ export function randomPolicies(
     content: ALLOW_LIST_WITHOUT_IAM,
     targets: allowListOus,
   });
-  return { policies, fullAwsAccessDetachedFrom: allowListOus };
+  // Allow-lists and deny-only SCPs on accounts, half of which keep FullAWSAccess and half do not: AWS
+  // lets FullAWSAccess go once another SCP is attached ("Every root, OU, and account must have at
+  // least one SCP attached", https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html),
+  // so an account whose only SCP is a Deny is allowed nothing at its level.
+  const iamReadOnlyAccounts = accountIds.filter(() => random.chance(0.03));
+  policies.push({
+    id: 'p-genallowlist1',
+    name: 'AllowIamReadOnly',
+    description: 'Allow-list strategy that lets IAM be read only',
+    type: 'SERVICE_CONTROL_POLICY',
+    content: IAM_READ_ONLY_ALLOW_LIST,
+    targets: iamReadOnlyAccounts,
+  });
+  const denyOnlyAccounts = accountIds.filter(() => random.chance(0.03));
+  policies.push({
+    id: 'p-gendenyonly0',
+    name: 'DenyPasswordCreation',
+    description: 'Deny-only SCP',
+    type: 'SERVICE_CONTROL_POLICY',
+    content: DENY_PASSWORD_CREATION,
+    targets: denyOnlyAccounts,
+  });
+  const detachedFromAccounts = [...new Set([...iamReadOnlyAccounts, ...denyOnlyAccounts])].filter(() =>
+    random.chance(0.5),
+  );
+  return { policies, fullAwsAccessDetachedFrom: [...allowListOus, ...detachedFromAccounts] };
 }

@@ -7,8 +7,19 @@ import type { AccountAuditResult, AccountStatus } from './audit.js';
 export type EngineEvent =
   | { type: 'inventory-page'; listed: number }
   | { type: 'inventory-done'; total: number }
-  /** An account is finished (audited, failed or skipped): for progress bars, emitted at once. */
-  | { type: 'account-audited'; accountId: string; status: AccountStatus; done: number; total: number | null }
+  /**
+   * An account is finished (audited, failed or skipped): for progress bars, emitted at once. An
+   * `unknown` account carries why: the same code and message as its result (a refusal the
+   * organization's policies explain names the policy, target and statement).
+   */
+  | {
+      type: 'account-audited';
+      accountId: string;
+      status: AccountStatus;
+      done: number;
+      total: number | null;
+      error?: { code: string; message: string };
+    }
   /**
    * The account's full result, for streamed outputs (jsonl, SSE). It follows `account-audited`
    * once OU names are known (the OU walk runs alongside the audit and may end last).

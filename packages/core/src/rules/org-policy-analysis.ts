@@ -94,10 +94,17 @@ export class PolicyIndex {
   readonly #byTarget = new Map<string, AttachedPolicy[]>();
   readonly #targets = new Map<string, PolicyTarget>();
 
+  /**
+   * @param unlistedScpsAllowAll the SCPs read without their targets all allow every task action
+   *   (rules/policy-reading.ts): a level where no SCP is indexed carries one of them, since every root,
+   *   OU and account carries at least one SCP (DetachPolicy,
+   *   https://docs.aws.amazon.com/organizations/latest/APIReference/API_DetachPolicy.html).
+   */
   constructor(
     readonly organizationId: string,
     readonly enabledTypes: ReadonlySet<OrgPolicyType>,
     policies: readonly OrgPolicyRecord[],
+    readonly unlistedScpsAllowAll = false,
   ) {
     for (const record of policies) {
       const parsed = parseOrgPolicy(record.content);
@@ -144,6 +151,8 @@ function evaluateType(
   const rcp = type === 'RESOURCE_CONTROL_POLICY';
   for (const level of levels) {
     const attached = index.attached(level.id, type);
+    // Nothing indexed here: the level carries an unlisted allow-all SCP (the last-SCP rule).
+    if (!rcp && attached.length === 0 && index.unlistedScpsAllowAll) continue;
     let allow: Tri = 'no';
     for (const { record, parsed, target } of attached) {
       const policy = { id: record.id, name: record.name };

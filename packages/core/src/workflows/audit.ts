@@ -25,6 +25,7 @@ import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { createRefusalExplainer } from './check-policies.js';
 import { checkSelection, ouNamesWarning, toAccount } from './inventory.js';
 import { OrgTree } from './org-tree.js';
 import { preflightRootAccess, readFeatures } from './preflight.js';
@@ -119,6 +120,9 @@ export async function auditOrganization(
   const warnings: ReportWarning[] = [];
   const confirmOrganizationWide = createOrgWideConfirmation(runtime, hooks, features);
   const skip = { managementAccountId: organization.managementAccountId, exclude: new Set(settings.exclude) };
+  const explainByPolicies = createRefusalExplainer(runtime, organization.id, hooks);
+  /** Refusals being explained (outside the concurrency slots: an explanation may wait for OU names). */
+  const explanations: Promise<void>[] = [];
 
   const records = new Map<string, OrgAccountRecord>();
   const outcomes = new Map<string, Outcome>();
@@ -160,7 +164,16 @@ export async function auditOrganization(
         : outcome?.kind === 'skipped'
           ? 'skipped'
           : 'unknown';
-    context.onEvent?.({ type: 'account-audited', accountId, status, done: finished, total: listed });
+    context.onEvent?.({
+      type: 'account-audited',
+      accountId,
+      status,
+      done: finished,
+      total: listed,
+      ...(outcome?.kind === 'failed'
+        ? { error: { code: outcome.error.code, message: outcome.error.message } }
+        : {}),
+    });
     if (orgTree) emit(accountId, orgTree);
     else backlog.push(accountId);
   };
@@ -184,6 +197,23 @@ export async function auditOrganization(
       return loaded;
     });
   treeReady.catch(() => undefined); // awaited below
+
+  /** AWS's AccessDenied for one account, with the policy that caused it named when the policies say so. */
+  const explainRefusal = async (record: OrgAccountRecord, error: CoreError): Promise<CoreError> => {
+    try {
+      // The OU names make the message readable; without them (the walk failed) the ids do.
+      const names = await treeReady.catch(() => new OrgTree());
+      const message = await explainByPolicies(toAccount(record, names, skip));
+      if (!message) return error;
+      return new CoreError(error.code, message, {
+        ...(error.fix === undefined ? {} : { fix: error.fix }),
+        ...(error.details === undefined ? {} : { details: error.details }),
+      });
+    } catch {
+      // An explanation is extra: failing to give one never costs the account's result.
+      return error;
+    }
+  };
 
   const auditOne = async (record: OrgAccountRecord): Promise<void> => {
     if (signal.aborted) return;
@@ -219,11 +249,17 @@ export async function auditOrganization(
       }
     }
     if (signal.aborted && outcome?.kind !== 'observed') return; // reported as ABORTED below
-    outcomes.set(
-      record.accountId,
-      outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') },
-    );
-    announce(record.accountId);
+    const finish = (final: Outcome) => {
+      outcomes.set(record.accountId, final);
+      announce(record.accountId);
+    };
+    if (outcome?.kind === 'failed' && outcome.error.code === 'AWS_ACCESS_DENIED') {
+      // Named before the account is announced, so every streamed output says which policy refused it.
+      const refused = outcome.error;
+      explanations.push(explainRefusal(record, refused).then((error) => finish({ kind: 'failed', error })));
+      return;
+    }
+    finish(outcome ?? { kind: 'failed', error: new CoreError('ABORTED', 'The audit was interrupted.') });
   };
 
   let listingError: CoreError | undefined;
@@ -252,6 +288,7 @@ export async function auditOrganization(
   }
   if (signal.aborted) limiter.limit.clearQueue();
   await Promise.allSettled(tasks);
+  await Promise.allSettled(explanations);
   if (fatal) throw fatal;
   // Listing failed for a reason other than the user's interruption: the report cannot be complete.
   if (listingError && !(listingError.code === 'ABORTED' && context.signal?.aborted)) throw listingError;

@@ -1,15 +1,18 @@
 import {
+  createPolicyReader,
+  listPolicyIdsForTargets,
+  listTargetsOfPolicy,
   type OrganizationPolicies,
+  type PolicyReader,
   readOrganizationPolicies,
-  readPoliciesForTargets,
 } from '../aws/organization-policies.js';
 import { type CallHooks, describeAccount } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import type { Account } from '../domain/account.js';
-import type { AuditReport } from '../domain/audit.js';
 import type { PlanAction, PlanRequest } from '../domain/plan.js';
 import type {
   AccountPolicyCheck,
+  OrgPolicyType,
   PolicyBlocker,
   PolicyCheck,
   PolicyTarget,
@@ -23,6 +26,7 @@ import {
   PolicyIndex,
   type TaskResources,
 } from '../rules/org-policy-analysis.js';
+import { levelsToResolve, policyNeedsTargets, resolutionStrategy } from '../rules/policy-reading.js';
 import { listOrganizationAccounts, type Selection } from './inventory.js';
 
 const DENIED_CODES = new Set(['AWS_ACCESS_DENIED', 'NOT_AUTHORIZED_CALLER']);
@@ -32,15 +36,12 @@ export type PolicyReading =
   | { available: false; missingPermission: string; message: string };
 
 /**
- * Reads the organization's SCPs and RCPs, or says which permission the caller lacks (an IAM
+ * Runs a read of the organization's SCPs and RCPs, or says which permission the caller lacks (an IAM
  * delegated administrator usually may not read them). Any other failure propagates.
  */
-export async function readPoliciesIfAllowed(
-  runtime: AwsRuntime,
-  hooks: CallHooks = {},
-): Promise<PolicyReading> {
+async function ifAllowed(read: () => Promise<OrganizationPolicies>): Promise<PolicyReading> {
   try {
-    return { available: true, policies: await readOrganizationPolicies(runtime, hooks) };
+    return { available: true, policies: await read() };
   } catch (error) {
     if (isCoreError(error) && DENIED_CODES.has(error.code)) {
       const operation = String(error.details?.operation ?? 'ListPolicies');
@@ -54,8 +55,80 @@ export async function readPoliciesIfAllowed(
   }
 }
 
+/**
+ * Reads every SCP and RCP, listing the targets only of those that can change an outcome
+ * (rules/policy-reading.ts): the AWS-managed FullAWSAccess and RCPFullAWSAccess, attached to every
+ * root, OU and account, are never listed. `completeAttachments` then resolves the few levels this
+ * leaves open.
+ */
+export function readPoliciesIfAllowed(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<PolicyReading> {
+  return ifAllowed(() => readOrganizationPolicies(runtime, hooks, policyNeedsTargets));
+}
+
+/**
+ * Completes what `readPoliciesIfAllowed` left open for these accounts: a level (root, OU, account on
+ * their paths) that carries a listed SCP none of whose allows covers every task action may also carry
+ * an unlisted allow-all, so its SCPs are read (ListPoliciesForTarget per such level, or the targets
+ * of the unlisted SCPs when `entities`, the organization's size, says that is cheaper). The cost is
+ * proportional to those levels (at most the listed SCPs' attachments), never to the accounts.
+ */
+export async function completeAttachments(
+  runtime: AwsRuntime,
+  policies: OrganizationPolicies,
+  accounts: readonly Placed[],
+  entities: number | undefined,
+  hooks: CallHooks = {},
+): Promise<OrganizationPolicies> {
+  const records = policies.policies.map((record) => ({ ...record, targets: [...record.targets] }));
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const unlisted = new Set(policies.unlisted);
+  const unlistedScps = [...unlisted].filter((id) => byId.get(id)?.type === 'SERVICE_CONTROL_POLICY');
+  if (!policies.enabledTypes.includes('SERVICE_CONTROL_POLICY') || unlistedScps.length === 0) return policies;
+  const listedAt = new Map<string, OrgPolicyRecordLike[]>();
+  for (const record of records) {
+    if (record.type !== 'SERVICE_CONTROL_POLICY' || unlisted.has(record.id)) continue;
+    for (const target of record.targets) {
+      const list = listedAt.get(target.id) ?? [];
+      list.push(record);
+      listedAt.set(target.id, list);
+    }
+  }
+  const levels = levelsToResolve({ attachedTo: (id) => listedAt.get(id) ?? [] }, accounts);
+  if (levels.length === 0) return policies;
+  if (resolutionStrategy(levels.length, unlistedScps.length, entities) === 'list-unlisted') {
+    const targets = await Promise.all(unlistedScps.map((id) => listTargetsOfPolicy(runtime, id, hooks)));
+    unlistedScps.forEach((id, i) => {
+      const record = byId.get(id);
+      if (record) record.targets = targets[i] ?? [];
+      unlisted.delete(id);
+    });
+  } else {
+    const found = await listPolicyIdsForTargets(
+      runtime,
+      levels.map((level) => level.id),
+      'SERVICE_CONTROL_POLICY',
+      hooks,
+    );
+    for (const level of levels) {
+      for (const id of found.get(level.id) ?? []) {
+        const record = byId.get(id);
+        if (record && !record.targets.some((t) => t.id === level.id)) record.targets.push(level);
+      }
+    }
+  }
+  return { enabledTypes: policies.enabledTypes, policies: records, unlisted: [...unlisted] };
+}
+
+type OrgPolicyRecordLike = { content: string };
+
 export function indexPolicies(organizationId: string, policies: OrganizationPolicies): PolicyIndex {
-  return new PolicyIndex(organizationId, new Set(policies.enabledTypes), policies.policies);
+  const types = new Map(policies.policies.map((record) => [record.id, record.type]));
+  return new PolicyIndex(
+    organizationId,
+    new Set(policies.enabledTypes),
+    policies.policies,
+    policies.unlisted.some((id) => types.get(id) === 'SERVICE_CONTROL_POLICY'),
+  );
 }
 
 /** One account's verdicts; `parentIds` come from the inventory's OU path (root first). */
@@ -128,14 +201,30 @@ export async function checkOrganizationPolicies(
   input: { tasks: readonly PolicyTask[]; selection: Selection },
   hooks: CallHooks = {},
 ): Promise<PolicyCheck> {
-  const [inventory, reading] = await Promise.all([
+  const [inventory, read] = await Promise.all([
     listOrganizationAccounts(runtime, input.selection, hooks),
     readPoliciesIfAllowed(runtime, hooks),
   ]);
+  const checked = inventory.accounts.filter((account) => account.skipReason === undefined);
+  // The organization's size is known only when the whole of it was listed.
+  const whole = input.selection.accounts.length === 0 && input.selection.ous.length === 0;
+  const entities = whole
+    ? inventory.accounts.length + new Set(inventory.accounts.flatMap((a) => a.ouPath.map((u) => u.id))).size
+    : undefined;
+  const reading = read.available
+    ? await ifAllowed(() => completeAttachments(runtime, read.policies, checked, entities, hooks))
+    : read;
   return buildPolicyCheck(inventory.organizationId, inventory.accounts, reading, input.tasks);
 }
 
 type Placed = Pick<Account, 'accountId' | 'name' | 'ouPath' | 'ouPathText'>;
+
+/** RCPs concern only the S3/SQS unlocks (they do not apply to IAM): no need to read them otherwise. */
+function policyTypesOf(task: PolicyTask): readonly OrgPolicyType[] {
+  return task.startsWith('unlock-')
+    ? ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']
+    : ['SERVICE_CONTROL_POLICY'];
+}
 
 /**
  * Verdicts for a few accounts (a plan's, an audit's refused ones), reading only the policies attached
@@ -148,6 +237,7 @@ export async function checkFewAccounts(
   task: PolicyTask,
   resourcesOf: (accountId: string) => TaskResources = () => ({}),
   hooks: CallHooks = {},
+  reader: PolicyReader = createPolicyReader(runtime, hooks, policyTypesOf(task)),
 ): Promise<Map<string, TaskPolicyVerdict> | undefined> {
   const targets = new Map<string, PolicyTarget>();
   for (const account of accounts) {
@@ -161,11 +251,7 @@ export async function checkFewAccounts(
   }
   let policies: OrganizationPolicies;
   try {
-    // RCPs concern only the S3/SQS unlocks (they do not apply to IAM): no need to read them otherwise.
-    const types = task.startsWith('unlock-')
-      ? (['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] as const)
-      : (['SERVICE_CONTROL_POLICY'] as const);
-    policies = await readPoliciesForTargets(runtime, [...targets.values()], hooks, types);
+    policies = await reader.forTargets([...targets.values()]);
   } catch {
     // A prediction is extra information: failing to read the policies never costs the result itself.
     return undefined;
@@ -190,25 +276,37 @@ export function describeBlocker(b: PolicyBlocker): string {
 }
 
 /**
- * Names the policy behind an audit's AccessDenied: accounts AWS refused that the organization's
- * policies predict blocked keep status unknown and code AWS_ACCESS_DENIED, and their message says
- * which policy and statement refused them. Reads only the policies on those accounts' paths.
+ * Names the policy behind an audit's AccessDenied, account by account as AWS refuses them, so the
+ * streamed events (CLI jsonl, API SSE, MCP progress) say it as the final report does: the message of
+ * a refused account that the organization's policies predict blocked says which policy, target and
+ * statement refused it; undefined otherwise (allowed, cannot decide, or the policies cannot be read).
+ * Reads only the policies attached on those accounts' paths, each target and policy once per audit.
  */
-export async function explainAuditRefusals(
+export function createRefusalExplainer(
   runtime: AwsRuntime,
-  report: AuditReport,
+  organizationId: string,
   hooks: CallHooks = {},
-): Promise<void> {
-  const refused = report.accounts.filter(
-    (a) => a.status === 'unknown' && a.error?.code === 'AWS_ACCESS_DENIED',
-  );
-  if (refused.length === 0) return;
-  const verdicts = await checkFewAccounts(runtime, report.organizationId, refused, 'audit', undefined, hooks);
-  for (const account of refused) {
+): (account: Placed) => Promise<string | undefined> {
+  const reader = createPolicyReader(runtime, hooks, policyTypesOf('audit'));
+  return async (account) => {
+    const verdicts = await checkFewAccounts(
+      runtime,
+      organizationId,
+      [account],
+      'audit',
+      undefined,
+      hooks,
+      reader,
+    );
     const verdict = verdicts?.get(account.accountId);
-    if (verdict?.verdict !== 'blocked' || !account.error) continue;
-    account.error.message = `Refused by the organization's policies: ${verdict.blockers.map(describeBlocker).join('; ')}.`;
-  }
+    if (verdict?.verdict !== 'blocked') return undefined;
+    return refusalMessage(verdict.blockers);
+  };
+}
+
+/** The message of an account AWS refused and the organization's policies explain. */
+export function refusalMessage(blockers: readonly PolicyBlocker[]): string {
+  return `Refused by the organization's policies: ${blockers.map(describeBlocker).join('; ')}.`;
 }
 
 const PLAN_TASKS: Partial<Record<PlanRequest['task'], PolicyTask>> = {

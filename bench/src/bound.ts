@@ -8,7 +8,7 @@ export interface Quota {
  * Time for `calls` requests that must run one after another (each needs the previous page's
  * NextToken), each taking `latency` seconds, under a token bucket that starts full.
  */
-export function sequentialUnderQuota(calls: number, latency: number, quota: Quota): number {
+function sequentialUnderQuota(calls: number, latency: number, quota: Quota): number {
   let time = 0;
   let tokens = quota.burst;
   for (let call = 0; call < calls; call += 1) {
@@ -25,7 +25,7 @@ export function sequentialUnderQuota(calls: number, latency: number, quota: Quot
 }
 
 /** Time for `calls` independent requests under a token bucket that starts full, with unlimited parallelism. */
-export function parallelUnderQuota(calls: number, latency: number, quota: Quota): number {
+function parallelUnderQuota(calls: number, latency: number, quota: Quota): number {
   if (calls === 0) return 0;
   return Math.max(0, (calls - quota.burst) / quota.rate) + latency;
 }
@@ -131,7 +131,7 @@ export interface SubtreeScheduleInputs {
 }
 
 /** Items per call of one parent's pages: non-empty pages of `pageSize`, empty ones in between. */
-export function pageSizes(items: number, pageSize: number, emptyPageEvery: number): number[] {
+function pageSizes(items: number, pageSize: number, emptyPageEvery: number): number[] {
   const full = Math.max(1, Math.ceil(items / pageSize));
   const sizes: number[] = [];
   for (let page = 0; page < full; page += 1) {

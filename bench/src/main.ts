@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS, generateScenario } from '@rootwarden/aws-sandbox';
 import { accountSelectionBound, lowerBound, type Quota, subtreeScheduleBound } from './bound.js';
+import { SCP_LAYOUTS, type ScpLayout, scenarioWithScps } from './scp-layouts.js';
 import { chooseAccounts, chooseOu, subtreeUnits } from './select.js';
 import { type Connection, runSequentialLoop } from './sequential.js';
 
@@ -33,6 +34,8 @@ const { values } = parseArgs({
      * extended to this many SCPs (the cost must grow with the policies, not the accounts).
      */
     scps: { type: 'string' },
+    /** How --scps attaches its policies: guardrails (root, OUs, a fixed few accounts) or random (dense). */
+    'scp-layout': { type: 'string', default: 'guardrails' },
   },
 });
 const FORMATS = ['json', 'jsonl', 'table', 'csv', 'markdown', 'sarif'];
@@ -50,10 +53,11 @@ if (
   !(jitterMs >= 0) ||
   !(faultRate >= 0 && faultRate < 1) ||
   !selectMatch ||
+  !(SCP_LAYOUTS as readonly string[]).includes(values['scp-layout']) ||
   !FORMATS.includes(values.format)
 ) {
   console.error(
-    `usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--select org|ou|account:N] [--format ${FORMATS.join('|')}] [--scps N] [--sequential-limit M] [--skip-sequential]`,
+    `usage: pnpm bench -- --accounts N (≥2) --latency-ms L [--jitter-ms J] [--fault-rate R (0..1)] [--select org|ou|account:N] [--format ${FORMATS.join('|')}] [--scps N [--scp-layout ${SCP_LAYOUTS.join('|')}]] [--sequential-limit M] [--skip-sequential]`,
   );
   process.exit(2);
 }
@@ -66,35 +70,21 @@ const mode =
         ? 'ou'
         : 'account';
 
-/**
- * A generated random-policies organization with `count` SCPs: the generator's SCPs, then copies of
- * them attached to random OUs and accounts (a deterministic pick), as a scenario file for the sandbox.
- */
-function scenarioWithScps(count: number, dir: string): string {
-  const scenario = generateScenario({ accounts, seed: Number(values.seed), policies: 'random' });
-  const policies = scenario.organization.policies;
-  const templates = policies.filter((policy) => policy.type === 'SERVICE_CONTROL_POLICY');
-  const pool = [
-    ...scenario.organization.organizationalUnits.map((unit) => unit.id),
-    ...scenario.accounts.slice(1).map((account) => account.id),
-  ];
-  for (let index = templates.length; index < count; index += 1) {
-    const template = templates[index % templates.length] as (typeof templates)[number];
-    const targets = [0, 1, 2].map((k) => pool[(index * 7919 + k * 104_729) % pool.length] as string);
-    policies.push({
-      ...template,
-      id: `p-bench${String(index).padStart(8, '0')}`,
-      name: `${template.name}-${index}`,
-      targets: [...new Set(targets)],
-    });
-  }
+/** The `--scps` organization (see scp-layouts.ts) as a scenario file for the sandbox. */
+function writeScenarioWithScps(count: number, dir: string): string {
+  const scenario = scenarioWithScps({
+    accounts,
+    seed: Number(values.seed),
+    count,
+    layout: values['scp-layout'] as ScpLayout,
+  });
   const file = join(dir, 'scenario.json');
   writeFileSync(file, JSON.stringify(scenario));
   return file;
 }
 const scenarioDir = mkdtempSync(join(tmpdir(), 'rootwarden-bench-scenario-'));
 const scenarioArgument =
-  scps === undefined ? `generated:${accounts}:${values.seed}` : scenarioWithScps(scps, scenarioDir);
+  scps === undefined ? `generated:${accounts}:${values.seed}` : writeScenarioWithScps(scps, scenarioDir);
 
 /** Starts the sandbox server in its own process, so its CPU and memory never count as rootwarden's. */
 async function startSandboxServer(): Promise<{ child: ChildProcess; connection: Connection; url: string }> {
@@ -346,7 +336,7 @@ try {
     const round = (value: number, digits = 2) => Number(value.toFixed(digits));
     const rows: Array<[string, string]> = [
       ['accounts (org)', String(accounts)],
-      ['SCPs', String(scps)],
+      ['SCPs', `${scps} (${values['scp-layout']} layout)`],
       ['policies check (wall, CLI process)', `${round(check.seconds)} s`],
       ['peak RSS', `${round(check.peakRssMb, 1)} MB`],
       ['policy calls', `${analysis.total} (${analysis.text})`],
@@ -360,6 +350,7 @@ try {
         accounts,
         latencyMs,
         scps,
+        scpLayout: values['scp-layout'],
         policiesCheckSeconds: round(check.seconds),
         peakRssMb: round(check.peakRssMb, 1),
         policyCalls: analysis.total,

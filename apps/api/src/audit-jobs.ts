@@ -50,7 +50,7 @@ export interface AuditJobObserver {
   throttled?(operation: string): void;
 }
 
-export function triggerOf(requestedBy: string): AuditTrigger {
+function triggerOf(requestedBy: string): AuditTrigger {
   return requestedBy.startsWith('schedule:') ? 'schedule' : 'api';
 }
 
@@ -126,7 +126,7 @@ interface LiveJob {
 const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'interrupted']);
 const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['completed', 'failed', 'interrupted']);
 /** Attempts at an audit whose replicas died before it is recorded interrupted instead of retried. */
-export const MAX_AUDIT_ATTEMPTS = 3;
+const MAX_AUDIT_ATTEMPTS = 3;
 /** Event ids per attempt (a retried job's ids start after its earlier attempts'). */
 const EVENT_IDS_PER_ATTEMPT = 10_000_000;
 /** How often a follower on another replica than the runner checks the stored job (its runner may die). */

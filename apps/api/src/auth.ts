@@ -28,7 +28,7 @@ export function scopeAllows(held: Scope, needed: Scope): boolean {
   return SCOPES.indexOf(held) >= SCOPES.indexOf(needed);
 }
 
-export { generateToken, TOKEN_PREFIX } from '@rootwarden/core';
+export { generateToken } from '@rootwarden/core';
 
 /**
  * SHA-256, not a slow password hash: tokens are 256-bit random values, so a fast hash loses nothing and

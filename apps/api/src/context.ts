@@ -9,7 +9,7 @@ import type { ReadCache } from './read-cache.js';
 import type { Scheduler } from './scheduler.js';
 import type { StreamSlots } from './stream-slots.js';
 
-export interface ApiVariables {
+interface ApiVariables {
   requestId: string;
   /** Set by `requireScope` once the bearer token is known. */
   caller?: Caller;

@@ -34,7 +34,7 @@ const UNPROCESSABLE: ReadonlySet<CoreErrorCode> = new Set([
 ]);
 
 /** The HTTP status of a CoreError code: derived from core's classification. */
-export function coreErrorStatus(code: CoreErrorCode): ContentfulStatusCode {
+function coreErrorStatus(code: CoreErrorCode): ContentfulStatusCode {
   return UNPROCESSABLE.has(code) ? 422 : STATUS_BY_FAULT[classifyError(code).fault];
 }
 
@@ -105,7 +105,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   error: {
     code: string;
     message: string;

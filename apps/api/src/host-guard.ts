@@ -29,7 +29,7 @@ function parseHost(value: string): { hostname: string; port: string } | undefine
 }
 
 /** The lowercase name an allowed host is compared by (`::1` and `[::1]` are one name). */
-export function normalizeHostName(name: string): string {
+function normalizeHostName(name: string): string {
   const lower = name.trim().toLowerCase();
   return lower.includes(':') && !lower.startsWith('[') ? `[${lower}]` : lower;
 }

@@ -13,7 +13,7 @@ import { type AuditJobs, describe } from './audit-jobs.js';
 import type { Logger } from './logger.js';
 
 /** How often the scheduler looks for due runs (a cron minute is the usual grain). */
-export const DEFAULT_SCHEDULER_TICK_MS = 15_000;
+const DEFAULT_SCHEDULER_TICK_MS = 15_000;
 
 /**
  * Work the server does on every scheduler tick besides schedules (e.g. closing break-glass windows
@@ -72,7 +72,7 @@ export interface SchedulerOptions {
 /** A claimed run whose audit job is still missing this long after the claim was lost with its process. */
 const LOST_START_AFTER_MS = 5 * 60_000;
 
-export const SKIPPED_STILL_GOING = {
+const SKIPPED_STILL_GOING = {
   code: 'PREVIOUS_RUN_STILL_GOING',
   message: "skipped: previous run still going (the schedule's last audit was still queued or running)",
 };

@@ -45,11 +45,11 @@ function openapi<T extends z.ZodType>(schema: T, ...args: OpenApiArgs): T {
 
 export const AuditInput = openapi(AuditInputSchema, 'AuditInput');
 export const AuditReport = openapi(AuditReportSchema, 'AuditReport');
-export const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
+const AuditListEntry = openapi(AuditListEntrySchema, 'AuditListEntry');
 export const AuditDiff = openapi(AuditDiffSchema, 'AuditDiff');
 export const OrgStatus = openapi(OrgStatusSchema, 'OrgStatus');
-export const FindingException = openapi(FindingExceptionSchema, 'FindingException');
-export const ExceptionEvent = openapi(ExceptionEventSchema, 'ExceptionEvent');
+const FindingException = openapi(FindingExceptionSchema, 'FindingException');
+const ExceptionEvent = openapi(ExceptionEventSchema, 'ExceptionEvent');
 export const ExceptionList = z
   .object({
     exceptions: z.array(FindingException),
@@ -74,7 +74,7 @@ export const CreatePlanInput = openapi(CreatePlanInputSchema, 'CreatePlanInput')
 export const Plan = openapi(PlanSchema, 'Plan');
 export const ApplyResult = openapi(ApplyResultSchema, 'ApplyResult');
 export const OpenBreakglassInput = openapi(OpenBreakglassInputSchema, 'OpenBreakglassInput');
-export const BreakglassWindow = openapi(BreakglassWindowSchema, 'BreakglassWindow');
+const BreakglassWindow = openapi(BreakglassWindowSchema, 'BreakglassWindow');
 export const ClosedBreakglassWindows = openapi(ClosedBreakglassWindowsSchema, 'ClosedBreakglassWindows');
 export const BreakglassOpened = z
   .object({ plan: Plan, window: BreakglassWindow })
@@ -110,9 +110,9 @@ export const ErrorResponse = z
   })
   .openapi('Error');
 
-export const JobStatus = openapi(JobSchema.shape.status, 'JobStatus');
+const JobStatus = openapi(JobSchema.shape.status, 'JobStatus');
 
-export const AuditProgress = z
+const AuditProgress = z
   .object({
     /** Accounts finished so far. */
     done: z.number().int(),
@@ -159,7 +159,7 @@ export const AuditAccepted = z
   })
   .openapi('AuditAccepted');
 
-export const SchedulerStatus = z
+const SchedulerStatus = z
   .object({
     state: z
       .enum(['disabled', 'starting', 'running', 'stopped'])
@@ -188,7 +188,7 @@ export const Readiness = z
   .openapi('Readiness');
 
 const ScheduleError = z.object({ code: z.string(), message: z.string() });
-export const ScheduleView = z
+const ScheduleView = z
   .object({
     name: z.string(),
     cron: z.string().openapi({ example: '0 6 * * *' }),

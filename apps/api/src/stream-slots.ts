@@ -7,8 +7,8 @@ export interface StreamSlotsOptions {
   maxStreamsPerToken?: number | undefined;
 }
 
-export const DEFAULT_MAX_STREAMS = 256;
-export const DEFAULT_MAX_STREAMS_PER_TOKEN = 32;
+const DEFAULT_MAX_STREAMS = 256;
+const DEFAULT_MAX_STREAMS_PER_TOKEN = 32;
 
 /**
  * Caps on open event streams: each holds a connection, a keep-alive timer and a place in a job's

@@ -28,7 +28,7 @@ export function temporaryDirectory(prefix = 'rootwarden-api-'): string {
 }
 
 /** The app's own logger (same redaction), writing JSON lines into `lines` for assertions and leak checks. */
-export function captureLogger(level = 'info') {
+function captureLogger(level = 'info') {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {

@@ -15,7 +15,7 @@ import {
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { isOutputWriteError, OutputWriteError } from './output-file.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
+type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>;
 
 /**
  * What every command shares: the engine, and one place that turns a CoreError into a message with its

@@ -7,7 +7,7 @@ import { releasePendingOutputOpens } from './output-file.js';
  * (SIGTERM), a closed terminal (SIGHUP). The first one stops the work gracefully (a partial, saved,
  * marked-incomplete report); a second one of any of them exits at once with 128 + its number.
  */
-export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface Interrupt {
   signal: AbortSignal;
@@ -19,7 +19,7 @@ export interface Interrupt {
 }
 
 /** The shell's exit code for death by `signal` (128 + its number). */
-export function signalExitCode(signal: NodeJS.Signals): number {
+function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 1);
 }
 

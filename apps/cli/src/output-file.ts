@@ -24,7 +24,7 @@ export type OutputTarget =
       existing?: { mode: number; uid: number; gid: number };
     };
 
-export const STDOUT: OutputTarget = { kind: 'stdout' };
+const STDOUT: OutputTarget = { kind: 'stdout' };
 
 /** Links whose target is one of this process's open descriptors (`/dev/stdout` → `/proc/self/fd/1`). */
 const DESCRIPTOR_LINK = /^\/(proc\/[^/]+\/fd|dev\/fd)\//;
@@ -353,7 +353,7 @@ function isRunning(pid: number): boolean {
  * Removes `.NAME.PID.tmp` files beside `file` that a rootwarden process killed mid-write (SIGKILL, power
  * loss) left behind: only ours (that exact name pattern, regular files) and only of dead processes.
  */
-export async function removeStaleTemporaryFiles(file: string): Promise<string[]> {
+async function removeStaleTemporaryFiles(file: string): Promise<string[]> {
   const pattern = new RegExp(`^\\.${escapeRegExp(basename(file))}\\.(\\d+)\\.tmp$`);
   const directory = dirname(file);
   const names = await readdir(directory).catch(() => [] as string[]);
@@ -370,7 +370,7 @@ export async function removeStaleTemporaryFiles(file: string): Promise<string[]>
   return removed;
 }
 
-export function temporaryPathFor(file: string, pid = process.pid): string {
+function temporaryPathFor(file: string, pid = process.pid): string {
   return join(dirname(file), `.${basename(file)}.${pid}.tmp`);
 }
 

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { type ApplyResult, PLAN_FORMATS, type Plan, renderApplyResult, renderPlan } from '@rootwarden/core';
 import { renderApplyTable, renderPlanTable } from './render/plan.js';
 
-export const PLAN_OUTPUT_FORMATS = ['table', ...PLAN_FORMATS] as const;
+const PLAN_OUTPUT_FORMATS = ['table', ...PLAN_FORMATS] as const;
 export type PlanOutputFormat = (typeof PLAN_OUTPUT_FORMATS)[number];
 
 export const planFormatFlag = Flags.option({

@@ -244,6 +244,10 @@ describe('rootwarden break-glass and audit notifications (spawned CLI)', () => {
 
     // A receiver that is down (a fresh history: its first audit has findings to notify): the same report
     // and exit code, and a warning naming the channel.
+    // A receiver that answers 500 (never a guessed closed port).
+    const failing = createServer((_request, response) => response.writeHead(500).end());
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/hook`;
     const downConfig = join(temporaryDirectory('rootwarden-notify-'), 'down.json');
     writeFileSync(
       downConfig,
@@ -253,7 +257,7 @@ describe('rootwarden break-glass and audit notifications (spawned CLI)', () => {
             {
               type: 'webhook',
               name: 'down',
-              url: 'http://127.0.0.1:9/hook',
+              url: failingUrl,
               secretEnv: 'RW_TEST_HOOK_SECRET',
             },
           ],
@@ -264,7 +268,7 @@ describe('rootwarden break-glass and audit notifications (spawned CLI)', () => {
     const down = await cli(['audit', '--format', 'json'], {
       ROOTWARDEN_NOTIFY_CONFIG: downConfig,
       ROOTWARDEN_HOME: temporaryDirectory('rootwarden-home-'),
-    });
+    }).finally(() => new Promise<void>((resolve) => failing.close(() => resolve())));
     expect(down.exitCode).toBe(3);
     expect(JSON.parse(down.stdout).summary).toEqual(JSON.parse(notified.stdout).summary);
     expect(unwrap(down.stderr)).toMatch(/Warning: The notification to channel down was not delivered/);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runCommand } from '@oclif/test';
 import { temporaryDirectory as sharedTemporaryDirectory } from '@rootwarden/test-utils';
 
-export const CLI_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(CLI_ROOT, 'bin', 'run.js');
 
 export interface CommandResult {

@@ -8,7 +8,7 @@ import {
   summarizeResults,
 } from '@rootwarden/core';
 
-export const ORG = 'o-a1b2c3d4e5';
+const ORG = 'o-a1b2c3d4e5';
 export const IDS = {
   first: '1a2b3c4d-0000-4000-8000-000000000001',
   second: '1a2b3c4d-0000-4000-8000-000000000002',

@@ -33,7 +33,7 @@ export function errorKind(code: McpToolErrorCode): ErrorKind {
 /** The `_meta` key carrying the structured error (reverse-DNS prefix, as the MCP spec asks). */
 export const ERROR_META_KEY = 'dev.rootwarden/error';
 
-export interface ToolErrorBody {
+interface ToolErrorBody {
   code: McpToolErrorCode;
   kind: ErrorKind;
   /** When trying again may work (PLAN_BUSY, THROTTLED…): wait this long first. */

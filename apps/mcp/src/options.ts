@@ -9,9 +9,7 @@ import {
   UsageError,
 } from '@rootwarden/core';
 
-export { UsageError };
-
-export const DEFAULT_HTTP_PORT = 4578;
+const DEFAULT_HTTP_PORT = 4578;
 
 export const USAGE = `Usage: rootwarden-mcp [options]
 

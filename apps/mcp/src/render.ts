@@ -78,7 +78,7 @@ export function renderOrgStatus(status: OrgStatus): string {
 }
 
 /** Warnings of a report or listing: what degraded it, and the fix. */
-export function renderWarnings(warnings: ReportWarning[] | undefined): string[] {
+function renderWarnings(warnings: ReportWarning[] | undefined): string[] {
   return (warnings ?? []).map(
     (warning) => `Warning (${warning.code}): ${warning.message} Fix: ${warning.fix}`,
   );

@@ -35,7 +35,7 @@ export interface ToolOutput<Output> {
   content?: ContentBlock[];
 }
 
-export type ErrorFields = Partial<Record<CoreErrorCode, string>>;
+type ErrorFields = Partial<Record<CoreErrorCode, string>>;
 
 /** One MCP tool of rootwarden: schemas from @rootwarden/core, truthful annotations, one engine call. */
 export interface ToolDefinition<Input = unknown, Output = unknown> {

@@ -6,7 +6,7 @@ import type { RootFeature } from './state/world.js';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a handler gets: the body as its route's schema parsed it, the `:name` path segments, the query. */
-export interface AdminRequest<Body> {
+interface AdminRequest<Body> {
   body: Body;
   params: Record<string, string>;
   query: URLSearchParams;

@@ -86,7 +86,7 @@ export interface SessionInfo {
 export type DateInput = string | number | Date;
 
 /** An account that joins the organization (`POST /_sandbox/accounts`). */
-export interface NewAccount {
+interface NewAccount {
   /** Default: a fresh 12-digit id. */
   id?: string;
   name: string;
@@ -196,7 +196,7 @@ export interface SandboxAdmin {
   ): string | null;
 }
 
-export function mfaKind(serial: string): 'virtual' | 'fido' | 'hardware' {
+function mfaKind(serial: string): 'virtual' | 'fido' | 'hardware' {
   if (serial.startsWith('arn:') && serial.includes(':u2f/')) return 'fido';
   if (serial.startsWith('arn:') && serial.includes(':mfa/')) return 'virtual';
   return 'hardware';

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { WireRequest, WireResponse } from './protocol/wire.js';
 
 /** Bodies above this are answered with the protocol's "too large" error (AWS query/JSON APIs cap well below it). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Past this the connection is cut instead of drained. */
 const HARD_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export function isLoopback(address: string | undefined): boolean {
+function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

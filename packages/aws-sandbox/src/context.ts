@@ -4,7 +4,7 @@ import { evaluateOrgPolicies, levelsOf, type PolicyRefusal } from './org-policy-
 import type { WireRequest } from './protocol/wire.js';
 import type { SandboxCore } from './sandbox-core.js';
 import type { PrincipalState, SessionState } from './state/credentials.js';
-import type { AccountState, World } from './state/world.js';
+import type { World } from './state/world.js';
 import { taskPolicyAllows } from './task-policies.js';
 
 /** Who signed the request. */
@@ -152,8 +152,4 @@ function refuseByOrgPolicies(
   const ownerAccount = owner ? ctx.world.accounts.get(owner) : undefined;
   if (!ownerAccount || owner === org.managementAccountId) return undefined;
   return evaluateOrgPolicies(org, 'RESOURCE_CONTROL_POLICY', levelsOf(ownerAccount), request);
-}
-
-export function callerAccount(ctx: OperationContext): AccountState | undefined {
-  return ctx.world.accounts.get(ctx.caller.accountId);
 }

@@ -17,10 +17,10 @@ export interface ParsedAuthorization {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 /** AWS accepts requests whose time is within 15 minutes of its own clock. */
-export const MAX_SKEW_MS = 15 * 60 * 1000;
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const MAX_SKEW_MS = 15 * 60 * 1000;
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-export function sha256Hex(data: string | Buffer): string {
+function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
@@ -65,7 +65,7 @@ function safeDecode(value: string): string {
   }
 }
 
-export function canonicalQuery(rawQuery: string): string {
+function canonicalQuery(rawQuery: string): string {
   if (!rawQuery) return '';
   const pairs: [string, string][] = [];
   for (const part of rawQuery.split('&')) {
@@ -80,7 +80,7 @@ export function canonicalQuery(rawQuery: string): string {
 }
 
 /** S3 signs the path as sent; every other service signs it URI-encoded once more. */
-export function canonicalUri(path: string, service: string): string {
+function canonicalUri(path: string, service: string): string {
   if (!path) return '/';
   if (service === 's3') return path;
   return path
@@ -89,7 +89,7 @@ export function canonicalUri(path: string, service: string): string {
     .join('/');
 }
 
-export function canonicalRequest(input: {
+function canonicalRequest(input: {
   method: string;
   path: string;
   rawQuery: string;
@@ -114,7 +114,7 @@ export function canonicalRequest(input: {
 const signingKeys = new Map<string, Buffer>();
 
 /** Derived keys change once a day per secret/region/service: cache them (bounded). */
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const cacheKey = `${secret}\u0000${date}\u0000${region}\u0000${service}`;
   const cached = signingKeys.get(cacheKey);
   if (cached) return cached;
@@ -127,7 +127,7 @@ export function signingKey(secret: string, date: string, region: string, service
   return key;
 }
 
-export function stringToSign(requestDate: string, scope: string, canonical: string): string {
+function stringToSign(requestDate: string, scope: string, canonical: string): string {
   return `${ALGORITHM}\n${requestDate}\n${scope}\n${sha256Hex(canonical)}`;
 }
 

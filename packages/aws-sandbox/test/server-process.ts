@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/sandbox.js', import.meta.url));
-export const DIST_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const DIST_CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 export const built = existsSync(DIST_CLI);
 
 export interface ServerProcess {

@@ -3,8 +3,8 @@ import type { AccessKey, RootCredentials } from '../src/domain/root-credentials.
 import { evaluateFindings, statusOf } from '../src/rules/evaluate-findings.js';
 import { summarizeResults } from '../src/rules/summarize.js';
 
-export const ORG = 'o-a1b2c3d4e5';
-export const MANAGEMENT = '999999999999';
+const ORG = 'o-a1b2c3d4e5';
+const MANAGEMENT = '999999999999';
 
 export const NO_CREDENTIALS: RootCredentials = {
   userCreateDate: '2023-03-27T23:19:57.000Z',
@@ -51,7 +51,7 @@ const base = {
   ouPathText: 'Root',
 };
 
-export function accountResult(spec: AccountSpec, at: string): AccountAuditResult {
+function accountResult(spec: AccountSpec, at: string): AccountAuditResult {
   const name = spec.name ?? `Account ${spec.accountId.slice(-2)}`;
   if ('status' in spec) {
     return spec.status === 'skipped'

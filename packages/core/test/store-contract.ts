@@ -61,7 +61,7 @@ export const exposedReport = (auditId: string, startedAt: string, organizationId
     ],
   });
 
-export function plan(id: string): StoredPlan {
+function plan(id: string): StoredPlan {
   return {
     id,
     createdAt: '2026-11-01T10:00:00.000Z',

@@ -131,7 +131,7 @@ export class AuditTable {
 }
 
 /** The default terminal view: one row per account, the summary, then each finding. */
-export function renderAuditTable(report: AuditReport): string {
+function renderAuditTable(report: AuditReport): string {
   const table = new AuditTable();
   for (const result of report.accounts) table.add(result);
   return table.render(report);

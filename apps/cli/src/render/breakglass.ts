@@ -3,7 +3,7 @@ import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
 /** open, overrun (its end passed, not closed yet), or who closed it and when. */
-export function windowState(window: BreakglassWindow, now: Date): string {
+function windowState(window: BreakglassWindow, now: Date): string {
   if (window.closedAt !== null)
     return `closed ${window.closedAt} by ${window.closedBy === 'expired' ? 'its end' : neutralizeForTerminal(window.closedBy ?? '?')}`;
   return Date.parse(window.until) <= now.getTime() ? colors.yellow('open, overrun') : colors.red('open');

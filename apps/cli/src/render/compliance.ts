@@ -7,7 +7,7 @@ import {
 import { colors } from './colors.js';
 import { renderTable } from './table.js';
 
-export const COMPLIANCE_FORMATS = ['table', 'json', 'markdown'] as const;
+const COMPLIANCE_FORMATS = ['table', 'json', 'markdown'] as const;
 export type ComplianceFormat = (typeof COMPLIANCE_FORMATS)[number];
 
 const COLOR: Record<Verdict, (text: string) => string> = {

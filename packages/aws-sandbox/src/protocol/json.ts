@@ -6,7 +6,7 @@ import type { WireResponse } from './wire.js';
  * `{"__type": ..., "Message": ...}`; SQS adds the legacy code in `x-amzn-query-error` because
  * its clients are query-compatible (aws-facts.md §5.2, toolchain.md).
  */
-export const ORGANIZATIONS_ERRORS: ErrorTable = {
+const ORGANIZATIONS_ERRORS: ErrorTable = {
   'missing-auth': {
     code: 'MissingAuthenticationTokenException',
     status: 400,

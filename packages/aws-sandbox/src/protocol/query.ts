@@ -7,7 +7,7 @@ import type { WireResponse } from './wire.js';
  * awsQuery (STS, IAM): form-encoded POST (or GET query string), XML answers wrapped in
  * `<OpResponse><OpResult>`, errors in `<ErrorResponse><Error>` (aws-facts.md §1, §3).
  */
-export const QUERY_ERRORS: ErrorTable = {
+const QUERY_ERRORS: ErrorTable = {
   'missing-auth': {
     code: 'MissingAuthenticationToken',
     status: 403,
@@ -94,7 +94,7 @@ export function renderQueryError(
 }
 
 /** EC2's query dialect answers errors as `<Response><Errors><Error>` with its own codes. */
-export const EC2_ERRORS: ErrorTable = {
+const EC2_ERRORS: ErrorTable = {
   'missing-auth': {
     code: 'MissingAuthenticationToken',
     status: 401,

@@ -3,7 +3,7 @@ import { escapeXml } from '../util/xml.js';
 import type { WireResponse } from './wire.js';
 
 /** S3's REST-XML errors: `<Error><Code>` bodies with S3's own codes (aws-facts.md §5.1, §7). */
-export const S3_ERRORS: ErrorTable = {
+const S3_ERRORS: ErrorTable = {
   'missing-auth': { code: 'AccessDenied', status: 403, message: 'Access Denied' },
   'unknown-key': {
     code: 'InvalidAccessKeyId',

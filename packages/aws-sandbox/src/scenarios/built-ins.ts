@@ -134,7 +134,7 @@ export function blogScenario(): ScenarioInput {
 }
 
 /** A fully enabled organization in which no member root user has any credential. */
-export function cleanScenario(): ScenarioInput {
+function cleanScenario(): ScenarioInput {
   const management = '200000000000';
   const ou = { security: 'ou-c1ea-securty1', workloads: 'ou-c1ea-wrkloads' };
   const account = (n: number, name: string, parentId: string): AccountInput => ({
@@ -202,7 +202,7 @@ export function cleanScenario(): ScenarioInput {
  * closing accounts, nested OUs, a delegated admin, an SCP that denies root sessions, and a bucket and
  * a queue locked by deny-all policies. Dates are relative to the sandbox clock.
  */
-export function exposedScenario(): ScenarioInput {
+function exposedScenario(): ScenarioInput {
   const id = (n: number) => String(300000000000 + n);
   const management = id(0);
   const root = 'r-exp0';

@@ -52,7 +52,7 @@ export function loadScenario(nameOrPathOrJson: string): Scenario {
 }
 
 /** The built-in scenario a mistyped name most likely meant (at most 2 edits away), if any. */
-export function nearestBuiltIn(name: string): string | undefined {
+function nearestBuiltIn(name: string): string | undefined {
   const names = Object.keys(builtInScenarios);
   const candidate = closest(name.toLowerCase(), names);
   return distance(name.toLowerCase(), candidate) <= 2 ? candidate : undefined;

@@ -5,7 +5,7 @@ import { isDateString } from '../util/time.js';
 const DateString = z.string().refine(isDateString, 'must be an ISO 8601 date or now[+-]N(s|m|h|d|w)');
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 
-export const AccessKeySchema = z.object({
+const AccessKeySchema = z.object({
   accessKeyId: z.string().regex(/^AKIA[A-Z0-9]{16}$/, 'must be AKIA followed by 16 letters or digits'),
   status: z.enum(['Active', 'Inactive']).default('Active'),
   createDate: DateString,
@@ -19,7 +19,7 @@ export const AccessKeySchema = z.object({
     .optional(),
 });
 
-export const SigningCertificateSchema = z.object({
+const SigningCertificateSchema = z.object({
   certificateId: z.string().regex(/^[A-Z0-9]{24,128}$/, 'must be 24-128 upper-case letters or digits'),
   /** PEM; a fixed sample certificate when omitted. */
   body: z.string().optional(),
@@ -28,12 +28,12 @@ export const SigningCertificateSchema = z.object({
 });
 
 /** The serial tells the kind: `arn:...:mfa/...` virtual, `arn:...:u2f/...` FIDO, anything else hardware. */
-export const MfaDeviceSchema = z.object({
+const MfaDeviceSchema = z.object({
   serialNumber: z.string().regex(/^[\w+=/:,.@-]{9,256}$/, 'must be 9-256 characters of [\\w+=/:,.@-]'),
   enableDate: DateString,
 });
 
-export const RootUserSchema = z.object({
+const RootUserSchema = z.object({
   /** Defaults to the account's joinedTimestamp. */
   createDate: DateString.optional(),
   /** Shown by GetUser even after the password was deleted (seed section 6). */
@@ -48,7 +48,7 @@ export const RootUserSchema = z.object({
 
 const PolicyDocument = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
-export const BucketSchema = z.object({
+const BucketSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name'),
   /** Defaults to the scenario region. */
   region: z.string().optional(),
@@ -56,7 +56,7 @@ export const BucketSchema = z.object({
   policy: PolicyDocument.optional(),
 });
 
-export const QueueSchema = z.object({
+const QueueSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/, 'must be a valid SQS queue name'),
   region: z.string().optional(),
   createdTimestamp: DateString.optional(),
@@ -71,7 +71,7 @@ export const AccountStateSchema = z.enum([
   'CLOSED',
 ]);
 
-export const AccountSchema = z.object({
+const AccountSchema = z.object({
   id: AccountId,
   name: z.string().min(1).max(128),
   email: z.string().min(6).max(64),
@@ -101,14 +101,14 @@ export const AccountSchema = z.object({
   queues: z.array(QueueSchema).default([]),
 });
 
-export const OrganizationalUnitSchema = z.object({
+const OrganizationalUnitSchema = z.object({
   id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, 'must look like ou-xxxx-xxxxxxxx'),
   name: z.string().min(1).max(128),
   /** The root id or an OU listed earlier. */
   parentId: z.string(),
 });
 
-export const PrincipalSchema = z.object({
+const PrincipalSchema = z.object({
   /** How tests and tools refer to it: `sandbox.principal(name)`. */
   name: z.string().min(1),
   accountId: AccountId,
@@ -136,10 +136,10 @@ const DelegatedAdminSchema = z.object({
   delegationEnabledDate: DateString,
 });
 
-export const PolicyTypeSchema = z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
+const PolicyTypeSchema = z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
 
 /** A customer-managed SCP or RCP (Organizations `Policy`); `content` is the policy document. */
-export const OrgPolicySchema = z.object({
+const OrgPolicySchema = z.object({
   id: z.string().regex(/^p-[0-9a-zA-Z_]{8,128}$/, 'must look like p-xxxxxxxx'),
   name: z.string().min(1).max(128),
   description: z.string().max(512).default(''),
@@ -149,7 +149,7 @@ export const OrgPolicySchema = z.object({
   targets: z.array(z.string()).default([]),
 });
 
-export const OrganizationSchema = z.object({
+const OrganizationSchema = z.object({
   id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must look like o-xxxxxxxxxx'),
   managementAccountId: AccountId,
   featureSet: z.enum(['ALL', 'CONSOLIDATED_BILLING']).default('ALL'),
@@ -335,7 +335,7 @@ export class ScenarioError extends Error {
   }
 }
 
-export function formatIssuePath(path: readonly PropertyKey[]): string {
+function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

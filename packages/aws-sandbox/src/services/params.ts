@@ -23,14 +23,6 @@ export function lengthProblem(name: string, value: string, min: number, max: num
   return undefined;
 }
 
-/** Parses awsQuery list members `Name.member.1`, `Name.member.2`, ... */
-export function queryList(params: Map<string, string>, name: string): string[] {
-  const out: string[] = [];
-  for (let i = 1; params.has(`${name}.member.${i}`); i += 1)
-    out.push(params.get(`${name}.member.${i}`) as string);
-  return out;
-}
-
 export function optionalInt(
   params: Map<string, string>,
   name: string,

@@ -97,11 +97,7 @@ function stableId(prefix: string, seed: string): string {
   return out;
 }
 
-export function principalFromScenario(
-  p: PrincipalScenario,
-  isDefault: boolean,
-  partition = 'aws',
-): PrincipalState {
+function principalFromScenario(p: PrincipalScenario, isDefault: boolean, partition = 'aws'): PrincipalState {
   let arn: string;
   let userId: string;
   if (p.type === 'root') {

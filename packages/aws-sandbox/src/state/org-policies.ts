@@ -73,7 +73,7 @@ const RCP_ALLOW_ALL = JSON.stringify({
  * exemption, i.e. the guardrail that breaks root sessions.
  */
 export const DENY_ROOT_USER_ID = 'p-denyrootuser';
-export const DENY_ROOT_USER_CONTENT = JSON.stringify({
+const DENY_ROOT_USER_CONTENT = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
     {

@@ -5,21 +5,21 @@ import { buildOrgPolicies, type OrgPoliciesState } from './org-policies.js';
 
 export type RootFeature = 'RootCredentialsManagement' | 'RootSessions';
 
-export interface AccessKeyState {
+interface AccessKeyState {
   accessKeyId: string;
   status: 'Active' | 'Inactive';
   createDate: number;
   lastUsed?: { date: number; serviceName: string; region: string } | undefined;
 }
 
-export interface SigningCertificateState {
+interface SigningCertificateState {
   certificateId: string;
   body: string;
   status: 'Active' | 'Inactive';
   uploadDate: number;
 }
 
-export interface MfaDeviceState {
+interface MfaDeviceState {
   serialNumber: string;
   enableDate: number;
 }

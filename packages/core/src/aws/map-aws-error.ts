@@ -5,9 +5,8 @@ import { CoreError, type CoreErrorCode, isCoreError } from '../errors.js';
  * seed-walkthrough §3). AWS gives them no error code of their own, so these exact texts are the one
  * place the engine reads an AWS message.
  */
-export const ROOT_ACCESS_DISABLED_MESSAGE = 'Service not enabled for AWS Organizations.';
-export const ROOT_SESSIONS_DISABLED_MESSAGE =
-  'Root sessions feature is not enabled for your AWS Organization.';
+const ROOT_ACCESS_DISABLED_MESSAGE = 'Service not enabled for AWS Organizations.';
+const ROOT_SESSIONS_DISABLED_MESSAGE = 'Root sessions feature is not enabled for your AWS Organization.';
 
 const BY_AWS_CODE: Record<string, CoreErrorCode> = {
   // Throttling, per protocol (aws-facts §7) and the SDK's throttling set.
@@ -115,7 +114,7 @@ interface AwsLikeError {
 }
 
 /** The AWS error code of an SDK error (query errors keep it in `Code`, JSON ones in `name`). */
-export function awsErrorCode(error: unknown): string | undefined {
+function awsErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const e = error as AwsLikeError;
   return e.Code ?? e.name;

@@ -178,16 +178,6 @@ export function createPolicyReader(
   };
 }
 
-/** The SCPs and RCPs attached to a few targets, read once (see createPolicyReader). */
-export function readPoliciesForTargets(
-  runtime: AwsRuntime,
-  targets: readonly PolicyTarget[],
-  hooks: CallHooks = {},
-  types: readonly OrgPolicyType[] = POLICY_TYPES,
-): Promise<OrganizationPolicies> {
-  return createPolicyReader(runtime, hooks, types).forTargets(targets);
-}
-
 /**
  * Every SCP and RCP with its content: ListRoots (which types are enforced), then per type ListPolicies,
  * DescribePolicy per policy, and ListTargetsForPolicy only for the policies `needsTargets` picks (the

@@ -6,7 +6,7 @@ import { abortable, callAws } from './call-aws.js';
 import type { AwsRuntime, StaticCredentials } from './runtime.js';
 
 /** AssumeRoot sessions last at most 900 s (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html). */
-export const MAX_SESSION_SECONDS = 900;
+const MAX_SESSION_SECONDS = 900;
 
 /**
  * A task-scoped root session for one member account. The credentials live in a private field:

@@ -296,7 +296,7 @@ async function resolveRegion(options: AwsConnectionOptions): Promise<string> {
  * (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html); there it fails with
  * `InvalidAction: Unknown Operation` (boto/boto3#4461). Refuse such a configuration up front.
  */
-export function refuseGlobalStsEndpoint(region: string, endpoint: string | undefined): void {
+function refuseGlobalStsEndpoint(region: string, endpoint: string | undefined): void {
   const host = endpoint ? safeHost(endpoint) : undefined;
   if (region === 'aws-global' || host === 'sts.amazonaws.com') {
     throw new CoreError(

@@ -18,7 +18,7 @@ import type { FindingCode } from '../domain/finding.js';
  * `root-account-hardware-mfa-enabled` answer NOT_APPLICABLE in that case too
  * (https://docs.aws.amazon.com/config/latest/developerguide/root-account-mfa-enabled.html).
  */
-export const CONTROL_CHECKS = [
+const CONTROL_CHECKS = [
   'no-root-access-key',
   'root-mfa',
   'root-hardware-mfa',
@@ -38,7 +38,7 @@ export const COMPLIANCE_FRAMEWORK_IDS = [
 ] as const;
 export type ComplianceFrameworkId = (typeof COMPLIANCE_FRAMEWORK_IDS)[number];
 
-export interface ComplianceControl {
+interface ComplianceControl {
   /** The control's id within its framework: `2.4`, `IAM.4`, `iam-root-access-key-check`. */
   id: string;
   title: string;

@@ -1,20 +1,14 @@
 import { z } from 'zod';
 import { AccountIdSchema, ParentIdSchema, ReportWarningSchema, TimestampSchema } from './common.js';
 
-export const ACCOUNT_STATES = [
-  'PENDING_ACTIVATION',
-  'ACTIVE',
-  'SUSPENDED',
-  'PENDING_CLOSURE',
-  'CLOSED',
-] as const;
-export const AccountStateSchema = z.enum(ACCOUNT_STATES);
+const ACCOUNT_STATES = ['PENDING_ACTIVATION', 'ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
+const AccountStateSchema = z.enum(ACCOUNT_STATES);
 
 /** Why an account is not audited (AssumeRoot cannot, or must not, target it). */
 export const SkipReasonSchema = z.enum(['MANAGEMENT_ACCOUNT', 'NOT_ACTIVE', 'EXCLUDED']);
 export type SkipReason = z.infer<typeof SkipReasonSchema>;
 
-export const OuRefSchema = z.object({ id: z.string(), name: z.string() });
+const OuRefSchema = z.object({ id: z.string(), name: z.string() });
 
 /** One member account of the organization, as the inventory sees it. */
 export const AccountSchema = z.object({

@@ -3,7 +3,7 @@ import { AccountStatusSchema } from './audit.js';
 import { AccountIdSchema, TimestampSchema } from './common.js';
 
 export const CREDENTIAL_KINDS = ['password', 'access-key', 'signing-certificate', 'mfa-device'] as const;
-export const CredentialKindSchema = z.enum(CREDENTIAL_KINDS);
+const CredentialKindSchema = z.enum(CREDENTIAL_KINDS);
 export type CredentialKind = z.infer<typeof CredentialKindSchema>;
 
 /**
@@ -11,8 +11,7 @@ export type CredentialKind = z.infer<typeof CredentialKindSchema>;
  * changed (deleted and re-created between the audits); keys, certificates and MFA devices have ids, so
  * a replacement shows as one that disappeared and one that appeared.
  */
-export const CredentialChangeTypeSchema = z.enum(['appeared', 'disappeared', 'status-changed', 'replaced']);
-export type CredentialChangeType = z.infer<typeof CredentialChangeTypeSchema>;
+const CredentialChangeTypeSchema = z.enum(['appeared', 'disappeared', 'status-changed', 'replaced']);
 
 export const CredentialChangeSchema = z.object({
   kind: CredentialKindSchema,
@@ -28,8 +27,7 @@ export const CredentialChangeSchema = z.object({
 });
 export type CredentialChange = z.infer<typeof CredentialChangeSchema>;
 
-export const AccountChangeSchema = z.enum(['added', 'removed', 'changed']);
-export type AccountChange = z.infer<typeof AccountChangeSchema>;
+const AccountChangeSchema = z.enum(['added', 'removed', 'changed']);
 
 /** One account that differs between the two audits (unchanged accounts are not listed). */
 export const AccountDiffSchema = z.object({
@@ -47,7 +45,7 @@ export const AccountDiffSchema = z.object({
 });
 export type AccountDiff = z.infer<typeof AccountDiffSchema>;
 
-export const AuditRefSchema = z.object({
+const AuditRefSchema = z.object({
   auditId: z.string(),
   startedAt: TimestampSchema,
   finishedAt: TimestampSchema,
@@ -55,7 +53,7 @@ export const AuditRefSchema = z.object({
 });
 export type AuditRef = z.infer<typeof AuditRefSchema>;
 
-export const AuditDiffSummarySchema = z.object({
+const AuditDiffSummarySchema = z.object({
   /** Accounts present in both audits. */
   accountsCompared: z.number().int(),
   accountsAdded: z.number().int(),

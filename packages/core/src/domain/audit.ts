@@ -33,7 +33,7 @@ export type AuditSettings = z.output<typeof AuditInputSchema>;
 export const AccountStatusSchema = z.enum(['clean', 'exposed', 'unknown', 'skipped']);
 export type AccountStatus = z.infer<typeof AccountStatusSchema>;
 
-export const AccountErrorSchema = z.object({
+const AccountErrorSchema = z.object({
   code: z.string(),
   /** The full message (AWS's own text, or the policies that refused the call). */
   message: z.string(),
@@ -54,7 +54,7 @@ export const AccountAuditResultSchema = AccountSchema.extend({
 });
 export type AccountAuditResult = z.infer<typeof AccountAuditResultSchema>;
 
-export const SeverityCountsSchema = z.object({
+const SeverityCountsSchema = z.object({
   critical: z.number().int(),
   high: z.number().int(),
   medium: z.number().int(),
@@ -62,7 +62,7 @@ export const SeverityCountsSchema = z.object({
 });
 export type SeverityCounts = z.infer<typeof SeverityCountsSchema>;
 
-export const AuditSummarySchema = z.object({
+const AuditSummarySchema = z.object({
   accounts: z.number().int(),
   clean: z.number().int(),
   exposed: z.number().int(),
@@ -79,7 +79,7 @@ export type AuditSummary = z.infer<typeof AuditSummarySchema>;
  * `unverified`: the caller may read neither the organization's root features nor its delegated
  * administrators, so only AssumeRoot's own answer tells whether it is authorised.
  */
-export const CallerRoleSchema = z.enum(['management', 'delegated-admin', 'other', 'unverified']);
+const CallerRoleSchema = z.enum(['management', 'delegated-admin', 'other', 'unverified']);
 export type CallerRole = z.infer<typeof CallerRoleSchema>;
 
 export const CallerSchema = z.object({

@@ -69,7 +69,7 @@ export const OpenBreakglassInputSchema = z
 export const BreakglassWindowListSchema = z.object({ windows: z.array(BreakglassWindowSchema) });
 
 /** A window a person (or its end) closed, with the deliveries of its `breakglass-closed` notification. */
-export const ClosedBreakglassWindowSchema = z.object({
+const ClosedBreakglassWindowSchema = z.object({
   window: BreakglassWindowSchema,
   deliveries: z.array(NotificationDeliverySchema),
 });

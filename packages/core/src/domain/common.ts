@@ -40,7 +40,6 @@ export const RootTaskSchema = z.enum([
   'unlock-sqs',
 ]);
 export type RootTask = z.infer<typeof RootTaskSchema>;
-export type RootTaskPolicyName = (typeof ROOT_TASKS)[RootTask];
 
 /** The task policy's ARN in the caller's partition (AWS managed policies are `arn:PARTITION:iam::aws:policy/…`). */
 export function taskPolicyArn(task: RootTask, partition = 'aws'): string {

@@ -7,12 +7,12 @@ export const ComplianceFrameworkIdSchema = z.enum(COMPLIANCE_FRAMEWORK_IDS, {
   error: `must be one of ${COMPLIANCE_FRAMEWORK_IDS.join(', ')}`,
 });
 
-export const VERDICTS = ['PASS', 'FAIL', 'NOT_APPLICABLE', 'UNKNOWN'] as const;
+const VERDICTS = ['PASS', 'FAIL', 'NOT_APPLICABLE', 'UNKNOWN'] as const;
 /** UNKNOWN: the account could not be audited (its status is `unknown`), so the control was not evaluated. */
-export const VerdictSchema = z.enum(VERDICTS);
+const VerdictSchema = z.enum(VERDICTS);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const AccountVerdictSchema = z.object({
+const AccountVerdictSchema = z.object({
   accountId: AccountIdSchema,
   name: z.string(),
   verdict: VerdictSchema,
@@ -23,7 +23,7 @@ export const AccountVerdictSchema = z.object({
 });
 export type AccountVerdict = z.infer<typeof AccountVerdictSchema>;
 
-export const ControlResultSchema = z.object({
+const ControlResultSchema = z.object({
   id: z.string(),
   title: z.string(),
   verdict: VerdictSchema,

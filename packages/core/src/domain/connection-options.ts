@@ -42,7 +42,7 @@ export const ConnectionOptionsSchema = z
       });
   });
 /** The flag of each option: every door spells them alike. */
-export const CONNECTION_FLAGS: Readonly<Record<keyof ConnectionOptions, string>> = {
+const CONNECTION_FLAGS: Readonly<Record<keyof ConnectionOptions, string>> = {
   profile: '--profile',
   region: '--region',
   endpointUrl: '--endpoint-url',

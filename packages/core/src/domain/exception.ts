@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AccountIdSchema, TimestampSchema } from './common.js';
 import { ExceptionSourceSchema, FindingCodeSchema } from './finding.js';
 
-export { type Acceptance, AcceptanceSchema, ExceptionSourceSchema } from './finding.js';
+export type { Acceptance } from './finding.js';
 
 export const EXCEPTIONS_FILE_SCHEMA_ID = 'https://rootwarden.dev/schemas/exceptions.v1.json';
 
@@ -10,7 +10,7 @@ export const EXCEPTIONS_FILE_SCHEMA_ID = 'https://rootwarden.dev/schemas/excepti
  * `--expires 2027-03-31` (the exception holds through that day, UTC) or a full ISO 8601 timestamp.
  * A day becomes the last millisecond of that day, so "expires 2027-03-31" still applies on the 31st.
  */
-export const ExpiresSchema = z
+const ExpiresSchema = z
   .string()
   .trim()
   .refine(

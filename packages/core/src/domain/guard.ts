@@ -25,8 +25,7 @@ export const GUARD_EVENT_KINDS = [
   /** A break-glass window that ended: the plan that deletes the recovered credentials waits for approval. */
   'breakglass-closed',
 ] as const;
-export const GuardEventKindSchema = z.enum(GUARD_EVENT_KINDS);
-export type GuardEventKind = z.infer<typeof GuardEventKindSchema>;
+const GuardEventKindSchema = z.enum(GUARD_EVENT_KINDS);
 
 export const GuardEventSchema = z.object({
   kind: GuardEventKindSchema,
@@ -74,7 +73,7 @@ export const NotificationSchema = z.object({
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
 /** One row of the delivery log: one notification on one channel. */
@@ -104,7 +103,7 @@ const ChannelNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a short name: lowercase letters, digits and dashes');
 
-export const WebhookChannelSchema = z
+const WebhookChannelSchema = z
   .object({
     type: z.literal('webhook'),
     name: ChannelNameSchema,
@@ -115,7 +114,7 @@ export const WebhookChannelSchema = z
   })
   .strict();
 
-export const SlackChannelSchema = z
+const SlackChannelSchema = z
   .object({
     type: z.literal('slack'),
     name: ChannelNameSchema,

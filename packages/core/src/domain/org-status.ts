@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { CallerSchema } from './audit.js';
 import { AccountIdSchema } from './common.js';
 
-export const ROOT_FEATURES = ['RootCredentialsManagement', 'RootSessions'] as const;
-export const RootFeatureSchema = z.enum(ROOT_FEATURES);
-
 /** An IAM permission the caller lacks, and what rootwarden would show or do with it. */
 export const MissingPermissionSchema = z.object({
   permission: z.string(),
@@ -13,7 +10,7 @@ export const MissingPermissionSchema = z.object({
 export type MissingPermission = z.infer<typeof MissingPermissionSchema>;
 
 /** A problem found by `org status`, with the exact fix. */
-export const OrgProblemSchema = z.object({
+const OrgProblemSchema = z.object({
   code: z.string(),
   message: z.string(),
   fix: z.string(),
@@ -62,8 +59,8 @@ export type OrgStatus = z.infer<typeof OrgStatusSchema>;
 export const EnableInputSchema = z.object({ rootSessions: z.boolean().default(true) }).strict();
 export type EnableInput = z.input<typeof EnableInputSchema>;
 
-export const ENABLE_STEPS = ['trusted-access', 'root-credentials-management', 'root-sessions'] as const;
-export const EnableStepSchema = z.object({
+const ENABLE_STEPS = ['trusted-access', 'root-credentials-management', 'root-sessions'] as const;
+const EnableStepSchema = z.object({
   step: z.enum(ENABLE_STEPS),
   description: z.string(),
   status: z.enum(['pending', 'done', 'already-enabled']),

@@ -6,7 +6,7 @@ import { AccountIdSchema } from './common.js';
  * a last-used date). Kept with the plan: its digest is the plan's fingerprint, and apply observes
  * the same things again to refuse a stale plan and to say what changed.
  */
-export const RootCredentialsObservationSchema = z.object({
+const RootCredentialsObservationSchema = z.object({
   type: z.literal('root-credentials'),
   accountId: AccountIdSchema,
   /** Each kind is present only when the plan looked at it (`--only`). */
@@ -17,7 +17,7 @@ export const RootCredentialsObservationSchema = z.object({
 });
 export type RootCredentialsObservation = z.infer<typeof RootCredentialsObservationSchema>;
 
-export const PolicyObservationSchema = z.object({
+const PolicyObservationSchema = z.object({
   type: z.enum(['s3-bucket-policy', 'sqs-queue-policy']),
   accountId: AccountIdSchema,
   /** The bucket name or queue URL. */
@@ -28,7 +28,7 @@ export const PolicyObservationSchema = z.object({
 });
 export type PolicyObservation = z.infer<typeof PolicyObservationSchema>;
 
-export const OrganizationObservationSchema = z.object({
+const OrganizationObservationSchema = z.object({
   type: z.literal('organization'),
   organizationId: z.string(),
   trustedAccess: z.boolean(),

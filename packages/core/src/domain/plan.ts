@@ -97,7 +97,7 @@ export const PLAN_ACTION_KINDS = [
 export const PlanActionKindSchema = z.enum(PLAN_ACTION_KINDS);
 export type PlanActionKind = z.infer<typeof PlanActionKindSchema>;
 
-export const TaskPolicyNameSchema = z.enum([
+const TaskPolicyNameSchema = z.enum([
   'IAMAuditRootUserCredentials',
   'IAMCreateRootUserPassword',
   'IAMDeleteRootUserCredentials',

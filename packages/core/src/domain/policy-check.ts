@@ -12,10 +12,10 @@ export const POLICY_TASKS = [
 export const PolicyTaskSchema = z.enum(POLICY_TASKS);
 export type PolicyTask = z.infer<typeof PolicyTaskSchema>;
 
-export const OrgPolicyTypeSchema = z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
+const OrgPolicyTypeSchema = z.enum(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY']);
 export type OrgPolicyType = z.infer<typeof OrgPolicyTypeSchema>;
 
-export const PolicyTargetSchema = z.object({
+const PolicyTargetSchema = z.object({
   id: z.string(),
   name: z.string(),
   type: z.enum(['ROOT', 'ORGANIZATIONAL_UNIT', 'ACCOUNT']),
@@ -23,7 +23,7 @@ export const PolicyTargetSchema = z.object({
 export type PolicyTarget = z.infer<typeof PolicyTargetSchema>;
 
 /** Why a task is blocked (or cannot be decided) for an account, naming the policy and statement. */
-export const PolicyBlockerSchema = z.object({
+const PolicyBlockerSchema = z.object({
   /** `explicit-deny`: a Deny statement applies; `no-allow`: no SCP attached at `target` allows the action; `cannot-decide`: it depends on something rootwarden does not model. */
   kind: z.enum(['explicit-deny', 'no-allow', 'cannot-decide']),
   policyType: OrgPolicyTypeSchema,
@@ -40,10 +40,10 @@ export const PolicyBlockerSchema = z.object({
 });
 export type PolicyBlocker = z.infer<typeof PolicyBlockerSchema>;
 
-export const PolicyVerdictSchema = z.enum(['allowed', 'blocked', 'cannot-decide']);
+const PolicyVerdictSchema = z.enum(['allowed', 'blocked', 'cannot-decide']);
 export type PolicyVerdict = z.infer<typeof PolicyVerdictSchema>;
 
-export const TaskPolicyVerdictSchema = z.object({
+const TaskPolicyVerdictSchema = z.object({
   task: PolicyTaskSchema,
   verdict: PolicyVerdictSchema,
   blockers: z.array(PolicyBlockerSchema),
@@ -59,7 +59,7 @@ export const AccountPolicyCheckSchema = z.object({
 export type AccountPolicyCheck = z.infer<typeof AccountPolicyCheckSchema>;
 
 /** Accounts blocked for one task by one policy (or by a level without an allowing SCP). */
-export const PolicyGroupSchema = z.object({
+const PolicyGroupSchema = z.object({
   task: PolicyTaskSchema,
   kind: PolicyBlockerSchema.shape.kind,
   policyType: OrgPolicyTypeSchema,
@@ -70,7 +70,7 @@ export const PolicyGroupSchema = z.object({
 });
 export type PolicyGroup = z.infer<typeof PolicyGroupSchema>;
 
-export const PolicyCheckSummarySchema = z.object({
+const PolicyCheckSummarySchema = z.object({
   task: PolicyTaskSchema,
   allowed: z.number().int(),
   blocked: z.number().int(),

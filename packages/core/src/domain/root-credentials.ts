@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { TimestampSchema } from './common.js';
 
-export const MfaKindSchema = z.enum(['virtual', 'fido', 'hardware']);
+const MfaKindSchema = z.enum(['virtual', 'fido', 'hardware']);
 export type MfaKind = z.infer<typeof MfaKindSchema>;
 
-export const AccessKeySchema = z.object({
+const AccessKeySchema = z.object({
   accessKeyId: z.string(),
   status: z.enum(['Active', 'Inactive', 'Expired']),
   createDate: TimestampSchema.nullable(),
@@ -14,21 +14,21 @@ export const AccessKeySchema = z.object({
 });
 export type AccessKey = z.infer<typeof AccessKeySchema>;
 
-export const SigningCertificateSchema = z.object({
+const SigningCertificateSchema = z.object({
   certificateId: z.string(),
   status: z.enum(['Active', 'Inactive']),
   uploadDate: TimestampSchema.nullable(),
 });
 export type SigningCertificate = z.infer<typeof SigningCertificateSchema>;
 
-export const MfaDeviceSchema = z.object({
+const MfaDeviceSchema = z.object({
   serialNumber: z.string(),
   kind: MfaKindSchema,
   enableDate: TimestampSchema.nullable(),
 });
 export type MfaDevice = z.infer<typeof MfaDeviceSchema>;
 
-export const LoginProfileSchema = z.object({
+const LoginProfileSchema = z.object({
   createDate: TimestampSchema.nullable(),
   passwordResetRequired: z.boolean(),
 });

@@ -25,7 +25,7 @@ export type ScheduleInput = z.input<typeof ScheduleSchema>;
 export type Schedule = z.output<typeof ScheduleSchema>;
 
 /** What happened the last time a schedule was due. */
-export const ScheduleOutcomeSchema = z.enum(['started', 'skipped', 'not-started']);
+const ScheduleOutcomeSchema = z.enum(['started', 'skipped', 'not-started']);
 export type ScheduleOutcome = z.infer<typeof ScheduleOutcomeSchema>;
 
 /**

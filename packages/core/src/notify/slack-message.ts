@@ -6,7 +6,7 @@ import { describeEvent } from './describe-event.js';
  * A message has at most 50 blocks (https://docs.slack.dev/reference/block-kit/blocks): a header, one
  * section per event up to this many, and a context line that says how many more there are.
  */
-export const MAX_SLACK_EVENT_BLOCKS = 40;
+const MAX_SLACK_EVENT_BLOCKS = 40;
 
 const SEVERITY_LABEL = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
 

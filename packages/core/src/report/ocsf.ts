@@ -73,12 +73,7 @@ function rootUserResource(report: AuditReport, account: AccountAuditResult) {
   };
 }
 
-export function ocsfEvent(
-  report: AuditReport,
-  account: AccountAuditResult,
-  finding: Finding,
-  toolVersion: string,
-) {
+function ocsfEvent(report: AuditReport, account: AccountAuditResult, finding: Finding, toolVersion: string) {
   const time = Date.parse(account.auditedAt ?? report.finishedAt);
   const { standards, requirements, control } = standardsFor(finding);
   const findingUid = `rootwarden:${account.accountId}:${finding.code}${finding.resource ? `:${finding.resource}` : ''}`;
@@ -131,7 +126,7 @@ export function ocsfEvent(
  * ("did not yield a result due to missing information", objects/compliance.json), so no account is
  * silently missing from a SIEM.
  */
-export function ocsfNotAuditedEvent(report: AuditReport, account: AccountAuditResult, toolVersion: string) {
+function ocsfNotAuditedEvent(report: AuditReport, account: AccountAuditResult, toolVersion: string) {
   const time = Date.parse(report.finishedAt);
   const code = account.error?.code ?? 'UNKNOWN';
   const findingUid = `rootwarden:${account.accountId}:NOT_AUDITED`;

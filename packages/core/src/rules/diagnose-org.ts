@@ -18,7 +18,7 @@ export interface OrgObservations {
   role?: CallerRole;
 }
 
-export function callerRole(
+function callerRole(
   observations: Pick<OrgObservations, 'caller' | 'organization' | 'delegatedAdministrators'>,
 ): CallerRole {
   const { caller, organization, delegatedAdministrators } = observations;

@@ -37,7 +37,7 @@ function quotaOf(operation: string): Quota {
 }
 
 /** AWS's largest organization: the account quota can be raised to 10,000 (orgs_reference_limits.html). */
-export const LARGEST_ORGANIZATION = 10_000;
+const LARGEST_ORGANIZATION = 10_000;
 /** Accounts per ListAccounts page (MaxResults is at most 20). */
 const ACCOUNTS_PER_PAGE = 20;
 /** A typical round trip to Organizations (us-east-1), for costing calls that depend on each other. */

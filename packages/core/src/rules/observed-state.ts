@@ -77,7 +77,7 @@ const ORG_ITEMS = {
 } as const satisfies Record<string, readonly [ItemKind, string]>;
 
 /** One observation's scope in words (an account's root user, a bucket, a queue, the organization). */
-export function observationScope(observation: Observation): string {
+function observationScope(observation: Observation): string {
   switch (observation.type) {
     case 'root-credentials':
       return `account ${observation.accountId}`;

@@ -124,10 +124,6 @@ export type ResourceSpec =
   | '*'
   | { parts: [string, string, string, string, string, string | null] | (string | null)[] };
 
-export function resourceArn(parts: (string | null)[]): ResourceSpec {
-  return { parts };
-}
-
 function resourcePatternMatches(pattern: string, resource: ResourceSpec): Tri {
   if (pattern === '*') return 'yes';
   if (resource === '*') return matchesWildcard(pattern, '*', false) ? 'yes' : 'no';
@@ -169,7 +165,7 @@ const and = (values: Tri[]): Tri =>
 const not = (value: Tri): Tri => (value === 'yes' ? 'no' : value === 'no' ? 'yes' : 'unknown');
 
 /** Keys whose value the engine knows for a root session (lower-cased); see the header. */
-export const MODELLED_CONDITION_KEYS = new Set([
+const MODELLED_CONDITION_KEYS = new Set([
   'aws:principalarn',
   'aws:assumedroot',
   'aws:principalaccount',

@@ -237,7 +237,7 @@ export function enableNotes(observation: OrganizationObservation, rootSessions: 
 }
 
 /** The root credentials an account still has, in words ("2 access keys", "1 MFA device"). */
-export function heldCredentialKinds(credentials: RootCredentials): string[] {
+function heldCredentialKinds(credentials: RootCredentials): string[] {
   const count = (n: number, one: string) => (n === 0 ? [] : [`${n} ${one}${n === 1 ? '' : 's'}`]);
   return [
     ...(credentials.loginProfile ? ['a password'] : []),

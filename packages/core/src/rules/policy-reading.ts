@@ -26,7 +26,7 @@ const ANY_ACCOUNT = 'any-account';
 const ALL_TASK_REQUIREMENTS = Object.values(TASK_REQUIREMENTS).flat();
 
 /** Whether some unconditional Allow statement covers every action of every task, for any account and resource. */
-export function allowsEveryTaskAction(policy: ParsedPolicy): boolean {
+function allowsEveryTaskAction(policy: ParsedPolicy): boolean {
   if (!policy.ok) return false;
   const context = new Map<string, string>();
   return ALL_TASK_REQUIREMENTS.every((requirement) =>

@@ -27,7 +27,7 @@ export interface AuditsTable {
   saved_at: string;
 }
 
-export interface AuditAccountsTable {
+interface AuditAccountsTable {
   audit_id: string;
   account_id: string;
   /** Order of the account in the report. */
@@ -44,7 +44,7 @@ export interface AuditAccountsTable {
   audited_at: string | null;
 }
 
-export interface PlansTable {
+interface PlansTable {
   id: string;
   created_at: string;
   expires_at: string;
@@ -60,7 +60,7 @@ export interface PlansTable {
   apply_until: string | null;
 }
 
-export interface JournalEntriesTable {
+interface JournalEntriesTable {
   plan_id: string;
   sequence: number;
   action_id: string;
@@ -91,14 +91,14 @@ export interface JobsTable {
   attempts: number;
 }
 
-export interface AuditCheckpointsTable {
+interface AuditCheckpointsTable {
   audit_id: string;
   /** JSON: `AuditCheckpointHeader`. */
   header: string;
   updated_at: string;
 }
 
-export interface AuditCheckpointAccountsTable {
+interface AuditCheckpointAccountsTable {
   audit_id: string;
   account_id: string;
   /** Order in which the account finished. */
@@ -137,7 +137,7 @@ export interface SchedulesTable {
   updated_at: string;
 }
 
-export interface NotificationsTable {
+interface NotificationsTable {
   id: string;
   organization_id: string;
   audit_id: string | null;

@@ -35,8 +35,8 @@ export const StoredPlanSchema = z.object({
 });
 export type StoredPlan = z.infer<typeof StoredPlanSchema>;
 
-export const JournalPhaseSchema = z.enum(['before', 'after']);
-export const JournalOutcomeSchema = z.enum(['pending', 'done', 'already-done', 'failed', 'skipped']);
+const JournalPhaseSchema = z.enum(['before', 'after']);
+const JournalOutcomeSchema = z.enum(['pending', 'done', 'already-done', 'failed', 'skipped']);
 
 /** One apply journal entry: written before and after every AWS action of a plan. */
 export const JournalEntrySchema = z.object({
@@ -61,11 +61,11 @@ export interface PlanClaim {
 }
 export type PlanClaimResult = { claimed: true } | { claimed: false; owner: string; until: string };
 
-export const JobKindSchema = z.enum(['audit', 'plan', 'apply']);
-export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']);
+const JobKindSchema = z.enum(['audit', 'plan', 'apply']);
+const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'interrupted']);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const JobErrorSchema = z.object({
+const JobErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   fix: z.string().optional(),

@@ -31,7 +31,7 @@ import { listOrganizationAccounts, type Selection } from './inventory.js';
 
 const DENIED_CODES = new Set(['AWS_ACCESS_DENIED', 'NOT_AUTHORIZED_CALLER']);
 
-export type PolicyReading =
+type PolicyReading =
   | { available: true; policies: OrganizationPolicies }
   | { available: false; missingPermission: string; message: string };
 
@@ -61,7 +61,7 @@ async function ifAllowed(read: () => Promise<OrganizationPolicies>): Promise<Pol
  * root, OU and account, are never listed. `completeAttachments` then resolves the few levels this
  * leaves open.
  */
-export function readPoliciesIfAllowed(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<PolicyReading> {
+function readPoliciesIfAllowed(runtime: AwsRuntime, hooks: CallHooks = {}): Promise<PolicyReading> {
   return ifAllowed(() => readOrganizationPolicies(runtime, hooks, policyNeedsTargets));
 }
 
@@ -72,7 +72,7 @@ export function readPoliciesIfAllowed(runtime: AwsRuntime, hooks: CallHooks = {}
  * of the unlisted SCPs when `entities`, the organization's size, says that is cheaper). The cost is
  * proportional to those levels (at most the listed SCPs' attachments), never to the accounts.
  */
-export async function completeAttachments(
+async function completeAttachments(
   runtime: AwsRuntime,
   policies: OrganizationPolicies,
   accounts: readonly Placed[],
@@ -121,7 +121,7 @@ export async function completeAttachments(
 
 type OrgPolicyRecordLike = { content: string };
 
-export function indexPolicies(organizationId: string, policies: OrganizationPolicies): PolicyIndex {
+function indexPolicies(organizationId: string, policies: OrganizationPolicies): PolicyIndex {
   const types = new Map(policies.policies.map((record) => [record.id, record.type]));
   return new PolicyIndex(
     organizationId,
@@ -132,7 +132,7 @@ export function indexPolicies(organizationId: string, policies: OrganizationPoli
 }
 
 /** One account's verdicts; `parentIds` come from the inventory's OU path (root first). */
-export function checkAccount(
+function checkAccount(
   index: PolicyIndex,
   account: Pick<Account, 'accountId' | 'name' | 'ouPath' | 'ouPathText'>,
   tasks: readonly PolicyTask[],
@@ -152,7 +152,7 @@ export function checkAccount(
 }
 
 /** Assembles the answer of `policies check` from an inventory and what could be read. */
-export function buildPolicyCheck(
+function buildPolicyCheck(
   organizationId: string,
   accounts: readonly Account[],
   reading: PolicyReading,
@@ -230,7 +230,7 @@ function policyTypesOf(task: PolicyTask): readonly OrgPolicyType[] {
  * Verdicts for a few accounts (a plan's, an audit's refused ones), reading only the policies attached
  * on their paths. Undefined when the policies cannot be read: the caller then says nothing more.
  */
-export async function checkFewAccounts(
+async function checkFewAccounts(
   runtime: AwsRuntime,
   organizationId: string,
   accounts: readonly Placed[],
@@ -268,7 +268,7 @@ export async function checkFewAccounts(
 const TYPE_LABEL = { SERVICE_CONTROL_POLICY: 'SCP', RESOURCE_CONTROL_POLICY: 'RCP' } as const;
 
 /** One blocker in a sentence: policy, where it is attached, statement and actions. */
-export function describeBlocker(b: PolicyBlocker): string {
+function describeBlocker(b: PolicyBlocker): string {
   const where = `${b.target.name} (${b.target.id})`;
   if (b.kind === 'no-allow') return `no SCP attached to ${where} allows ${b.actions.join(', ')}`;
   const statement = b.statement ? `, statement ${b.statement}` : '';
@@ -305,7 +305,7 @@ export function createRefusalExplainer(
 }
 
 /** The message of an account AWS refused and the organization's policies explain. */
-export function refusalMessage(blockers: readonly PolicyBlocker[]): string {
+function refusalMessage(blockers: readonly PolicyBlocker[]): string {
   return `Refused by the organization's policies: ${blockers.map(describeBlocker).join('; ')}.`;
 }
 

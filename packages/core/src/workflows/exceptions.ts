@@ -4,7 +4,6 @@ import { parse as parseYaml } from 'yaml';
 import type { AuditReport } from '../domain/audit.js';
 import type { AuditDiff } from '../domain/audit-diff.js';
 import {
-  type ExceptionsFile,
   ExceptionsFileSchema,
   type FindingException,
   type NewException,
@@ -123,8 +122,6 @@ export async function readExceptionsFile(path: string): Promise<FindingException
     source: 'file' as const,
   }));
 }
-
-export type { ExceptionsFile };
 
 /** Drift between the report and the latest saved audit of its organization that started before it. */
 export async function previousAuditDiff(store: Store, report: AuditReport): Promise<AuditDiff | undefined> {

@@ -102,7 +102,7 @@ export async function resolveMemberAccount(
 }
 
 /** Which credential kinds a root-credentials observation covers. */
-export function observedKinds(observation: RootCredentialsObservation): DeletableCredential[] {
+function observedKinds(observation: RootCredentialsObservation): DeletableCredential[] {
   const kinds: DeletableCredential[] = [];
   if (observation.loginProfile !== undefined) kinds.push('password');
   if (observation.accessKeys !== undefined) kinds.push('access-keys');

@@ -21,7 +21,7 @@ const invalidInput = (reason: string, message: string) =>
  * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html;
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_account_state.html).
  */
-export function accountJson(account: AccountState, withPaths = true): Record<string, unknown> {
+function accountJson(account: AccountState, withPaths = true): Record<string, unknown> {
   const fields: Record<string, unknown> = {
     Id: account.id,
     Arn: account.arn,

@@ -23,7 +23,7 @@ const addresses = new WeakMap<WireRequest, S3Address>();
  * Path-style (`/bucket?policy` from the AWS CLI, `/bucket/?policy=` from the SDK) and
  * virtual-hosted (`bucket.s3.region.amazonaws.com`, `bucket.localhost`) addressing.
  */
-export function s3Address(req: WireRequest): S3Address {
+function s3Address(req: WireRequest): S3Address {
   const cached = addresses.get(req);
   if (cached) return cached;
   const sub = new URLSearchParams(req.rawQuery);

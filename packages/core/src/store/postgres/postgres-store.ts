@@ -29,7 +29,7 @@ const INT8_OID = 20;
  * as a string because it can exceed 2^53 (https://node-postgres.com/features/types), which ours never do.
  * Set per pool, never on the process-wide `pg.types`.
  */
-export function createPool(url: string, max = 10): pg.Pool {
+function createPool(url: string, max = 10): pg.Pool {
   return new pg.Pool({
     connectionString: url,
     max,
@@ -41,7 +41,7 @@ export function createPool(url: string, max = 10): pg.Pool {
   });
 }
 
-export function postgresBackend(location: string): StoreBackend {
+function postgresBackend(location: string): StoreBackend {
   return {
     location,
     mapError: (error) => mapPostgresError(error, location),

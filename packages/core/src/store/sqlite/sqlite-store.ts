@@ -33,8 +33,6 @@ import type { Store } from '../store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
 import { mapSqliteError } from './map-sqlite-error.js';
 
-export { DEFAULT_BUSY_TIMEOUT_MS };
-
 export interface SqliteStoreOptions {
   /** Directory of `rootwarden.db`; created (0700) when missing. */
   home: string;
@@ -88,7 +86,7 @@ function sqliteCode(error: unknown): string {
   return String((error as { code?: unknown })?.code ?? '');
 }
 
-export function sqliteBackend(file: string): StoreBackend {
+function sqliteBackend(file: string): StoreBackend {
   return {
     location: file,
     mapError: (error) => mapSqliteError(error, file),

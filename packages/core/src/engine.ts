@@ -657,7 +657,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (ids.length === 1) return ids[0] as string;
       if (ids.length === 0)
         throw new CoreError('PLAN_NOT_FOUND', `No saved plan ${prefix}.`, {
-          fix: `Make one with \`rootwarden plan <task> …\` (it prints the plan id), and apply it from the same ROOTWARDEN_HOME (history: ${databasePath(home)}).`,
+          fix: `Make one with \`rootwarden plan <task> …\` (it prints the plan id), and apply it with the same history (history: ${historyLocation}, set by ${storeUrl ? 'ROOTWARDEN_STORE_URL or --store' : 'ROOTWARDEN_HOME'}).`,
           details: { field: 'planId', planId: prefix },
         });
       throw new CoreError(

@@ -319,6 +319,7 @@ export {
 export { type OpenStoreOptions, openStore } from './store/open-store.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './store/sqlite/busy-timeout.js';
+export { fileSystemCause } from './store/sqlite/map-sqlite-error.js';
 export { openSqliteStore } from './store/sqlite/open-sqlite-store.js';
 export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export {

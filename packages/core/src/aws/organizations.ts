@@ -127,7 +127,6 @@ export async function* listAccountPages(
   for await (const page of source) yield (page.Accounts ?? []).map(toRecord);
 }
 
-/** The accounts directly under one root or OU. */
 /** The accounts directly under a root or OU, one page (up to 20) at a time. */
 export async function* listAccountsForParentPages(
   runtime: AwsRuntime,

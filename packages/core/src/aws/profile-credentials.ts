@@ -29,7 +29,7 @@ export function profileCredentialChain(
 /**
  * What the SDK's default role assumer does (`getDefaultRoleAssumer` of @aws-sdk/client-sts: one STS
  * client signing with the source profile's credentials, `AssumeRole`, the credentials out), at an
- * explicit endpoint, which that helper's options do not accept.
+ * explicit endpoint, which that helper's typed options (`STSRoleAssumerOptions`) leave out.
  */
 function roleAssumerAt(endpoint: string, region: string) {
   let client: STSClient | undefined;

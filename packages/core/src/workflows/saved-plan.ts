@@ -14,7 +14,7 @@ export async function loadPlan(
   const stored = await store.getPlan(planId.toLowerCase());
   if (!stored) {
     throw new CoreError('PLAN_NOT_FOUND', `No saved plan ${planId}.`, {
-      fix: 'Make one with `rootwarden plan <task> …` (it prints the plan id), and apply it from the same ROOTWARDEN_HOME.',
+      fix: 'Make one with `rootwarden plan <task> …` (it prints the plan id), and apply it with the same history (ROOTWARDEN_HOME, or ROOTWARDEN_STORE_URL / --store).',
       details: { field: 'planId', planId },
     });
   }

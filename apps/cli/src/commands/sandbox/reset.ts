@@ -4,6 +4,7 @@ import { Args } from '@oclif/core';
 import { removeWorldFile } from '@rootwarden/aws-sandbox';
 import {
   CoreError,
+  fileSystemCause,
   isSandboxScenario,
   neutralizeForTerminal,
   resolveHome,
@@ -68,15 +69,18 @@ async function removeKept(file: string): Promise<boolean> {
     return await removeWorldFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined || !FILESYSTEM_PROBLEMS.has(code)) throw error;
-    throw new CoreError('STORE_UNAVAILABLE', `Cannot reset the sandbox kept in ${file} (${code}).`, {
-      fix: 'Make ROOTWARDEN_HOME (default ~/.rootwarden) a writable directory, or point ROOTWARDEN_HOME at one.',
-      details: { field: 'home', path: file },
-    });
+    const cause = fileSystemCause(code);
+    if (cause === undefined) throw error;
+    throw new CoreError(
+      'STORE_UNAVAILABLE',
+      `Cannot reset the sandbox kept in ${file}: ${cause} (${code}).`,
+      {
+        fix: 'Make ROOTWARDEN_HOME (default ~/.rootwarden) a writable directory, or point ROOTWARDEN_HOME at one.',
+        details: { field: 'home', path: file },
+      },
+    );
   }
 }
-
-const FILESYSTEM_PROBLEMS = new Set(['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EISDIR']);
 
 function keptSandboxes(directory: string): string[] {
   try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { WireRequest, WireResponse } from '../../protocol/wire.js';
 import type { SandboxCore } from '../../sandbox-core.js';
 import { isoMillis } from '../../util/time.js';
@@ -32,11 +33,9 @@ function error(code: string, status: number, message: string, requestId: string)
   };
 }
 
-/** A stable suffix per permission set, like the hex tail of AWSReservedSSO_ role names. */
+/** A stable 16-hex-digit suffix per permission set, like the tail of AWSReservedSSO_ role names. */
 function reservedRoleName(name: string): string {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
-  return `AWSReservedSSO_${name}_${hash.toString(16).padStart(8, '0')}${'0'.repeat(8)}`;
+  return `AWSReservedSSO_${name}_${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
 }
 
 export function ssoGetRoleCredentials(core: SandboxCore, req: WireRequest, requestId: string): WireResponse {

@@ -22,6 +22,14 @@ const CAUSES: Record<string, string> = {
   SQLITE_IOERR: 'an input/output error',
 };
 
+/**
+ * What a file system error code (`EROFS`, `ENOTDIR`, `EACCES`…) means in words; undefined for codes
+ * that are not about a file the user can fix (and for SQLite's own codes).
+ */
+export function fileSystemCause(code: string | undefined): string | undefined {
+  return code?.startsWith('E') ? CAUSES[code] : undefined;
+}
+
 function causeOf(code: string): string | undefined {
   return CAUSES[code] ?? CAUSES[code.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1')];
 }

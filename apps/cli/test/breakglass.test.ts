@@ -188,7 +188,7 @@ describe('rootwarden break-glass and audit notifications (spawned CLI)', () => {
     const stderr = unwrap(audit.stderr);
     expect(stderr).toMatch(
       new RegExp(
-        `Warning: The break-glass window on account ${WEB} \\(ticket INC-77\\) ended at \\S+ and was closed; plan [0-9a-f-]{36} deletes the recovered root credentials\\.`,
+        `Warning: The break-glass window on account ${WEB} \\(ticket "INC-77", quoted: a person typed it\\) ended at \\S+ and was closed; plan [0-9a-f-]{36} deletes the recovered root credentials\\.`,
       ),
     );
     expect(stderr).toContain('[BREAKGLASS_WINDOW_CLOSED]');

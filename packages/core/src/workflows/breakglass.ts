@@ -139,7 +139,7 @@ export function noOpenWindow(accountId: string): CoreError {
 export function windowClosedWarning(window: BreakglassWindow): ReportWarning {
   return {
     code: 'BREAKGLASS_WINDOW_CLOSED',
-    message: `The break-glass window on account ${window.accountId} (ticket ${window.ticket}) ended at ${window.until} and was closed${window.cleanupPlanId ? `; plan ${window.cleanupPlanId} deletes the recovered root credentials.` : `, but the plan to delete the recovered credentials could not be prepared (${window.cleanupError ?? 'unknown error'}).`}`,
+    message: `The break-glass window on account ${window.accountId} (ticket ${JSON.stringify(window.ticket)}, quoted: a person typed it) ended at ${window.until} and was closed${window.cleanupPlanId ? `; plan ${window.cleanupPlanId} deletes the recovered root credentials.` : `, but the plan to delete the recovered credentials could not be prepared (${window.cleanupError ?? 'unknown error'}).`}`,
     fix: window.cleanupPlanId
       ? `Review and apply it: rootwarden apply ${window.cleanupPlanId}`
       : `Prepare it by hand: rootwarden plan delete-root-credentials --account ${window.accountId}`,

@@ -1,11 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import {
-  AccountIdSchema,
   type ClosedWindow,
   type EngineOptions,
   type NotificationConfig,
   neutralizeForTerminal,
-  parseInput,
 } from '@rootwarden/core';
 import { BaseCommand } from '../../base-command.js';
 import { currentUser } from '../../current-user.js';
@@ -40,9 +38,11 @@ export default class BreakglassCloseCommand extends BaseCommand<typeof Breakglas
   }
 
   async run(): Promise<{ windows: ClosedWindow[] }> {
-    const account = parseInput(AccountIdSchema, this.args.account.trim(), 'account');
     this.#notifications = await loadNotifyConfig(this.flags['notify-config']);
-    const closed = await this.engine.closeBreakglass(account, this.flags.by ?? currentUser());
+    const closed = await this.engine.closeBreakglass(
+      this.args.account.trim(),
+      this.flags.by ?? currentUser(),
+    );
     for (const { window, deliveries } of closed) {
       this.log(
         neutralizeForTerminal(

@@ -86,11 +86,16 @@ describe('SSO GetRoleCredentials over HTTP', () => {
 
   it("answers the permission set's role session for a valid token, and AWS's errors otherwise", async () => {
     const { accessToken } = ctx.sandbox.issueSsoAccessToken('alice@example.com');
+    const before = ctx.sandbox.admin.now().getTime();
     const ok = await getRoleCredentials('role_name=OrganizationAdmin&account_id=123456789012', accessToken);
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { roleCredentials: Record<string, unknown> };
     expect(body.roleCredentials.accessKeyId).toMatch(/^ASIA/);
-    expect(typeof body.roleCredentials.expiration).toBe('number');
+    // One hour on the sandbox clock from the call, in epoch milliseconds.
+    expect(body.roleCredentials.expiration).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(body.roleCredentials.expiration).toBeLessThanOrEqual(
+      ctx.sandbox.admin.now().getTime() + 3_600_000,
+    );
     const wrongToken = await getRoleCredentials('role_name=OrganizationAdmin&account_id=123456789012', 'x');
     expect([wrongToken.status, wrongToken.headers.get('x-amzn-errortype')]).toEqual([
       401,

@@ -28,33 +28,54 @@ export const ORGANIZATIONS_QUOTAS: Readonly<Record<string, readonly [rate: numbe
   ListPoliciesForTarget: [5, 8],
 };
 
-class TokenBucket {
+/** The bucket's view of time: a clock in milliseconds and a way to wait (tests pass a simulated one). */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const realClock: PacerClock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+};
+
+export class TokenBucket {
   #tokens: number;
-  #updated = performance.now();
+  #updated: number;
   #queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly rate: number,
     private readonly burst: number,
+    private readonly clock: PacerClock = realClock,
   ) {
     this.#tokens = burst;
+    this.#updated = clock.now();
   }
 
-  /** Resolves when a token is available; callers are served in order. */
+  /**
+   * Resolves when a token is available; callers are served in order. Tokens accrue for the time
+   * that really passed: a timer fires late whenever the event loop is busy (a large audit keeps it
+   * busy), and a bucket that counted only the time it asked to sleep lost that lateness on every
+   * call, pacing a 5/s listing at about 4.5/s.
+   */
   take(signal?: AbortSignal): Promise<void> {
     const turn = this.#queue.then(async () => {
-      const now = performance.now();
-      this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updated) / 1000) * this.rate);
-      this.#updated = now;
-      if (this.#tokens < 1) {
-        await sleep(((1 - this.#tokens) / this.rate) * 1000, undefined, signal ? { signal } : {});
-        this.#tokens = 1;
-        this.#updated = performance.now();
+      this.#refill();
+      while (this.#tokens < 1) {
+        await this.clock.sleep(((1 - this.#tokens) / this.rate) * 1000, signal);
+        this.#refill();
       }
       this.#tokens -= 1;
     });
     this.#queue = turn.catch(() => undefined);
     return turn;
+  }
+
+  #refill(): void {
+    const now = this.clock.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updated) / 1000) * this.rate);
+    this.#updated = now;
   }
 }
 
@@ -71,7 +92,13 @@ export class Pacer {
     if (!quota) return;
     let bucket = this.#buckets.get(operation);
     if (!bucket) {
-      bucket = new TokenBucket(quota[0], quota[1]);
+      // One token of a listing's burst stays in reserve. AWS's bucket counts a request when it
+      // arrives, ours when we grant it; the SDK's work in between (signing, a garbage collection)
+      // varies, so an on-time request after a late one arrives early and, paced at the exact rate, is
+      // throttled. The reserve keeps AWS's bucket a request ahead of ours; a throttle would cost that
+      // same token again, plus a backoff. Calls with a burst of 2 (ListRoots, DescribeOrganization)
+      // are made once or twice per command and never reach that steady pace: they keep their burst.
+      bucket = new TokenBucket(quota[0], quota[1] > 2 ? quota[1] - 1 : quota[1]);
       this.#buckets.set(operation, bucket);
     }
     await bucket.take(signal);

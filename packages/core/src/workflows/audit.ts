@@ -201,9 +201,10 @@ export async function auditOrganization(
   /** AWS's AccessDenied for one account, with the policy that caused it named when the policies say so. */
   const explainRefusal = async (record: OrgAccountRecord, error: CoreError): Promise<CoreError> => {
     try {
+      explainByPolicies.prefetch();
       // The OU names make the message readable; without them (the walk failed) the ids do.
       const names = await treeReady.catch(() => new OrgTree());
-      const message = await explainByPolicies(toAccount(record, names, skip));
+      const message = await explainByPolicies.explain(toAccount(record, names, skip));
       if (!message) return error;
       return new CoreError(error.code, message, {
         ...(error.fix === undefined ? {} : { fix: error.fix }),

@@ -292,7 +292,7 @@ export function createRefusalExplainer(
   runtime: AwsRuntime,
   organizationId: string,
   hooks: CallHooks = {},
-): (account: Placed) => Promise<string | undefined> {
+): RefusalExplainer {
   let read: Promise<{ reading: PolicyReading; index?: PolicyIndex }> | undefined;
   const readOnce = () => {
     read ??= readPoliciesIfAllowed(runtime, hooks).then((reading) =>
@@ -304,16 +304,32 @@ export function createRefusalExplainer(
     });
     return read;
   };
-  return async (account) => {
-    const { reading, index } = await readOnce();
-    if (!reading.available || !index) return undefined;
-    const [first] = checkAccount(index, account, ['audit']).tasks;
-    const denies = first?.blockers.filter((blocker) => blocker.kind === 'explicit-deny') ?? [];
-    if (first?.verdict === 'blocked' && denies.length > 0) return refusalMessage(denies);
-    const complete = await completeAttachments(runtime, reading.policies, [account], undefined, hooks);
-    const [verdict] = checkAccount(indexPolicies(organizationId, complete), account, ['audit']).tasks;
-    return verdict?.verdict === 'blocked' ? refusalMessage(verdict.blockers) : undefined;
+  return {
+    prefetch: () => {
+      readOnce().catch(() => undefined); // explain() reads again and handles the failure
+    },
+    explain: async (account) => {
+      const { reading, index } = await readOnce();
+      if (!reading.available || !index) return undefined;
+      const [first] = checkAccount(index, account, ['audit']).tasks;
+      const denies = first?.blockers.filter((blocker) => blocker.kind === 'explicit-deny') ?? [];
+      if (first?.verdict === 'blocked' && denies.length > 0) return refusalMessage(denies);
+      const complete = await completeAttachments(runtime, reading.policies, [account], undefined, hooks);
+      const [verdict] = checkAccount(indexPolicies(organizationId, complete), account, ['audit']).tasks;
+      return verdict?.verdict === 'blocked' ? refusalMessage(verdict.blockers) : undefined;
+    },
   };
+}
+
+/** Names the SCP or RCP behind an AWS refusal of an account's root session. */
+export interface RefusalExplainer {
+  /**
+   * Starts reading the organization's policies (once per audit). The audit calls it at the first
+   * refusal, while the OU walk that `explain` also needs is still running, so the reads overlap it.
+   */
+  prefetch(): void;
+  /** The refusal's cause, when the organization's policies show one. */
+  explain(account: Placed): Promise<string | undefined>;
 }
 
 /** The message of an account AWS refused and the organization's policies explain. */

@@ -56,11 +56,18 @@ export async function preflightRootAccess(
   /** What the task needs: the IAM credential tasks RootCredentialsManagement, S3/SQS unlock RootSessions. */
   need: FeatureNeed = 'RootCredentialsManagement',
 ): Promise<Preflight> {
-  const identity = await getCallerIdentity(runtime, hooks);
+  // Three independent reads, sent together: one round trip before the first account instead of
+  // three. Their answers are still judged in this order, so the first problem found is the one said.
+  const identityRead = getCallerIdentity(runtime, hooks);
+  const organizationRead = describeOrganization(runtime, hooks);
+  const featuresRead = readFeatures(runtime, hooks);
+  organizationRead.catch(() => undefined); // judged below, after the identity
+  featuresRead.catch(() => undefined);
+  const identity = await identityRead;
   checkPartition(identity.arn);
   let organization: OrganizationInfo;
   try {
-    organization = await describeOrganization(runtime, hooks);
+    organization = await organizationRead;
   } catch (error) {
     if (isCoreError(error) && error.code === 'ORGANIZATION_NOT_FOUND') {
       throw new CoreError(
@@ -85,7 +92,7 @@ export async function preflightRootAccess(
     throw error;
   }
 
-  const features = await readFeatures(runtime, hooks);
+  const features = await featuresRead;
   if (features.kind === 'trusted-access-off') {
     throw new CoreError(
       'TRUSTED_ACCESS_NOT_ENABLED',

@@ -184,7 +184,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
       } else if (summaryView) {
         await writeOutput([`${summaryView.render(report)}\n`], target);
       } else if (table) {
-        await writeOutput([`${table.render(report)}\n`], target);
+        await writeOutput(table.render(report), target);
       } else if (compact) {
         await writeOutput(compact.chunks(report, saved), target);
       } else {

@@ -10,7 +10,7 @@ import {
   reportChunks,
 } from '@rootwarden/core';
 import { colorSeverity, colorStatus, colors } from './colors.js';
-import { renderTable } from './table.js';
+import { tableLines } from './table.js';
 
 function day(timestamp: string | null): string {
   return timestamp ? timestamp.slice(0, 10) : 'never';
@@ -60,27 +60,42 @@ function notAudited(result: AccountAuditResult): string {
   return `  ${result.accountId}  ${colors.yellow(code)}  ${summary}. Fix: ${fix}.`;
 }
 
+/**
+ * Between the fields of a compact row, and between the findings of one account: the text they join
+ * is either ours or neutralized for the terminal, which leaves no C0 control character in it.
+ */
+const FIELD = '\u0000';
+const ENTRY = '\u0001';
+
 interface TableAccount {
   accountId: string;
-  cells: string[];
-  findings: Pick<Finding, 'severity' | 'code' | 'message'>[];
+  /** The row's cells, joined by FIELD. */
+  row: string;
+  /** Each finding as severity, code and message joined by FIELD; findings joined by ENTRY ('' for none). */
+  findings: string;
   /** Why it could not be audited, and the fix (unknown accounts only). */
   notAudited?: string;
 }
 
+/** Lines of the table output handed to the writer at a time. */
+const LINES_PER_CHUNK = 256;
+
 /**
- * The terminal table built from results as they stream in: one compact row (its cells as text) and
- * its finding lines per account, never the full results.
+ * The terminal table built from results as they stream in: one compact row (its cells and its
+ * findings as two strings) per account, never the full results, and rendered line by line, never as
+ * one string: a 10,000-account table costs about what the jsonl report costs (issue 17).
  */
 export class AuditTable {
   readonly #accounts: TableAccount[] = [];
+  #codeWidth = 0;
 
   add(untrustedResult: AccountAuditResult): void {
     // Names, OU paths and AWS messages may hold escape sequences or bidi overrides: shown, never run.
     const result = neutralizeStringsForTerminal(untrustedResult);
+    for (const finding of result.findings) this.#codeWidth = Math.max(this.#codeWidth, finding.code.length);
     this.#accounts.push({
       accountId: result.accountId,
-      cells: [
+      row: [
         result.accountId,
         result.name,
         result.ouPathText || '-',
@@ -90,48 +105,64 @@ export class AuditTable {
         result.rootCredentials ? String(result.rootCredentials.signingCertificates.length) : '-',
         mfa(result),
         findings(result),
-      ],
-      findings: result.findings.map(({ severity, code, message, accepted }) => ({
-        severity,
-        code,
-        message: accepted ? `${message} (${describeAcceptance(accepted)})` : message,
-      })),
+      ].join(FIELD),
+      findings: result.findings
+        .map(({ severity, code, message, accepted }) =>
+          [severity, code, accepted ? `${message} (${describeAcceptance(accepted)})` : message].join(FIELD),
+        )
+        .join(ENTRY),
       ...(result.status === 'unknown' ? { notAudited: notAudited(result) } : {}),
     });
   }
 
-  /** One row per account (sorted by id, like the report), the summary, then each finding. */
-  render(report: Omit<AuditReport, 'accounts'>): string {
-    const accounts = this.#accounts.sort((a, b) =>
-      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+  /**
+   * One row per account (sorted by id, like the report), the summary, then each finding and each
+   * account not audited: the output in chunks of lines, each line ending in a newline.
+   */
+  *render(report: Omit<AuditReport, 'accounts'>): Generator<string> {
+    this.#accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+    let chunk: string[] = [];
+    for (const line of this.#lines(report)) {
+      chunk.push(line);
+      if (chunk.length === LINES_PER_CHUNK) {
+        yield `${chunk.join('\n')}\n`;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield `${chunk.join('\n')}\n`;
+  }
+
+  *#lines(report: Omit<AuditReport, 'accounts'>): Generator<string> {
+    const accounts = this.#accounts;
+    yield* tableLines(
+      ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
+      function* () {
+        for (const account of accounts) yield account.row.split(FIELD);
+      },
     );
-    const lines = [
-      renderTable(
-        ['ACCOUNT', 'NAME', 'OU PATH', 'STATUS', 'PASSWORD', 'KEYS', 'CERTS', 'MFA', 'FINDINGS'],
-        accounts.map((account) => account.cells),
-      ),
-      '',
-      summaryLine(report),
-    ];
-    const codeWidth = Math.max(
-      0,
-      ...accounts.flatMap((a) => a.findings.map((finding) => finding.code.length)),
-    );
-    const findingLines = accounts.flatMap((account) =>
-      account.findings.map(
-        (finding) =>
-          `  ${account.accountId}  ${colorSeverity(finding.severity)}${' '.repeat(8 - finding.severity.length)}  ${finding.code.padEnd(codeWidth)}  ${finding.message}`,
-      ),
-    );
-    if (findingLines.length > 0) lines.push('', 'Findings:', ...findingLines);
-    const notAuditedLines = accounts.flatMap((account) => (account.notAudited ? [account.notAudited] : []));
-    if (notAuditedLines.length > 0) lines.push('', 'Not audited:', ...notAuditedLines);
-    return lines.join('\n');
+    yield '';
+    yield summaryLine(report);
+    if (accounts.some((account) => account.findings !== '')) {
+      yield '';
+      yield 'Findings:';
+      for (const account of accounts) {
+        if (account.findings === '') continue;
+        for (const entry of account.findings.split(ENTRY)) {
+          const [severity = '', code = '', message = ''] = entry.split(FIELD);
+          yield `  ${account.accountId}  ${colorSeverity(severity)}${' '.repeat(8 - severity.length)}  ${code.padEnd(this.#codeWidth)}  ${message}`;
+        }
+      }
+    }
+    if (accounts.some((account) => account.notAudited !== undefined)) {
+      yield '';
+      yield 'Not audited:';
+      for (const account of accounts) if (account.notAudited !== undefined) yield account.notAudited;
+    }
   }
 }
 
 /** The default terminal view: one row per account, the summary, then each finding. */
-function renderAuditTable(report: AuditReport): string {
+function renderAuditTable(report: AuditReport): Iterable<string> {
   const table = new AuditTable();
   for (const result of report.accounts) table.add(result);
   return table.render(report);
@@ -156,7 +187,5 @@ export function renderAuditReport(
   toolVersion: string,
   extras: ReportExtras = {},
 ): Iterable<string> {
-  return format === 'table'
-    ? [`${renderAuditTable(report)}\n`]
-    : reportChunks(report, format, toolVersion, extras);
+  return format === 'table' ? renderAuditTable(report) : reportChunks(report, format, toolVersion, extras);
 }

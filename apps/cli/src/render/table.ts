@@ -7,15 +7,24 @@ import stringWidth from 'string-width';
  * terminal shows (colours excluded, wide characters double).
  */
 export function renderTable(headers: string[], rows: string[][]): string {
-  // Two passes over the rows, splitting a cell into lines only while it is measured or printed:
-  // a 10,000-row table never holds every cell's lines at once.
+  return [...tableLines(headers, () => rows)].join('\n');
+}
+
+/**
+ * The table's lines one at a time. `rows` is called twice, once to measure the columns and once to
+ * print them, so a caller holding compact rows (AuditTable) expands each row only while it is used:
+ * a 10,000-row table never holds every cell's lines, nor all its text, at once.
+ */
+export function* tableLines(headers: string[], rows: () => Iterable<string[]>): Generator<string> {
   const widths = headers.map(() => 0);
-  for (const row of [headers, ...rows])
+  const measure = (row: string[]) => {
     for (let column = 0; column < widths.length; column += 1)
       for (const line of linesOf(row[column]))
         widths[column] = Math.max(widths[column] as number, displayWidth(line));
-  const lines: string[] = [];
-  for (const row of [headers, ...rows]) {
+  };
+  measure(headers);
+  for (const row of rows()) measure(row);
+  const print = function* (row: string[]): Generator<string> {
     const cells = row.map(linesOf);
     const height = Math.max(...cells.map((cell) => cell.length));
     for (let index = 0; index < height; index += 1) {
@@ -23,10 +32,11 @@ export function renderTable(headers: string[], rows: string[][]): string {
         const text = cells[column]?.[index] ?? '';
         return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
       });
-      lines.push(parts.join('  ').trimEnd());
+      yield parts.join('  ').trimEnd();
     }
-  }
-  return lines.join('\n');
+  };
+  yield* print(headers);
+  for (const row of rows()) yield* print(row);
 }
 
 function linesOf(cell: string | undefined): string[] {

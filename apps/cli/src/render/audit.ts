@@ -3,7 +3,6 @@ import {
   type AuditReport,
   describeAcceptance,
   explainUnknownAccount,
-  type Finding,
   neutralizeStringsForTerminal,
   REPORT_FORMATS,
   type ReportExtras,

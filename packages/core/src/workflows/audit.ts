@@ -175,8 +175,37 @@ export async function auditOrganization(
         : {}),
     });
     if (orgTree) emit(accountId, orgTree);
-    else backlog.push(accountId);
+    else waitForNames(accountId);
   };
+  /**
+   * A finished account is reported as soon as every root and OU of its path is named, usually long
+   * before the walk ends: its result is then handed out and forgotten instead of waiting, with
+   * thousands of others, for the walk's last page (issue 15). Without a path (no `Paths` from
+   * ListAccounts) it waits for the whole tree.
+   */
+  const growing = selected.growing;
+  const waitingForUnit = new Map<string, string[]>();
+  const waitForNames = (accountId: string) => {
+    const parentIds = records.get(accountId)?.parentIds;
+    if (parentIds === undefined) {
+      backlog.push(accountId);
+      return;
+    }
+    const unnamed = parentIds.find((id) => !growing.units.has(id));
+    if (unnamed === undefined) {
+      emit(accountId, growing);
+      return;
+    }
+    const waiting = waitingForUnit.get(unnamed);
+    if (waiting) waiting.push(accountId);
+    else waitingForUnit.set(unnamed, [accountId]);
+  };
+  growing.onAdd((unit) => {
+    const waiting = waitingForUnit.get(unit.id);
+    if (waiting === undefined || orgTree) return;
+    waitingForUnit.delete(unit.id);
+    for (const accountId of waiting) waitForNames(accountId);
+  });
   const treeReady = tree
     .catch((error: unknown) => {
       // OU names are a convenience: without them paths show OU ids. Only the caller's own problems stop the audit.
@@ -186,10 +215,11 @@ export async function auditOrganization(
     })
     .then(async (loaded) => {
       orgTree = loaded;
-      // Most of a large organization waits here (the OU walk binds the audit): hand the backlog out
-      // in slices, letting the consumers write each slice out before the next, instead of building
-      // (and queueing for a report file) thousands of results at once.
-      const waiting = backlog.splice(0);
+      // What still waits (accounts without a path, those in the last OUs named) is handed out in
+      // slices, letting the consumers write each slice out before the next, instead of building (and
+      // queueing for a report file) thousands of results at once.
+      const waiting = [...backlog.splice(0), ...[...waitingForUnit.values()].flat()];
+      waitingForUnit.clear();
       for (let index = 0; index < waiting.length; index += 1) {
         emit(waiting[index] as string, loaded);
         if (index % BACKLOG_SLICE === BACKLOG_SLICE - 1) await setImmediate();

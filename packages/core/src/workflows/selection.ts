@@ -25,6 +25,8 @@ export interface SelectedAccounts {
   batches: AsyncGenerator<OrgAccountRecord[]>;
   /** The roots and OUs the batches' paths name; settles once the batches are done (or failed). */
   tree: Promise<OrgTree>;
+  /** The same tree while it is filled: the units named so far, and news of each one added. */
+  growing: OrgTree;
 }
 
 /** Calls of one kind in flight at once; the pacer keeps each to its published quota. */
@@ -63,7 +65,8 @@ export function selectAccounts(
  * `Paths`, the accounts' parents come from ListAccountsForParent over the walked tree instead.
  */
 function listOrganization(runtime: AwsRuntime, hooks: CallHooks): SelectedAccounts {
-  const tree = loadOrgTree(runtime, hooks);
+  const growing = new OrgTree();
+  const tree = loadOrgTree(runtime, hooks, growing);
   tree.catch(() => undefined); // the caller awaits it
   async function* batches(): AsyncGenerator<OrgAccountRecord[]> {
     for await (const page of listAccountPages(runtime, hooks)) {
@@ -76,7 +79,7 @@ function listOrganization(runtime: AwsRuntime, hooks: CallHooks): SelectedAccoun
       return;
     }
   }
-  return { batches: batches(), tree };
+  return { batches: batches(), tree, growing };
 }
 
 async function* listByParent(
@@ -131,7 +134,7 @@ class PathResolver {
 
   roots(): Promise<OrgUnit[]> {
     this.#roots ??= listRoots(this.runtime, this.hooks).then((roots) => {
-      for (const root of roots) this.tree.units.set(root.id, root);
+      for (const root of roots) this.tree.add(root);
       return roots;
     });
     return this.#roots;
@@ -146,7 +149,7 @@ class PathResolver {
         pending = id.startsWith('r-')
           ? this.roots().then(() => undefined)
           : describeOrganizationalUnit(this.runtime, id, this.hooks).then((unit) => {
-              this.tree.units.set(id, { id, name: unit.name, parentId });
+              this.tree.add({ id, name: unit.name, parentId });
             });
         pending.catch(() => undefined); // awaited by whoever asked
         this.#names.set(id, pending);
@@ -216,7 +219,7 @@ function describeSelectedAccounts(
       throw error;
     }
   }
-  return { batches: batches(), tree };
+  return { batches: batches(), tree, growing: paths.tree };
 }
 
 function listSelectedAccounts(
@@ -225,7 +228,8 @@ function listSelectedAccounts(
   organization: OrganizationInfo,
   hooks: CallHooks,
 ): SelectedAccounts {
-  const tree = loadOrgTree(runtime, hooks);
+  const growing = new OrgTree();
+  const tree = loadOrgTree(runtime, hooks, growing);
   tree.catch(() => undefined);
   async function* batches(): AsyncGenerator<OrgAccountRecord[]> {
     const missing = new Set(accountIds);
@@ -236,7 +240,7 @@ function listSelectedAccounts(
     const [first] = missing;
     if (first !== undefined) throw notInOrganization(first, organization);
   }
-  return { batches: batches(), tree };
+  return { batches: batches(), tree, growing };
 }
 
 function walkSelectedOus(
@@ -276,7 +280,7 @@ function walkSelectedOus(
       const unit = await describeOrganizationalUnit(runtime, rootOrOuId, hooks);
       const ancestors = unit.ancestorIds ?? (await paths.ancestorsOf(rootOrOuId));
       naming.push(paths.name(ancestors));
-      paths.tree.units.set(rootOrOuId, {
+      paths.tree.add({
         id: rootOrOuId,
         name: unit.name,
         parentId: ancestors.at(-1) ?? null,
@@ -325,7 +329,7 @@ function walkSelectedOus(
       track(
         listChildren(() => listChildOus(runtime, unitId, hooks)).then((children) => {
           for (const child of children) {
-            paths.tree.units.set(child.id, child);
+            paths.tree.add(child);
             visit(child.id, [...path, child.id]);
           }
         }),
@@ -353,5 +357,5 @@ function walkSelectedOus(
       throw error;
     }
   }
-  return { batches: batches(), tree };
+  return { batches: batches(), tree, growing: paths.tree };
 }

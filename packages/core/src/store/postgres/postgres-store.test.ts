@@ -8,6 +8,7 @@ import {
 import { scheduleStoreContract } from '../../../test/schedule-store-contract.js';
 import { codeOf, describeStoreContract } from '../../../test/store-contract.js';
 import { CoreError } from '../../errors.js';
+import { MIGRATIONS } from '../migrations.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
 import { describeStoreUrl, parseStoreUrl } from '../store-url.js';
@@ -109,11 +110,14 @@ describe.skipIf(!TEST_POSTGRES_URL)(
         Array.from({ length: 4 }, () => openPostgresStore({ url: database.url })),
       );
       stores.push(...opened);
+      // Every replica opened (a second run of a migration would have failed its CREATE TABLE), and
+      // the database holds each known migration, applied once (names are the table's key).
       const applied = await queryDatabase<{ name: string }>(
         database.url,
         'select name from kysely_migration',
       );
-      expect(new Set(applied.map((row) => row.name)).size).toBe(applied.length);
+      expect(applied.map((row) => row.name).sort()).toEqual(Object.keys(MIGRATIONS).sort());
+      expect(Object.keys(MIGRATIONS).length).toBeGreaterThan(0);
     });
   },
 );

@@ -86,7 +86,9 @@ describe('results wait only for their own OU names', () => {
           onEvent: (event) => {
             if (event.type === 'account-done' && !released) doneBeforeRelease.push(event.result);
             // Every account audited (or skipped): only the OU names are missing.
-            if (event.type === 'account-audited' && (audited += 1) === total) {
+            if (event.type !== 'account-audited') return;
+            audited += 1;
+            if (audited === total) {
               released = true;
               release();
             }

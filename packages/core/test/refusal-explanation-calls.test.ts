@@ -64,3 +64,75 @@ describe('explaining refused accounts', () => {
     expect(many.total - few.total).toBe(1);
   });
 });
+
+/**
+ * An allow-list SCP refuses by what it does not allow, so no explicit Deny decides: the explanation
+ * must read which SCPs the open level carries (ListPoliciesForTarget). Accounts refused under the
+ * same OU share that read: one call for 3 refused accounts as for 30, where each account used to
+ * read its whole path again.
+ */
+describe('explaining accounts an allow-list SCP refuses', () => {
+  const doc = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
+  const organizationWith = (refused: number) => {
+    const scenario = generateScenario({ accounts: 200, seed: 3 });
+    const org = scenario.organization;
+    // An OU without child OUs: the allow-list then applies to exactly the accounts placed in it.
+    const parents = new Set(org.organizationalUnits.map((unit) => unit.parentId));
+    const allowListOu = org.organizationalUnits.find((unit) => !parents.has(unit.id))?.id as string;
+    const members = scenario.accounts.slice(2).filter((account) => account.state === 'ACTIVE');
+    for (const account of scenario.accounts) {
+      account.scpDeniesRootSession = false;
+      if (account.parentId === allowListOu) account.parentId = org.rootId;
+    }
+    for (const account of members.slice(0, refused)) account.parentId = allowListOu;
+    org.policies = [
+      {
+        id: 'p-explain0allowl',
+        name: 'AllowStorageOnly',
+        description: '',
+        type: 'SERVICE_CONTROL_POLICY',
+        content: doc({ Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' }),
+        targets: [allowListOu],
+      },
+    ];
+    // The allow-list replaces FullAWSAccess on its OU: IAM is then allowed nowhere on that path.
+    org.fullAwsAccessDetachedFrom = [allowListOu];
+    return { scenario, refusedIds: members.slice(0, refused).map((account) => account.id), allowListOu };
+  };
+
+  const fixtures: SandboxFixture[] = [];
+  afterAll(() => Promise.all(fixtures.map((fixture) => fixture.close())));
+
+  const auditAndCount = async (refused: number) => {
+    const { scenario, refusedIds, allowListOu } = organizationWith(refused);
+    const fixture = await startSandbox({ scenario, quotas: { enabled: false } });
+    fixtures.push(fixture);
+    const report = await fixture.engine().audit({ concurrency: 32 });
+    const perTarget = fixture.sandbox.admin.calls({
+      service: 'organizations',
+      operation: 'ListPoliciesForTarget',
+    });
+    return { report, refusedIds, allowListOu, perTarget };
+  };
+
+  let few: Awaited<ReturnType<typeof auditAndCount>>;
+  let many: Awaited<ReturnType<typeof auditAndCount>>;
+  beforeAll(async () => {
+    few = await auditAndCount(3);
+    many = await auditAndCount(30);
+  }, 300_000);
+
+  it('names the allow-list for every refused account', () => {
+    for (const { report, refusedIds, allowListOu } of [few, many]) {
+      const refused = report.accounts.filter((account) => account.status === 'unknown');
+      expect(refused.map((account) => account.accountId).sort()).toEqual([...refusedIds].sort());
+      for (const account of refused) expect(account.error?.message).toContain(`no SCP attached to`);
+      for (const account of refused) expect(account.error?.message).toContain(`(${allowListOu})`);
+    }
+  });
+
+  it("reads the open OU's SCPs once, however many accounts it refuses", () => {
+    expect(few.perTarget).toHaveLength(1);
+    expect(many.perTarget).toHaveLength(1);
+  });
+});

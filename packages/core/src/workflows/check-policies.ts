@@ -78,6 +78,8 @@ async function completeAttachments(
   accounts: readonly Placed[],
   entities: number | undefined,
   hooks: CallHooks = {},
+  /** SCP ids per level already asked of AWS; the refusal explainer keeps one across its accounts. */
+  levelCache = new Map<string, Promise<string[]>>(),
 ): Promise<OrganizationPolicies> {
   const records = policies.policies.map((record) => ({ ...record, targets: [...record.targets] }));
   const byId = new Map(records.map((record) => [record.id, record]));
@@ -103,10 +105,10 @@ async function completeAttachments(
       unlisted.delete(id);
     });
   } else {
-    const found = await listPolicyIdsForTargets(
+    const found = await scpIdsAtLevels(
       runtime,
       levels.map((level) => level.id),
-      'SERVICE_CONTROL_POLICY',
+      levelCache,
       hooks,
     );
     for (const level of levels) {
@@ -117,6 +119,32 @@ async function completeAttachments(
     }
   }
   return { enabledTypes: policies.enabledTypes, policies: records, unlisted: [...unlisted] };
+}
+
+/**
+ * The SCP ids attached to each level (ListPoliciesForTarget), asked of AWS once per level: what is
+ * in `cache` (or being read) is reused, and a failed read is forgotten so that a later call asks
+ * again. Accounts refused under one allow-list OU share that OU's read.
+ */
+async function scpIdsAtLevels(
+  runtime: AwsRuntime,
+  levelIds: readonly string[],
+  cache: Map<string, Promise<string[]>>,
+  hooks: CallHooks,
+): Promise<Map<string, string[]>> {
+  const missing = levelIds.filter((id) => !cache.has(id));
+  if (missing.length > 0) {
+    const reading = listPolicyIdsForTargets(runtime, missing, 'SERVICE_CONTROL_POLICY', hooks);
+    for (const id of missing) {
+      const ids = reading.then((found) => found.get(id) ?? []);
+      ids.catch(() => {
+        if (cache.get(id) === ids) cache.delete(id);
+      });
+      cache.set(id, ids);
+    }
+  }
+  const lists = await Promise.all(levelIds.map((id) => cache.get(id) ?? Promise.resolve([])));
+  return new Map(levelIds.map((id, index) => [id, lists[index] ?? []]));
 }
 
 type OrgPolicyRecordLike = { content: string };
@@ -284,7 +312,8 @@ function describeBlocker(b: PolicyBlocker): string {
  * The organization's policies are read once per audit, at the first refusal, as `policies check`
  * reads them (the targets of the policies that can change an outcome: a function of the policies, not
  * of the refused accounts). An explicit Deny that applies decides alone; only when none does are the
- * open levels of that account's path resolved (ListPoliciesForTarget, rare). Reading the policies of
+ * open levels of that account's path resolved (ListPoliciesForTarget, once per level per audit: the
+ * accounts an allow-list OU refuses share its read). Reading the policies of
  * every refused account's path instead cost one paced call per account and OU, after the OU walk:
  * 221 calls, 44 s at 5/s, for the 90 refused accounts of a generated 10,000-account organization.
  */
@@ -304,6 +333,8 @@ export function createRefusalExplainer(
     });
     return read;
   };
+  /** Levels' SCPs read for earlier refusals, so accounts under one OU cost that OU's read once. */
+  const levelCache = new Map<string, Promise<string[]>>();
   return {
     prefetch: () => {
       readOnce().catch(() => undefined); // explain() reads again and handles the failure
@@ -314,7 +345,14 @@ export function createRefusalExplainer(
       const [first] = checkAccount(index, account, ['audit']).tasks;
       const denies = first?.blockers.filter((blocker) => blocker.kind === 'explicit-deny') ?? [];
       if (first?.verdict === 'blocked' && denies.length > 0) return refusalMessage(denies);
-      const complete = await completeAttachments(runtime, reading.policies, [account], undefined, hooks);
+      const complete = await completeAttachments(
+        runtime,
+        reading.policies,
+        [account],
+        undefined,
+        hooks,
+        levelCache,
+      );
       const [verdict] = checkAccount(indexPolicies(organizationId, complete), account, ['audit']).tasks;
       return verdict?.verdict === 'blocked' ? refusalMessage(verdict.blockers) : undefined;
     },

@@ -1,4 +1,5 @@
 import type { EngineEvent, EngineEventListener } from '@rootwarden/core';
+import { data } from './render.js';
 import type { ToolExtra } from './tool.js';
 
 /** About this many progress notifications per audit, whatever the organization's size. */
@@ -57,7 +58,8 @@ export function progressListener(
           progress: done,
           ...(total ? { total } : {}),
           message: refusal
-            ? `${count}; ${refusal.accountId} unknown, ${refusal.error.code}: ${refusal.error.message}`
+            ? // The message names policies, OUs and statements, all set in AWS: quoted data (render.ts).
+              `${count}; ${refusal.accountId} unknown, ${refusal.error.code}: ${data(refusal.error.message)}`
             : count,
         },
       })

@@ -36,8 +36,9 @@ describe('progress notifications of an audit', () => {
 
         const told = progress.filter((update) => update.message?.includes('300000000012'));
         expect(told).toHaveLength(1);
+        // The message (policy, OU and statement names set in AWS) reaches the client as quoted data.
         expect(told[0]?.message).toContain(
-          `300000000012 unknown, AWS_ACCESS_DENIED: ${locked.error.message}`,
+          `300000000012 unknown, AWS_ACCESS_DENIED: ${JSON.stringify(locked.error.message)}`,
         );
         for (const [index, update] of progress.entries())
           if (index > 0) expect(update.progress).toBeGreaterThan(progress[index - 1]?.progress ?? 0);

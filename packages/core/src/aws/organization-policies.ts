@@ -76,6 +76,42 @@ interface Attachment {
   type: OrgPolicyType;
 }
 
+/** Each answer kept under its key; a failed read is forgotten, so a later one may succeed. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let found = cache.get(key);
+  if (!found) {
+    const reading = read();
+    found = reading;
+    cache.set(key, reading);
+    reading.catch(() => {
+      if (cache.get(key) === reading) cache.delete(key);
+    });
+  }
+  return found;
+}
+
+/** The policies of one type attached directly to a target (ListPoliciesForTarget, every page). */
+async function policiesAttachedTo(
+  runtime: AwsRuntime,
+  targetId: string,
+  type: OrgPolicyType,
+  hooks: CallHooks,
+): Promise<Attachment[]> {
+  const pages = await allPages((NextToken) =>
+    callAws(
+      () =>
+        runtime.organizations.send(
+          new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: type, NextToken, MaxResults: 20 }),
+          abortable(hooks.signal),
+        ),
+      { operation: 'ListPoliciesForTarget', pacer: runtime.pacer, ...hooks },
+    ),
+  );
+  return pages.flatMap((page) =>
+    (page.Policies ?? []).map((p) => ({ policyId: p.Id ?? '', name: p.Name ?? p.Id ?? '', type })),
+  );
+}
+
 /**
  * The SCPs and RCPs attached to a few targets (the root, OUs and accounts on the paths of the accounts
  * a plan or an audit refusal concerns): ListPoliciesForTarget per target and DescribePolicy per
@@ -91,15 +127,6 @@ export function createPolicyReader(
   const call = <T>(operation: string, send: () => Promise<T>) =>
     callAws(send, { operation, pacer: runtime.pacer, ...hooks });
   const limit = pLimit(4);
-  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
-    let found = cache.get(key);
-    if (!found) {
-      found = read();
-      cache.set(key, found);
-      found.catch(() => cache.delete(key));
-    }
-    return found;
-  };
   const enabled = new Map<string, Promise<OrgPolicyType[]>>();
   const attachedTo = new Map<string, Promise<Attachment[]>>();
   const documents = new Map<string, Promise<string>>();
@@ -107,26 +134,7 @@ export function createPolicyReader(
   const attachmentsOf = (targetId: string, enabledTypes: readonly OrgPolicyType[]) =>
     once(attachedTo, targetId, async () => {
       const lists = await Promise.all(
-        enabledTypes.map((type) =>
-          limit(async () => {
-            const pages = await allPages((NextToken) =>
-              call('ListPoliciesForTarget', () =>
-                runtime.organizations.send(
-                  new ListPoliciesForTargetCommand({
-                    TargetId: targetId,
-                    Filter: type,
-                    NextToken,
-                    MaxResults: 20,
-                  }),
-                  abortable(hooks.signal),
-                ),
-              ),
-            );
-            return pages.flatMap((page) =>
-              (page.Policies ?? []).map((p) => ({ policyId: p.Id ?? '', name: p.Name ?? p.Id ?? '', type })),
-            );
-          }),
-        ),
+        enabledTypes.map((type) => limit(() => policiesAttachedTo(runtime, targetId, type, hooks))),
       );
       return lists.flat();
     });
@@ -247,34 +255,27 @@ export async function listTargetsOfPolicy(
   return pages.flatMap((page) => (page.Targets ?? []).map(toTarget));
 }
 
-/** The ids of the policies of one type attached directly to each target (ListPoliciesForTarget). */
+/**
+ * The ids of the policies of one type attached directly to each target (ListPoliciesForTarget), each
+ * target asked once for the life of `cache`: the refusal explainer keeps one across its accounts, so
+ * accounts refused under one OU share that OU's read.
+ */
 export async function listPolicyIdsForTargets(
   runtime: AwsRuntime,
   targetIds: readonly string[],
   type: OrgPolicyType,
   hooks: CallHooks = {},
+  cache = new Map<string, Promise<string[]>>(),
 ): Promise<Map<string, string[]>> {
   const limit = pLimit(4);
-  const byTarget = new Map<string, string[]>();
-  await Promise.all(
-    targetIds.map((TargetId) =>
-      limit(async () => {
-        const pages = await allPages((NextToken) =>
-          callAws(
-            () =>
-              runtime.organizations.send(
-                new ListPoliciesForTargetCommand({ TargetId, Filter: type, NextToken, MaxResults: 20 }),
-                abortable(hooks.signal),
-              ),
-            { operation: 'ListPoliciesForTarget', pacer: runtime.pacer, ...hooks },
-          ),
-        );
-        byTarget.set(
-          TargetId,
-          pages.flatMap((page) => (page.Policies ?? []).flatMap((p) => (p.Id ? [p.Id] : []))),
-        );
-      }),
+  const lists = await Promise.all(
+    targetIds.map((targetId) =>
+      once(cache, targetId, () =>
+        limit(() => policiesAttachedTo(runtime, targetId, type, hooks)).then((attached) =>
+          attached.flatMap((a) => (a.policyId ? [a.policyId] : [])),
+        ),
+      ),
     ),
   );
-  return byTarget;
+  return new Map(targetIds.map((targetId, index) => [targetId, lists[index] ?? []]));
 }

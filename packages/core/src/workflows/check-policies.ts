@@ -105,11 +105,12 @@ async function completeAttachments(
       unlisted.delete(id);
     });
   } else {
-    const found = await scpIdsAtLevels(
+    const found = await listPolicyIdsForTargets(
       runtime,
       levels.map((level) => level.id),
-      levelCache,
+      'SERVICE_CONTROL_POLICY',
       hooks,
+      levelCache,
     );
     for (const level of levels) {
       for (const id of found.get(level.id) ?? []) {
@@ -119,32 +120,6 @@ async function completeAttachments(
     }
   }
   return { enabledTypes: policies.enabledTypes, policies: records, unlisted: [...unlisted] };
-}
-
-/**
- * The SCP ids attached to each level (ListPoliciesForTarget), asked of AWS once per level: what is
- * in `cache` (or being read) is reused, and a failed read is forgotten so that a later call asks
- * again. Accounts refused under one allow-list OU share that OU's read.
- */
-async function scpIdsAtLevels(
-  runtime: AwsRuntime,
-  levelIds: readonly string[],
-  cache: Map<string, Promise<string[]>>,
-  hooks: CallHooks,
-): Promise<Map<string, string[]>> {
-  const missing = levelIds.filter((id) => !cache.has(id));
-  if (missing.length > 0) {
-    const reading = listPolicyIdsForTargets(runtime, missing, 'SERVICE_CONTROL_POLICY', hooks);
-    for (const id of missing) {
-      const ids = reading.then((found) => found.get(id) ?? []);
-      ids.catch(() => {
-        if (cache.get(id) === ids) cache.delete(id);
-      });
-      cache.set(id, ids);
-    }
-  }
-  const lists = await Promise.all(levelIds.map((id) => cache.get(id) ?? Promise.resolve([])));
-  return new Map(levelIds.map((id, index) => [id, lists[index] ?? []]));
 }
 
 type OrgPolicyRecordLike = { content: string };

@@ -5,10 +5,10 @@ const MB = 1024 * 1024;
 
 describe('semiSpaceGrowthFactor', () => {
   it.each([
+    { young: 1 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 2 },
     { young: 2 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 2 },
-    { young: 4 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 2 },
-    { young: 8 * MB - 1, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 2 },
-    { young: 8 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 1 },
+    { young: 4 * MB - 1, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 2 },
+    { young: 4 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 1 },
     { young: 32 * MB, limit: YOUNG_GENERATION_LIMIT_BYTES, factor: 1 },
     { young: 16 * MB, limit: 32 * MB, factor: 2 },
   ])(

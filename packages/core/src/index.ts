@@ -278,6 +278,7 @@ export {
 } from './report/render-plan.js';
 export {
   auditReportJsonSchema,
+  jsonReportChunks,
   REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
   type ReportExtras,

@@ -20,7 +20,7 @@ describe('shared root-session clients', () => {
     fixture.sandbox.admin.clearCalls();
     const report = await fixture.engine().audit({ concurrency: 64 });
     const audited = report.accounts.filter((result) => result.rootCredentials !== null);
-    // Every account not skipped was audited (none unknown): 80 accounts, 64 sessions at once.
+    // Every account not skipped was audited (none unknown): 80 accounts, 8 or more sessions at once.
     expect(report.summary.unknown).toBe(0);
     expect(audited).toHaveLength(report.summary.accounts - report.summary.skipped);
     expect(report.summary.accounts).toBe(fixture.sandbox.admin.scenario().accounts);

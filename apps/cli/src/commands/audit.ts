@@ -12,6 +12,7 @@ import {
   type FailOn,
   FailOnSchema,
   isCoreError,
+  jsonReportChunks,
   MAX_CONCURRENCY,
   type NotificationConfig,
   neutralizeForTerminal,
@@ -26,6 +27,7 @@ import {
 import { EXIT } from '../exit-codes.js';
 import { accountFlag, excludeFlag, ouFlag } from '../flags.js';
 import { onInterrupt } from '../interrupt.js';
+import { JsonAccountSpool } from '../json-spool.js';
 import { loadNotifyConfig, notifyConfigFlag } from '../notify-config.js';
 import { type OutputSink, openOutput, resolveOutputTarget, writeOutput } from '../output-file.js';
 import { createAuditProgress } from '../progress.js';
@@ -54,7 +56,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
     ou: ouFlag('Audit only the accounts under this OU or root, recursively. Repeatable.'),
     exclude: excludeFlag,
     concurrency: Flags.integer({
-      description: `Accounts audited at once (an upper bound: the audit slows down by itself when AWS throttles).`,
+      description: `The most accounts audited at once: the audit starts at 8 and grows towards this while accounts wait and the CPU has room, and slows down by itself when AWS throttles.`,
       default: DEFAULT_CONCURRENCY,
       min: 1,
       max: MAX_CONCURRENCY,
@@ -115,6 +117,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
 
     // Ctrl-C, SIGTERM (CI cancellation, `timeout`, Kubernetes) and SIGHUP: a partial, saved report.
     const interrupt = onInterrupt((message) => this.logToStderr(message));
+    let spool: JsonAccountSpool | undefined;
     try {
       const progress = createAuditProgress();
       // jsonl streams each account as it is done, to stdout or (atomically) to --output.
@@ -127,8 +130,14 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         (format === 'csv' || format === 'markdown') && !flags.compliance
           ? new CompactReport(format)
           : undefined;
+      // A JSON report keeps its accounts on disk until it is written (json-spool.ts).
+      spool = format === 'json' && !flags.compliance && !summaryView ? new JsonAccountSpool() : undefined;
       const streamResults =
-        format === 'jsonl' || table !== undefined || compact !== undefined || summaryView !== undefined;
+        format === 'jsonl' ||
+        table !== undefined ||
+        compact !== undefined ||
+        summaryView !== undefined ||
+        spool !== undefined;
       const onEvent = (event: EngineEvent) => {
         progress?.onEvent(event);
         if (event.type !== 'account-done') return;
@@ -136,6 +145,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         table?.add(event.result);
         compact?.add(event.result);
         summaryView?.add(event.result);
+        spool?.add(event.result);
       };
       let saveError: CoreError | undefined;
 
@@ -187,6 +197,8 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         await writeOutput(table.render(report), target);
       } else if (compact) {
         await writeOutput(compact.chunks(report, saved), target);
+      } else if (spool) {
+        await writeOutput(jsonReportChunks(report, spool.texts()), target);
       } else {
         const diff =
           format === 'html' ? await this.engine.previousAuditDiff(report).catch(() => undefined) : undefined;
@@ -211,6 +223,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
         );
       if (code !== EXIT.OK) this.exit(code);
     } finally {
+      spool?.close();
       await interrupt.dispose();
     }
   }

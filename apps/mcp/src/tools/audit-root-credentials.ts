@@ -16,7 +16,7 @@ export const auditRootCredentialsTool = defineTool<AuditInput, unknown>({
     ous: fields.ous.describe('Audit only accounts under these OUs or roots, recursively (ou-… or r-…).'),
     exclude: fields.exclude.describe('Never audit these account ids (reported as skipped, EXCLUDED).'),
     concurrency: fields.concurrency.describe(
-      'Most accounts audited at once (the engine slows down when AWS throttles).',
+      'Most accounts audited at once (the engine starts at 8, grows towards this while accounts wait and the CPU has room, and slows down when AWS throttles).',
     ),
     recentDays: fields.recentDays.describe(
       'ROOT_RECENTLY_USED fires for a password or key used within this many days.',

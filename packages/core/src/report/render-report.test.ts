@@ -6,7 +6,7 @@ import type { AuditReport } from '../domain/audit.js';
 import { evaluateFindings, statusOf } from '../rules/evaluate-findings.js';
 import { summarizeResults } from '../rules/summarize.js';
 import { CompactReport } from './compact-report.js';
-import { auditReportJsonSchema, renderReport } from './render-report.js';
+import { auditReportJsonSchema, jsonReportChunks, renderReport } from './render-report.js';
 
 const published = JSON.parse(
   readFileSync(new URL('../../schemas/audit-report.v1.json', import.meta.url), 'utf8'),
@@ -110,6 +110,24 @@ describe('renderReport', () => {
     expect(renderReport(report, 'json')).toBe(expected);
     expect(renderReport({ ...report, accounts: [] }, 'json')).toBe(
       `${JSON.stringify({ $schema: 'https://rootwarden.dev/schemas/audit-report.v1.json', ...report, accounts: [] }, null, 2)}\n`,
+    );
+  });
+
+  it('json of a streamed report whose accounts were kept as text: the same bytes as the whole report', () => {
+    const warnings = [
+      { code: 'OU_NAMES_UNAVAILABLE', message: 'OU names could not be read.', fix: 'Retry.' },
+    ];
+    const exceptions = { applied: 0, expired: [] };
+    const whole: AuditReport = { ...report, warnings, exceptions };
+    // A streamed report has its keys in another order (accounts before warnings, exceptions last).
+    const streamed: AuditReport = { ...report, accounts: [], warnings, exceptions };
+    const texts = report.accounts.map((account) => JSON.stringify(account, null, 2));
+    expect([...jsonReportChunks(streamed, texts)].join('')).toBe(renderReport(whole, 'json'));
+    const parsed = JSON.parse([...jsonReportChunks(streamed, texts)].join(''));
+    expect(parsed.accounts).toEqual(report.accounts);
+    expect(Object.keys(parsed).at(-1)).toBe('accounts');
+    expect([...jsonReportChunks({ ...report, accounts: [] }, [])].join('')).toBe(
+      renderReport({ ...report, accounts: [] }, 'json'),
     );
   });
 

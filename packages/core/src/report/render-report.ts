@@ -3,7 +3,7 @@ import { AUDIT_REPORT_SCHEMA_ID, type AuditReport, AuditReportSchema } from '../
 import type { AuditDiff } from '../domain/audit-diff.js';
 import { csvChunks } from './csv.js';
 import { htmlChunks, jsonReportSha256 } from './html.js';
-import { prettyJsonChunks, withNewline } from './json-chunks.js';
+import { prettyJsonChunks, prettyJsonTextChunks, withNewline } from './json-chunks.js';
 import { markdownChunks } from './markdown.js';
 import { ocsfChunks } from './ocsf.js';
 import { sarifChunks } from './sarif.js';
@@ -63,13 +63,22 @@ export function reportChunks(
 }
 
 function jsonChunks(report: AuditReport): Iterable<string> {
-  return withNewline(
-    prettyJsonChunks(
-      { $schema: AUDIT_REPORT_SCHEMA_ID, ...report, accounts: ACCOUNTS },
-      ACCOUNTS,
-      report.accounts,
-    ),
-  );
+  return withNewline(prettyJsonChunks(jsonHead(report), ACCOUNTS, report.accounts));
+}
+
+/** The report's JSON with the accounts last, whatever order the report's keys came in. */
+function jsonHead(report: AuditReport): Record<string, unknown> {
+  const { accounts: _accounts, ...rest } = report;
+  return { $schema: AUDIT_REPORT_SCHEMA_ID, ...rest, accounts: ACCOUNTS };
+}
+
+/**
+ * The JSON report of a streamed audit (`report.accounts` empty) whose accounts the caller kept as
+ * text, `JSON.stringify(result, null, 2)` each, in account-id order: the same bytes as `reportChunks`
+ * of the whole report, without holding the results.
+ */
+export function jsonReportChunks(report: AuditReport, accountTexts: Iterable<string>): Iterable<string> {
+  return withNewline(prettyJsonTextChunks(jsonHead(report), ACCOUNTS, accountTexts));
 }
 
 /** The whole report as one string (small reports, HTTP bodies, tests). */

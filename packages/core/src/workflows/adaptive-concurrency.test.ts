@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { AdaptiveConcurrency, BUSY_LOAD, GROWTH_INTERVAL_MS, IDLE_LOAD } from './adaptive-concurrency.js';
 
 describe('AdaptiveConcurrency', () => {
   it('halves on a throttling episode, once per cooldown window', () => {
@@ -77,5 +77,145 @@ describe('AdaptiveConcurrency under scattered throttles', () => {
     clock = 2000;
     limiter.onThrottle();
     expect(limiter.concurrency).toBe(8);
+  });
+});
+
+describe('AdaptiveConcurrency with a load: growth on demand', () => {
+  /** p-limit starts queued tasks in microtasks: let them run. */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  /** A limiter (ceiling 8) whose tasks never finish: `add(n)` queues n more. */
+  function limiterUnder(options: { initial: number; load: () => number; clock: () => number }) {
+    const changes: number[] = [];
+    const limiter = new AdaptiveConcurrency({
+      max: 8,
+      initial: options.initial,
+      load: options.load,
+      now: options.clock,
+      cooldownMs: 0,
+      throttleShare: 0,
+      onChange: (value) => changes.push(value),
+    });
+    const add = async (count: number) => {
+      for (let i = 0; i < count; i += 1) void limiter.limit(() => new Promise<void>(() => undefined));
+      await settle();
+    };
+    return { limiter, changes, add };
+  }
+
+  /** Between IDLE_LOAD and BUSY_LOAD: busy, but with room. */
+  const SOME_LOAD = (IDLE_LOAD + BUSY_LOAD) / 2;
+
+  it('mostly waiting for AWS: doubles once accounts have waited a whole interval, up to the ceiling', async () => {
+    let clock = 0;
+    const { limiter, changes, add } = limiterUnder({
+      initial: 2,
+      load: () => IDLE_LOAD - 0.01,
+      clock: () => clock,
+    });
+    await add(6); // 2 in flight, 4 waiting
+    limiter.onQueued(); // a backlog from 0: before any task has ended
+    clock = GROWTH_INTERVAL_MS - 1;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(2);
+    clock = GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(4);
+    await add(10);
+    clock = 2 * GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    clock = 3 * GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    expect(changes).toEqual([4, 8]); // never past the ceiling
+  });
+
+  it('busier: grows by half only when the queue grew by more than a tenth over the interval', async () => {
+    let clock = 0;
+    const { limiter, changes, add } = limiterUnder({ initial: 2, load: () => SOME_LOAD, clock: () => clock });
+    await add(12); // 2 in flight, 10 waiting
+    limiter.onQueued();
+    await add(1); // 11 waiting: a tenth more, not more than a tenth
+    clock = GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(2);
+    await add(2); // 13 waiting
+    clock = 2 * GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(3);
+    await settle(); // one more in flight, 12 waiting
+    await add(2); // 14 waiting: grew from the 13 measured, by less than a tenth
+    clock = 3 * GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    expect(limiter.concurrency).toBe(3);
+    await add(5); // 19 waiting
+    clock = 4 * GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    expect(changes).toEqual([3, 5]);
+  });
+
+  it('a queue that holds or drains is no reason to grow (a listing page’s burst, drained by the slots)', async () => {
+    let clock = 0;
+    const { limiter, add } = limiterUnder({ initial: 2, load: () => SOME_LOAD, clock: () => clock });
+    await add(20);
+    limiter.onSuccess();
+    for (clock = 0; clock <= 10 * GROWTH_INTERVAL_MS; clock += 50) limiter.onSuccess();
+    expect(limiter.concurrency).toBe(2);
+  });
+
+  it('does not grow while the event loop is at least BUSY_LOAD busy, and grows once it has room', async () => {
+    let clock = 0;
+    let load = BUSY_LOAD;
+    const { limiter, add } = limiterUnder({ initial: 2, load: () => load, clock: () => clock });
+    await add(4);
+    limiter.onQueued();
+    for (let step = 1; step <= 4; step += 1) {
+      await add(4);
+      clock = step * GROWTH_INTERVAL_MS;
+      limiter.onQueued();
+    }
+    expect(limiter.concurrency).toBe(2);
+    load = BUSY_LOAD - 0.01;
+    await add(4);
+    clock = 5 * GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(3);
+  });
+
+  it('a backlog is at least half as many waiting as there are slots, for a whole interval', async () => {
+    let clock = 0;
+    const { limiter, add } = limiterUnder({ initial: 4, load: () => 0, clock: () => clock });
+    await add(5); // 1 waiting for 4 slots: no backlog
+    limiter.onQueued();
+    clock = 100;
+    await add(1); // 2 waiting: a backlog from 100
+    limiter.onQueued();
+    clock = 100 + GROWTH_INTERVAL_MS - 1;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(4);
+    clock = 100 + GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(8);
+  });
+
+  it('after a throttle, grows by one slot per interval of backlog, however idle', async () => {
+    let clock = 0;
+    const { limiter, add } = limiterUnder({ initial: 4, load: () => 0, clock: () => clock });
+    await add(12); // 4 in flight, 8 waiting
+    limiter.onThrottle();
+    expect(limiter.concurrency).toBe(2);
+    limiter.onSuccess();
+    clock = GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    expect(limiter.concurrency).toBe(3);
+    clock = 2 * GROWTH_INTERVAL_MS;
+    limiter.onSuccess();
+    expect(limiter.concurrency).toBe(4);
+  });
+
+  it('without a load, queueing alone changes nothing (plain AIMD)', async () => {
+    const limiter = new AdaptiveConcurrency({ max: 8, initial: 2 });
+    for (let i = 0; i < 10; i += 1) void limiter.limit(() => new Promise<void>(() => undefined));
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(2);
   });
 });

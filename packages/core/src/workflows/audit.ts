@@ -24,8 +24,9 @@ import { compareSeverity } from '../rules/severity.js';
 import { type SkipContext, skipReasonFor } from '../rules/skip-reason.js';
 import { SummaryCounter, summarizeResults } from '../rules/summarize.js';
 import type { AuditCheckpointHeader } from '../store/store.js';
-import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { AdaptiveConcurrency, GROWTH_INTERVAL_MS } from './adaptive-concurrency.js';
 import { createRefusalExplainer } from './check-policies.js';
+import { eventLoopLoad } from './event-loop-load.js';
 import { checkSelection, ouNamesWarning, toAccount } from './inventory.js';
 import { OrgTree } from './org-tree.js';
 import { preflightRootAccess, readFeatures } from './preflight.js';
@@ -73,6 +74,15 @@ type Outcome =
   | { kind: 'skipped' };
 
 /**
+ * Accounts audited at once at the start; the bound grows towards --concurrency while the queue of
+ * listed accounts grows and the process has CPU to spare (AdaptiveConcurrency's `load`). With AWS's
+ * latency the loop is mostly idle and the bound reaches the ceiling within a second; against a fast
+ * endpoint the CPU is the limit, and tasks beyond what it can serve only held memory (README,
+ * "Performance").
+ */
+export const INITIAL_CONCURRENCY = 8;
+
+/**
  * The org-wide root credential audit. Listing and auditing are pipelined: accounts are audited as
  * their page arrives, within an adaptive concurrency bound. Every selected account ends up in the
  * report exactly once — audited, skipped with its reason, or unknown with its error code.
@@ -90,6 +100,8 @@ export async function auditOrganization(
   setMaxListeners(0, signal, stop.signal);
   const limiter = new AdaptiveConcurrency({
     max: settings.concurrency,
+    initial: INITIAL_CONCURRENCY,
+    load: eventLoopLoad(GROWTH_INTERVAL_MS),
     onChange: (concurrency) => context.onEvent?.({ type: 'concurrency-changed', concurrency }),
   });
   const onThrottle = (operation: string) => {
@@ -306,6 +318,7 @@ export async function auditOrganization(
           announce(record.accountId);
         } else {
           tasks.push(limiter.limit(auditOne, record));
+          limiter.onQueued();
         }
       }
       context.onEvent?.({ type: 'inventory-page', listed: count });

@@ -58,6 +58,8 @@ await build({
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'eof',
+  // Each is resolved from this package at run time, so package.json lists them all as dependencies
+  // (pnpm does not hoist the engine's own).
   external: [
     // Shared with @oclif/plugin-help, which loads its own copy otherwise.
     '@oclif/core',

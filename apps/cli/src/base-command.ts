@@ -61,9 +61,15 @@ abstract class RootwardenCommand<T extends typeof Command> extends Command {
    */
   protected warnUser(warning: ReportWarning): void {
     // Warnings may quote AWS or the history (account names, a ticket): never let them drive the terminal.
-    this.logToStderr(
-      neutralizeForTerminal(`Warning: ${warning.message} Fix: ${warning.fix} [${warning.code}]`),
-    );
+    this.warnLine(neutralizeForTerminal(`Warning: ${warning.message} Fix: ${warning.fix} [${warning.code}]`));
+  }
+
+  /**
+   * A warning line on stderr, with --json too: oclif's `logToStderr` says nothing under --json, but
+   * only stdout carries the JSON document, and a warning there (a report not saved) must not be lost.
+   */
+  protected warnLine(text: string): void {
+    process.stderr.write(`${text}\n`);
   }
 
   /** How this command's flags configure the engine. */

@@ -53,6 +53,15 @@ describe('a history that cannot be saved: the report is still written, with a wa
     },
   );
 
+  it('--json: the warning still reaches stderr (oclif silences its own stderr logging under --json)', () => {
+    const dir = temporaryDirectory();
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const result = rootwardenProcess(['audit', '--sandbox', 'blog', '--json'], {
+      ROOTWARDEN_HOME: join(dir, 'a-file', 'home'),
+    });
+    expectReportWithWarning(result, 'ENOTDIR', 'STORE_UNAVAILABLE');
+  });
+
   it('--output still gets the report', () => {
     const dir = temporaryDirectory();
     writeFileSync(join(dir, 'a-file'), 'x');

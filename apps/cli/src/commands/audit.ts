@@ -272,13 +272,13 @@ Exit codes: 0 no finding at or above --fail-on; 1 error; 2 usage; 3 findings at 
 
   /** The report was written but not saved: why (the store's code and cause), and how to go on. */
   private warnNotSaved(error: CoreError): void {
-    this.logToStderr(
+    this.warnLine(
       neutralizeForTerminal(
         `Warning: the report was not saved to the history: ${error.message} [${error.code}]`,
       ),
     );
-    if (error.fix) this.logToStderr(`  ${neutralizeForTerminal(error.fix)}`);
-    this.logToStderr('  The report itself is complete. Use --no-save to skip the history.');
+    if (error.fix) this.warnLine(`  ${neutralizeForTerminal(error.fix)}`);
+    this.warnLine('  The report itself is complete. Use --no-save to skip the history.');
   }
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveConcurrency, BUSY_LOAD, GROWTH_INTERVAL_MS, IDLE_LOAD } from './adaptive-concurrency.js';
+import {
+  AdaptiveConcurrency,
+  BUSY_LOAD,
+  GROWTH_INTERVAL_MS,
+  IDLE_LOAD,
+  STUCK_WINDOW_MS,
+} from './adaptive-concurrency.js';
 
 describe('AdaptiveConcurrency', () => {
   it('halves on a throttling episode, once per cooldown window', () => {
@@ -168,17 +174,37 @@ describe('AdaptiveConcurrency with a load: growth on demand', () => {
     const { limiter, add } = limiterUnder({ initial: 2, load: () => load, clock: () => clock });
     await add(4);
     limiter.onQueued();
-    for (let step = 1; step <= 4; step += 1) {
+    for (clock = GROWTH_INTERVAL_MS; clock < STUCK_WINDOW_MS; clock += GROWTH_INTERVAL_MS) {
       await add(4);
-      clock = step * GROWTH_INTERVAL_MS;
       limiter.onQueued();
     }
     expect(limiter.concurrency).toBe(2);
     load = BUSY_LOAD - 0.01;
     await add(4);
-    clock = 5 * GROWTH_INTERVAL_MS;
     limiter.onQueued();
     expect(limiter.concurrency).toBe(3);
+  });
+
+  it('a queue that grew by a tenth over STUCK_WINDOW_MS grows the bound however busy the loop', async () => {
+    let clock = 0;
+    const { limiter, changes, add } = limiterUnder({ initial: 2, load: () => 0.99, clock: () => clock });
+    await add(12); // 10 waiting
+    limiter.onQueued();
+    // Bursts and drains in between (a listing's pages): over the window, 10 → 12 waiting.
+    clock = GROWTH_INTERVAL_MS;
+    await add(6);
+    limiter.onQueued();
+    clock = STUCK_WINDOW_MS - GROWTH_INTERVAL_MS;
+    limiter.onQueued();
+    expect(limiter.concurrency).toBe(2);
+    clock = STUCK_WINDOW_MS;
+    limiter.onQueued(); // 16 waiting against 10 a window ago
+    expect(changes).toEqual([3]);
+    // A queue that held over the next window: no step.
+    await settle();
+    clock = 2 * STUCK_WINDOW_MS;
+    limiter.onQueued();
+    expect(changes).toEqual([3]);
   });
 
   it('a backlog is at least half as many waiting as there are slots, for a whole interval', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,5 +34,31 @@ describe('audit --format json', () => {
     const shown = rootwardenProcess(['audits', 'show', written.auditId, '--format', 'json'], env);
     expect(shown.exitCode, shown.stderr).toBe(0);
     expect(written).toEqual(JSON.parse(shown.stdout));
+  }, 120_000);
+
+  it('a temporary directory that cannot be made never costs the report: the accounts stay in memory', () => {
+    const blocked = join(work, 'a-file');
+    writeFileSync(blocked, 'x');
+    const file = join(work, 'report-in-memory.json');
+    const audit = rootwardenProcess(
+      [
+        'audit',
+        '--sandbox',
+        'generated:60:7',
+        '--format',
+        'json',
+        '--output',
+        file,
+        '--no-save',
+        '--fail-on',
+        'never',
+      ],
+      { ROOTWARDEN_HOME: join(work, 'home-2'), TMPDIR: join(blocked, 'tmp') },
+    );
+    expect(audit.exitCode, audit.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    const ids = written.accounts.map((account: { accountId: string }) => account.accountId);
+    expect(ids).toHaveLength(written.summary.accounts);
+    expect(ids).toEqual([...ids].sort());
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import {
 } from './domain/audit.js';
 import type { AuditDiff } from './domain/audit-diff.js';
 import type { BreakglassWindow } from './domain/breakglass.js';
-import { AccountIdSchema } from './domain/common.js';
+import { AccountIdSchema, byAccountId } from './domain/common.js';
 import type { SandboxContext, SandboxEndpoint } from './domain/connection-options.js';
 import type { EngineEvent, EngineEventListener } from './domain/events.js';
 import type { ExceptionEvent, FindingException, NewException } from './domain/exception.js';
@@ -560,9 +560,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           kept
             ? {
                 ...report,
-                accounts: kept.sort((a, b) =>
-                  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
-                ),
+                accounts: kept.sort(byAccountId),
               }
             : report,
         )

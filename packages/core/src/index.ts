@@ -63,6 +63,7 @@ export {
 } from './domain/breakglass.js';
 export {
   AccountIdSchema,
+  byAccountId,
   type FailOn,
   FailOnSchema,
   ParentIdSchema,

@@ -1,6 +1,7 @@
 import {
   type AccountAuditResult,
   type AuditReport,
+  byAccountId,
   compareRisk,
   countOpenFindings,
   explainUnknownAccount,
@@ -109,7 +110,5 @@ export class AuditSummaryView {
 }
 
 function byRiskThenId(a: Ranked, b: Ranked): number {
-  return (
-    compareRisk(a.counts, b.counts) || (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0)
-  );
+  return compareRisk(a.counts, b.counts) || byAccountId(a, b);
 }

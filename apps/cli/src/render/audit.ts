@@ -1,6 +1,7 @@
 import {
   type AccountAuditResult,
   type AuditReport,
+  byAccountId,
   describeAcceptance,
   explainUnknownAccount,
   neutralizeStringsForTerminal,
@@ -119,7 +120,7 @@ export class AuditTable {
    * account not audited: the output in chunks of lines, each line ending in a newline.
    */
   *render(report: Omit<AuditReport, 'accounts'>): Generator<string> {
-    this.#accounts.sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0));
+    this.#accounts.sort(byAccountId);
     let chunk: string[] = [];
     for (const line of this.#lines(report)) {
       chunk.push(line);

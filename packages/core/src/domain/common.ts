@@ -5,6 +5,11 @@ export const AccountIdSchema = z
   .string()
   .regex(/^\d{12}$/, 'must be a 12-digit AWS account id, e.g. 111122223333');
 
+/** The order of accounts in every report and list: by account id (code units, as `sort()` orders). */
+export function byAccountId(a: { accountId: string }, b: { accountId: string }): number {
+  return a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
+}
+
 /** An organization root (`r-…`) or organizational unit (`ou-…-…`) id, as Organizations prints them. */
 export const ParentIdSchema = z
   .string()

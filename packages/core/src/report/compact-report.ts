@@ -1,4 +1,5 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
+import { byAccountId } from '../domain/common.js';
 import { CSV_HEADER, csvLine } from './csv.js';
 import { markdownFindings, markdownFromParts, markdownHead, markdownRow } from './markdown.js';
 
@@ -35,9 +36,7 @@ export class CompactReport {
 
   /** The report in chunks, accounts sorted by id like `AuditReport.accounts` (`saved`: see markdownHead). */
   *chunks(header: Omit<AuditReport, 'accounts'>, saved = true): Generator<string> {
-    const accounts = this.#accounts.sort((a, b) =>
-      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
-    );
+    const accounts = this.#accounts.sort(byAccountId);
     if (this.#format === 'csv') {
       yield CSV_HEADER;
       for (const account of accounts) yield account.row;

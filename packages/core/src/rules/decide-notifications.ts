@@ -1,6 +1,6 @@
 import type { AccountAuditResult, AuditReport } from '../domain/audit.js';
 import type { BreakglassWindow } from '../domain/breakglass.js';
-import type { Severity } from '../domain/common.js';
+import { byAccountId, type Severity } from '../domain/common.js';
 import type { FindingException } from '../domain/exception.js';
 import type { GuardEvent } from '../domain/guard.js';
 import { diffRootCredentials } from './diff-audits.js';
@@ -194,7 +194,7 @@ export function decideNotifications(input: DecideNotificationsInput): GuardEvent
   return events.sort(
     (a, b) =>
       compareSeverity(a.severity, b.severity) ||
-      (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0) ||
+      byAccountId(a, b) ||
       order(a.kind) - order(b.kind) ||
       (a.resource ?? '').localeCompare(b.resource ?? ''),
   );

@@ -1,4 +1,4 @@
-import type { AuditListEntry, Engine, Job } from '@rootwarden/core';
+import type { AuditListEntry, DeliveryCount, Engine, Job } from '@rootwarden/core';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AuditJobObserver, AuditTrigger } from './audit-jobs.js';
 import type { Scheduler, ScheduleView } from './scheduler.js';
@@ -23,9 +23,6 @@ const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 const OUTCOMES = ['succeeded', 'failed', 'interrupted'] as const;
 const TRIGGERS: readonly AuditTrigger[] = ['api', 'schedule'];
 
-/** Rows of the delivery log a scrape reads at most (one per notification and channel: years of nightly audits). */
-const MAX_DELIVERIES_COUNTED = 100_000;
-
 const seconds = (iso: string | null | undefined) => (iso ? Date.parse(iso) / 1000 : undefined);
 
 export function createApiMetrics(options: {
@@ -47,9 +44,9 @@ export function createApiMetrics(options: {
     labelNames: ['operation'],
     registers: [registry],
   });
-  // The guard's delivery log (one row per notification and channel), read at scrape time: a row moves
-  // from pending to delivered or failed (and a failed one is retried after the next audit), so these are
-  // gauges of the log, not counters.
+  // The guard's delivery log (one row per notification and channel), counted by the store at scrape
+  // time (one GROUP BY, however many years of rows): a row moves from pending to delivered or failed
+  // (and a failed one is retried after the next audit), so these are gauges of the log, not counters.
   new Gauge({
     name: 'rootwarden_notification_deliveries',
     help: 'Notification deliveries in the delivery log by channel and status (pending, delivered, failed: failed ones are retried after the next audit). No series without notification channels.',
@@ -57,10 +54,7 @@ export function createApiMetrics(options: {
     registers: [registry],
     collect() {
       this.reset();
-      for (const [key, count] of scrape.deliveries) {
-        const [channel = '', status = ''] = key.split('\u0000');
-        this.set({ channel, status }, count);
-      }
+      for (const { channel, status, count } of scrape.deliveries) this.set({ channel, status }, count);
     },
   });
   new Gauge({
@@ -69,7 +63,7 @@ export function createApiMetrics(options: {
     registers: [registry],
     collect() {
       let failed = 0;
-      for (const [key, count] of scrape.deliveries) if (key.endsWith('\u0000failed')) failed += count;
+      for (const { status, count } of scrape.deliveries) if (status === 'failed') failed += count;
       this.set(failed);
     },
   });
@@ -80,9 +74,8 @@ export function createApiMetrics(options: {
   let scrape: {
     latest: AuditListEntry | undefined;
     schedules: ScheduleView[];
-    /** Delivery log rows by `channel\0status`. */
-    deliveries: Map<string, number>;
-  } = { latest: undefined, schedules: [], deliveries: new Map() };
+    deliveries: DeliveryCount[];
+  } = { latest: undefined, schedules: [], deliveries: [] };
   const readScrape = async () => {
     const latest = await options.engine
       .listAudits({ limit: 20 })
@@ -93,12 +86,7 @@ export function createApiMetrics(options: {
         .scheduler()
         ?.list()
         .catch(() => [])) ?? [];
-    const deliveries = new Map<string, number>();
-    const rows = await options.engine.listDeliveries({ limit: MAX_DELIVERIES_COUNTED }).catch(() => []);
-    for (const row of rows) {
-      const key = `${row.channel}\u0000${row.status}`;
-      deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
-    }
+    const deliveries = await options.engine.countDeliveries().catch(() => []);
     scrape = { latest, schedules, deliveries };
   };
   const latest = () => scrape.latest;

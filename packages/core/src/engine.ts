@@ -50,7 +50,7 @@ import { applyExceptions, ExceptionTracker } from './rules/apply-exceptions.js';
 import { diffAudits } from './rules/diff-audits.js';
 import { databasePath, resolveHome } from './store/home.js';
 import { openStore } from './store/open-store.js';
-import type { ListAuditsOptions, Store } from './store/store.js';
+import type { DeliveryCount, ListAuditsOptions, Store } from './store/store.js';
 import { describeStoreUrl } from './store/store-url.js';
 import { applyPlan, DEFAULT_APPLY_CONCURRENCY } from './workflows/apply.js';
 import { auditOrganization } from './workflows/audit.js';
@@ -279,6 +279,8 @@ export interface Engine {
     status?: NotificationDelivery['status'];
     limit?: number;
   }): Promise<NotificationDelivery[]>;
+  /** The whole delivery log counted by channel and status (what `GET /metrics` shows). */
+  countDeliveries(): Promise<DeliveryCount[]>;
   /** The guard configuration in force (defaults filled in). */
   notificationConfig(): NotificationConfig;
   /**
@@ -709,6 +711,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
     async listDeliveries(query = {}) {
       return (await store()).listDeliveries(query);
+    },
+    async countDeliveries() {
+      return (await store()).countDeliveries();
     },
     notificationConfig() {
       return notifications;

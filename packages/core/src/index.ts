@@ -327,6 +327,7 @@ export type { SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export {
   type AuditCheckpoint,
   type AuditCheckpointHeader,
+  type DeliveryCount,
   type ExpiredJob,
   type Job,
   type JobLease,

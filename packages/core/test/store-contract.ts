@@ -293,6 +293,33 @@ export function describeStoreContract(harness: StoreHarness): void {
       ]);
     });
 
+    it('counts the delivery log by channel and status', async () => {
+      const store = await harness.open();
+      expect(await store.countDeliveries()).toEqual([]);
+      const channels = [
+        { channel: 'soar', channelType: 'webhook' as const },
+        { channel: 'ops', channelType: 'slack' as const },
+      ];
+      for (const id of ['notif-1', 'notif-2', 'notif-3'])
+        await store.recordNotification({ ...notification, id }, channels, notification.createdAt);
+      const update = (status: 'delivered' | 'failed') => ({
+        status,
+        attempts: 3,
+        lastError: status === 'failed' ? 'HTTP 503' : null,
+        updatedAt: '2026-11-01T10:00:02.000Z',
+        release: true,
+      });
+      await store.updateDelivery('notif-1', 'soar', update('delivered'));
+      await store.updateDelivery('notif-2', 'soar', update('delivered'));
+      await store.updateDelivery('notif-1', 'ops', update('failed'));
+      expect(await store.countDeliveries()).toEqual([
+        { channel: 'ops', status: 'failed', count: 1 },
+        { channel: 'ops', status: 'pending', count: 2 },
+        { channel: 'soar', status: 'delivered', count: 2 },
+        { channel: 'soar', status: 'pending', count: 1 },
+      ]);
+    });
+
     it('closes a break-glass window once', async () => {
       const store = await harness.open();
       await store.openBreakglassWindow({

@@ -73,7 +73,7 @@ export const NotificationSchema = z.object({
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
 /** One row of the delivery log: one notification on one channel. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { type BreakglassWindow, BreakglassWindowSchema } from '../domain/breakglass.js';
 import {
+  DeliveryStatusSchema,
   type Notification,
   type NotificationDelivery,
   NotificationDeliverySchema,
@@ -9,7 +10,14 @@ import {
 import { parseInput } from '../domain/parse-input.js';
 import { assertNoSecrets } from './no-secrets.js';
 import type { BreakglassWindowsTable, NotificationDeliveriesTable, StoreDatabase } from './schema.js';
-import type { DeliveryClaim, DeliveryQuery, DeliveryUpdate, GuardStore, NewDelivery } from './store.js';
+import type {
+  DeliveryClaim,
+  DeliveryCount,
+  DeliveryQuery,
+  DeliveryUpdate,
+  GuardStore,
+  NewDelivery,
+} from './store.js';
 
 function deliveryFromRow(row: Selectable<NotificationDeliveriesTable>): NotificationDelivery {
   return NotificationDeliverySchema.parse({
@@ -168,6 +176,24 @@ export class GuardTables implements GuardStore {
         .execute();
     });
     return rows.map(deliveryFromRow);
+  }
+
+  async countDeliveries(): Promise<DeliveryCount[]> {
+    const rows = await this.#guard(() =>
+      this.#db
+        .selectFrom('notification_deliveries')
+        .select(['channel', 'status', (eb) => eb.fn.countAll().as('count')])
+        .groupBy(['channel', 'status'])
+        .orderBy('channel')
+        .orderBy('status')
+        .execute(),
+    );
+    // COUNT(*) is a number in SQLite and a bigint, sent as text, in PostgreSQL.
+    return rows.map((row) => ({
+      channel: row.channel,
+      status: DeliveryStatusSchema.parse(row.status),
+      count: Number(row.count),
+    }));
   }
 
   async openBreakglassWindow(input: BreakglassWindow): Promise<void> {

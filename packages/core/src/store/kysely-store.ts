@@ -143,6 +143,9 @@ export class KyselyStore implements Store {
   listDeliveries(...args: Parameters<Store['listDeliveries']>) {
     return this.#guardTables.listDeliveries(...args);
   }
+  countDeliveries() {
+    return this.#guardTables.countDeliveries();
+  }
   openBreakglassWindow(...args: Parameters<Store['openBreakglassWindow']>) {
     return this.#guardTables.openBreakglassWindow(...args);
   }

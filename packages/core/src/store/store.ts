@@ -169,6 +169,13 @@ export interface DeliveryQuery {
   limit?: number;
 }
 
+/** How many rows of the delivery log a channel has in a status. */
+export interface DeliveryCount {
+  channel: string;
+  status: DeliveryStatus;
+  count: number;
+}
+
 /** The guard's part of the store: notifications, their delivery log, break-glass windows. */
 export interface GuardStore {
   /**
@@ -190,6 +197,8 @@ export interface GuardStore {
   updateDelivery(notificationId: string, channel: string, update: DeliveryUpdate): Promise<void>;
   /** The delivery log, oldest first. */
   listDeliveries(query?: DeliveryQuery): Promise<NotificationDelivery[]>;
+  /** The whole delivery log counted by channel and status (by channel, then status), in one query. */
+  countDeliveries(): Promise<DeliveryCount[]>;
   openBreakglassWindow(window: BreakglassWindow): Promise<void>;
   /** Closes a window that is still open; false when it was already closed (someone else closed it). */
   closeBreakglassWindow(id: string, closing: { at: string; by: string }): Promise<boolean>;

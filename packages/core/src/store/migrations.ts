@@ -265,6 +265,24 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010_audit_warnings': auditWarnings,
 };
 
+/**
+ * What an existing database says about opening it as a store, from its table names: `new` (no tables:
+ * the migrations create them), `foreign` (tables, but no migration record: not a rootwarden store),
+ * `newer` (migrations this version does not know: a newer rootwarden wrote it) or `compatible`. Each
+ * backend lists its tables and words the refusal for its users.
+ */
+export async function storeCompatibility<Database>(
+  db: Kysely<Database>,
+  tables: ReadonlySet<string>,
+  known: readonly string[],
+): Promise<{ kind: 'new' | 'compatible' | 'foreign' } | { kind: 'newer'; unknownMigrations: string[] }> {
+  if (tables.size === 0) return { kind: 'new' };
+  if (!tables.has('kysely_migration')) return { kind: 'foreign' };
+  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const unknownMigrations = applied.rows.map((row) => row.name).filter((name) => !known.includes(name));
+  return unknownMigrations.length > 0 ? { kind: 'newer', unknownMigrations } : { kind: 'compatible' };
+}
+
 /** The in-code provider (no migration files to ship or find at run time). */
 export function createMigrationProvider(
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,

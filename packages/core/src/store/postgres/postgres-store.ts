@@ -2,7 +2,7 @@ import { Kysely, type Migration, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { CoreError } from '../../errors.js';
 import { KyselyStore, type StoreBackend } from '../kysely-store.js';
-import { createMigrationProvider, MIGRATIONS } from '../migrations.js';
+import { createMigrationProvider, MIGRATIONS, storeCompatibility } from '../migrations.js';
 import type { StoreDatabase } from '../schema.js';
 import type { Store } from '../store.js';
 import { describeStoreUrl } from '../store-url.js';
@@ -60,8 +60,8 @@ async function checkCompatible(db: Kysely<StoreDatabase>, location: string, know
     select table_name as name from information_schema.tables
     where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
   const names = new Set(tables.rows.map((row) => row.name));
-  if (names.size === 0) return;
-  if (!names.has('kysely_migration')) {
+  const found = await storeCompatibility(db, names, known);
+  if (found.kind === 'foreign') {
     throw new CoreError(
       'STORE_CORRUPT',
       `${location} is a PostgreSQL database, but its schema is not rootwarden's (it has tables ${[...names].slice(0, 5).join(', ')}).`,
@@ -71,15 +71,13 @@ async function checkCompatible(db: Kysely<StoreDatabase>, location: string, know
       },
     );
   }
-  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-  const unknown = applied.rows.map((row) => row.name).filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
+  if (found.kind === 'newer') {
     throw new CoreError(
       'STORE_UNAVAILABLE',
-      `${location} was written by a newer rootwarden (database migration ${unknown.join(', ')} is unknown to this version).`,
+      `${location} was written by a newer rootwarden (database migration ${found.unknownMigrations.join(', ')} is unknown to this version).`,
       {
         fix: 'Upgrade every rootwarden that uses this database to the same version.',
-        details: { store: location, unknownMigrations: unknown },
+        details: { store: location, unknownMigrations: found.unknownMigrations },
       },
     );
   }

@@ -27,7 +27,7 @@ import {
 import { CoreError } from '../../errors.js';
 import { databasePath } from '../home.js';
 import { KyselyStore, type StoreBackend } from '../kysely-store.js';
-import { createMigrationProvider, MIGRATIONS } from '../migrations.js';
+import { createMigrationProvider, MIGRATIONS, storeCompatibility } from '../migrations.js';
 import type { StoreDatabase } from '../schema.js';
 import type { Store } from '../store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './busy-timeout.js';
@@ -190,23 +190,21 @@ async function checkCompatible(db: Kysely<StoreDatabase>, file: string, known: r
     name: string;
   }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
   const names = new Set(tables.rows.map((row) => row.name));
-  if (names.size === 0) return;
-  if (!names.has('kysely_migration')) {
+  const found = await storeCompatibility(db, names, known);
+  if (found.kind === 'foreign') {
     throw new CoreError(
       'STORE_CORRUPT',
       `${file} is an SQLite database, but not rootwarden's (it has tables ${[...names].slice(0, 5).join(', ')}).`,
       { fix: 'Point ROOTWARDEN_HOME at a directory of its own.', details: { file } },
     );
   }
-  const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-  const unknown = applied.rows.map((row) => row.name).filter((name) => !known.includes(name));
-  if (unknown.length > 0) {
+  if (found.kind === 'newer') {
     throw new CoreError(
       'STORE_UNAVAILABLE',
-      `${file} was written by a newer rootwarden (database migration ${unknown.join(', ')} is unknown to this version).`,
+      `${file} was written by a newer rootwarden (database migration ${found.unknownMigrations.join(', ')} is unknown to this version).`,
       {
         fix: 'Upgrade rootwarden, or point ROOTWARDEN_HOME at another directory.',
-        details: { file, unknownMigrations: unknown },
+        details: { file, unknownMigrations: found.unknownMigrations },
       },
     );
   }

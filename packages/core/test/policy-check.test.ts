@@ -6,6 +6,7 @@ import { generateScenario, type Sandbox, type ScenarioInput } from '@rootwarden/
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../src/domain/events.js';
 import type { PolicyCheck, PolicyTask } from '../src/domain/policy-check.js';
+import { CoreError } from '../src/errors.js';
 import { type SandboxFixture, startSandbox } from './sandbox.js';
 
 const MGMT = '100000000000';
@@ -387,13 +388,40 @@ describe('audit and plan name the policy', () => {
     );
     const plan = await engine.createPlan({ task: 'delete-root-credentials', accounts: [PROD] });
     expect(plan.actions.map((a) => a.kind)).toContain('delete-login-profile');
+    // The OU is named as `policies check` and the audit name it (the account's Path holds only ids).
     expect(plan.notes.join('\n')).toContain(
-      `the organization's policies will refuse delete-root-credentials in ${PROD} (Prod): SCP "ProtectLoginProfiles" (p-protectlp0)`,
+      `the organization's policies will refuse delete-root-credentials in ${PROD} (Prod): SCP "ProtectLoginProfiles" (p-protectlp0) attached to Prod (${OU_PROD}), statement ProtectLoginProfiles`,
     );
     // AWS agrees when it is applied anyway.
     const result = await engine.applyPlan(plan.planId);
     expect(result.actions.find((a) => a.actionId.includes('delete-login-profile'))?.outcome).toBe('failed');
   });
+
+  it("plan: an account whose root session AWS refuses to read is an error naming the SCP and OU, as the audit's", async () => {
+    const denyRoot = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'DenyRoot', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: ROOT_ARN } },
+      ],
+    };
+    const { engine } = await check(
+      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: denyRoot, targets: [OU_PROD] }]),
+      undefined,
+      mkdtempSync(join(tmpdir(), 'rootwarden-policies-')),
+    );
+    const audited = await engine.audit({ accounts: [PROD] }, { save: false });
+    const auditMessage = audited.accounts.find((account) => account.accountId === PROD)?.error?.message;
+    expect(auditMessage).toMatch(/^Refused by the organization's policies: SCP "DenyRoot" \(p-denyroot00\)/);
+    const error = (await engine
+      .createPlan({ task: 'delete-root-credentials', accounts: [PROD] })
+      .catch((caught: unknown) => caught)) as CoreError;
+    expect(error).toBeInstanceOf(CoreError);
+    expect(error.code).toBe('AWS_ACCESS_DENIED');
+    expect(error.message).toBe(`Account ${PROD}: ${auditMessage}`);
+    expect(error.message).toContain(`attached to Prod (${OU_PROD}), statement DenyRoot`);
+    expect(error.fix).toContain(`rootwarden policies check --account ${PROD}`);
+    expect(error.details).toMatchObject({ accountId: PROD });
+  }, 60_000);
 });
 
 describe('prediction equals what the sandbox does', () => {

@@ -6,7 +6,12 @@ import {
   type PolicyReader,
   readOrganizationPolicies,
 } from '../aws/organization-policies.js';
-import { type CallHooks, describeAccount } from '../aws/organizations.js';
+import {
+  type CallHooks,
+  describeAccount,
+  describeOrganizationalUnit,
+  listRoots,
+} from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import type { Account } from '../domain/account.js';
 import type { PlanAction, PlanRequest } from '../domain/plan.js';
@@ -268,6 +273,60 @@ async function checkFewAccounts(
   return verdicts;
 }
 
+/**
+ * Names of roots and OUs by id: ListRoots once for `r-` ids, one DescribeOrganizationalUnit per `ou-`
+ * id (the id formats the Organizations API reference documents for Root and OrganizationalUnit); an
+ * id stays out of the map where its name cannot be read. For texts that would otherwise name a level
+ * by its id: an account's `Path` (DescribeAccount) holds only ids.
+ */
+async function nameRootsAndOus(
+  runtime: AwsRuntime,
+  ids: Iterable<string>,
+  hooks: CallHooks,
+): Promise<Map<string, string>> {
+  let roots: Promise<Map<string, string>> | undefined;
+  const names = new Map<string, string>();
+  await Promise.all(
+    [...new Set(ids)].map(async (id) => {
+      try {
+        if (id.startsWith('r-')) {
+          roots ??= listRoots(runtime, hooks).then(
+            (units) => new Map(units.map((unit) => [unit.id, unit.name])),
+          );
+          const name = (await roots).get(id);
+          if (name !== undefined) names.set(id, name);
+        } else if (id.startsWith('ou-'))
+          names.set(id, (await describeOrganizationalUnit(runtime, id, hooks)).name);
+      } catch {
+        // The text names this level by its id.
+      }
+    }),
+  );
+  return names;
+}
+
+/**
+ * Why AWS refused a plan's reading of `accountId` (its audit-task root session): the SCP or RCP the
+ * organization's policies show, in the words of the audit's explanation, or undefined.
+ */
+export async function explainAccountRefusal(
+  runtime: AwsRuntime,
+  organizationId: string,
+  accountId: string,
+  hooks: CallHooks = {},
+): Promise<string | undefined> {
+  const record = await describeAccount(runtime, accountId, hooks);
+  const parentIds = record.parentIds ?? [];
+  const names = await nameRootsAndOus(runtime, parentIds, hooks);
+  const ouPath = parentIds.map((id) => ({ id, name: names.get(id) ?? id }));
+  return createRefusalExplainer(runtime, organizationId, hooks).explain({
+    accountId,
+    name: record.name,
+    ouPath,
+    ouPathText: ouPath.map((unit) => unit.name).join('/'),
+  });
+}
+
 const TYPE_LABEL = { SERVICE_CONTROL_POLICY: 'SCP', RESOURCE_CONTROL_POLICY: 'RCP' } as const;
 
 /** One blocker in a sentence: policy, where it is attached, statement and actions. */
@@ -399,19 +458,27 @@ export async function planPolicyWarnings(
       () => planResources(request),
       hooks,
     );
-    const warnings: string[] = [];
-    for (const account of accounts) {
+    const warned = accounts.flatMap((account) => {
       const verdict = verdicts?.get(account.accountId);
-      if (verdict?.verdict === 'blocked')
-        warnings.push(
-          `Warning: the organization's policies will refuse ${task} in ${account.accountId} (${account.name}): ${verdict.blockers.map(describeBlocker).join('; ')}. Fix the policy before applying (rootwarden policies check shows the corrected statement).`,
-        );
-      else if (verdict?.verdict === 'cannot-decide')
-        warnings.push(
-          `Warning: whether the organization's policies allow ${task} in ${account.accountId} (${account.name}) cannot be decided: ${verdict.blockers.map(describeBlocker).join('; ')}.`,
-        );
-    }
-    return warnings;
+      return verdict && verdict.verdict !== 'allowed' ? [{ account, verdict }] : [];
+    });
+    // Only the levels that block are named (not every OU of the planned accounts).
+    const names = await nameRootsAndOus(
+      runtime,
+      warned.flatMap(({ verdict }) => verdict.blockers.map((b) => b.target.id)),
+      hooks,
+    );
+    const blockers = (verdict: TaskPolicyVerdict) =>
+      verdict.blockers
+        .map((b) =>
+          describeBlocker({ ...b, target: { ...b.target, name: names.get(b.target.id) ?? b.target.name } }),
+        )
+        .join('; ');
+    return warned.map(({ account, verdict }) =>
+      verdict.verdict === 'blocked'
+        ? `Warning: the organization's policies will refuse ${task} in ${account.accountId} (${account.name}): ${blockers(verdict)}. Fix the policy before applying (rootwarden policies check shows the corrected statement).`
+        : `Warning: whether the organization's policies allow ${task} in ${account.accountId} (${account.name}) cannot be decided: ${blockers(verdict)}.`,
+    );
   } catch {
     return [];
   }

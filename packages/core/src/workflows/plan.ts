@@ -31,7 +31,7 @@ import {
 } from '../rules/plan-actions.js';
 import type { StoredPlan } from '../store/store.js';
 import { auditOrganization, preflightRootAccess } from './audit.js';
-import { planPolicyWarnings } from './check-policies.js';
+import { explainAccountRefusal, planPolicyWarnings } from './check-policies.js';
 import {
   type BucketPolicyState,
   hooksOf,
@@ -204,7 +204,7 @@ async function planDeleteCredentials(
         try {
           return { accountId, credentials: await observeAccountCredentials(pool, accountId, context.signal) };
         } catch (error) {
-          throw withAccount(error, accountId);
+          throw await observationFailure(error, accountId, organization.id, context);
         }
       }),
     ),
@@ -226,6 +226,32 @@ function withAccount(error: unknown, accountId: string): unknown {
   });
 }
 
+/**
+ * An account's observation failed: which account, the same code, and for an AccessDenied the SCP or
+ * RCP behind it when the organization's policies show one (as the audit names it).
+ */
+async function observationFailure(
+  error: unknown,
+  accountId: string,
+  organizationId: string,
+  context: PlanContext,
+): Promise<unknown> {
+  const failure = withAccount(error, accountId);
+  if (!isCoreError(failure) || failure.code !== 'AWS_ACCESS_DENIED') return failure;
+  // An explanation is extra: failing to give one never hides AWS's own refusal.
+  const cause = await explainAccountRefusal(
+    context.runtime,
+    organizationId,
+    accountId,
+    hooksOf(context),
+  ).catch(() => undefined);
+  if (cause === undefined) return failure;
+  return new CoreError(failure.code, `Account ${accountId}: ${cause}`, {
+    fix: `Change that policy so root sessions may read the account (\`rootwarden policies check --account ${accountId}\` shows the corrected statement), then plan again.`,
+    details: { ...failure.details, accountId },
+  });
+}
+
 async function planPasswordRecovery(accountId: string, context: PlanContext): Promise<Planned> {
   const { caller, organization, warnings } = await preflightRootAccess(
     context.runtime,
@@ -234,9 +260,11 @@ async function planPasswordRecovery(accountId: string, context: PlanContext): Pr
   );
   await resolveMemberAccount(context.runtime, accountId, organization, hooksOf(context));
   const pool = new SessionPool(context);
-  const credentials = await observeAccountCredentials(pool, accountId, context.signal).catch((error) => {
-    throw withAccount(error, accountId);
-  });
+  const credentials = await observeAccountCredentials(pool, accountId, context.signal).catch(
+    async (error) => {
+      throw await observationFailure(error, accountId, organization.id, context);
+    },
+  );
   const observation = passwordObservation(accountId, credentials);
   return {
     organizationId: organization.id,

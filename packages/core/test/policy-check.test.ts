@@ -77,6 +77,38 @@ function scenario(
   };
 }
 
+/** A management-account user allowed only `allow` (the sandbox's least-privilege principals). */
+const leastPrivilegeCaller = (name: string, key: string, allow: string[]) => ({
+  name,
+  accountId: MGMT,
+  userName: name,
+  accessKeyId: key,
+  secretAccessKey: `sandbox/policies/${name}/NOT-A-REAL-SECRET`,
+  allow,
+});
+
+/** Root sessions, STS and IAM, and Organizations' listings and descriptions: all but the policies. */
+const LISTING_PERMISSIONS = [
+  'sts:*',
+  'iam:*',
+  'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
+  'organizations:ListAccounts',
+  'organizations:ListRoots',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListChildren',
+  'organizations:ListParents',
+  'organizations:ListAccountsForParent',
+];
+
+/** An SCP that denies root users everything, without the `aws:AssumedRoot` exemption. */
+const DENY_ROOT = {
+  Version: '2012-10-17',
+  Statement: [
+    { Sid: 'DenyRoot', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: ROOT_ARN } },
+  ],
+};
+
 const verdict = (check: PolicyCheck, accountId: string, task: PolicyTask) =>
   check.accounts.find((a) => a.accountId === accountId)?.tasks.find((t) => t.task === task);
 
@@ -145,14 +177,8 @@ describe('policies check against the sandbox', () => {
   });
 
   it('the same SCP without the exemption blocks, names policy and statement, and suggests the fix', async () => {
-    const denyRoot = {
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'DenyRoot', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: ROOT_ARN } },
-      ],
-    };
     const { result, sandbox } = await check(
-      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: denyRoot, targets: [OU_PROD] }]),
+      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: DENY_ROOT, targets: [OU_PROD] }]),
     );
     const audit = verdict(result, PROD, 'audit');
     expect(audit).toMatchObject({
@@ -274,29 +300,12 @@ describe('policies check against the sandbox', () => {
   });
 
   it('says what permission is missing when the caller may not read policies, and nothing else', async () => {
-    const readOnly = (name: string, key: string, allow: string[]) => ({
-      name,
-      accountId: MGMT,
-      userName: name,
-      accessKeyId: key,
-      secretAccessKey: `sandbox/policies/${name}/NOT-A-REAL-SECRET`,
-      allow,
-    });
-    const base = [
-      'sts:*',
-      'iam:*',
-      'organizations:DescribeOrganization',
-      'organizations:DescribeAccount',
-      'organizations:ListAccounts',
-      'organizations:ListRoots',
-      'organizations:ListOrganizationalUnitsForParent',
-      'organizations:ListChildren',
-      'organizations:ListParents',
-      'organizations:ListAccountsForParent',
-    ];
     const input = scenario([], {}, [
-      readOnly('no-list', 'AKIAEXAMPLEPOLNOLIST', base),
-      readOnly('no-describe', 'AKIAEXAMPLEPOLNODESC', [...base, 'organizations:ListPolicies']),
+      leastPrivilegeCaller('no-list', 'AKIAEXAMPLEPOLNOLIST', LISTING_PERMISSIONS),
+      leastPrivilegeCaller('no-describe', 'AKIAEXAMPLEPOLNODESC', [
+        ...LISTING_PERMISSIONS,
+        'organizations:ListPolicies',
+      ]),
     ]);
     const { result } = await check(input, 'no-list');
     expect(result).toMatchObject({
@@ -398,14 +407,8 @@ describe('audit and plan name the policy', () => {
   });
 
   it("plan: an account whose root session AWS refuses to read is an error naming the SCP and OU, as the audit's", async () => {
-    const denyRoot = {
-      Version: '2012-10-17',
-      Statement: [
-        { Sid: 'DenyRoot', Effect: 'Deny', Action: '*', Resource: '*', Condition: { ArnLike: ROOT_ARN } },
-      ],
-    };
     const { engine } = await check(
-      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: denyRoot, targets: [OU_PROD] }]),
+      scenario([{ id: 'p-denyroot00', name: 'DenyRoot', content: DENY_ROOT, targets: [OU_PROD] }]),
       undefined,
       mkdtempSync(join(tmpdir(), 'rootwarden-policies-')),
     );
@@ -421,6 +424,63 @@ describe('audit and plan name the policy', () => {
     expect(error.message).toContain(`attached to Prod (${OU_PROD}), statement DenyRoot`);
     expect(error.fix).toContain(`rootwarden policies check --account ${PROD}`);
     expect(error.details).toMatchObject({ accountId: PROD });
+  }, 60_000);
+
+  it('plan: an allow-list SCP that refuses the reading is named, with its OU', async () => {
+    const storageOnly = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' }],
+    };
+    const { engine } = await check(
+      scenario([{ id: 'p-storageonly', name: 'StorageOnly', content: storageOnly, targets: [OU_PROD] }], {
+        fullAwsAccessDetachedFrom: [OU_PROD],
+      }),
+      undefined,
+      mkdtempSync(join(tmpdir(), 'rootwarden-policies-')),
+    );
+    const error = (await engine
+      .createPlan({ task: 'delete-root-credentials', accounts: [PROD] })
+      .catch((caught: unknown) => caught)) as CoreError;
+    expect(error.code).toBe('AWS_ACCESS_DENIED');
+    expect(error.message).toContain(`no SCP attached to Prod (${OU_PROD}) allows iam:GetUser`);
+  }, 60_000);
+
+  it("plan: a caller who may not read the policies gets AWS's refusal; one who may not describe OUs still gets the policy", async () => {
+    const readsPolicies = [
+      'organizations:ListPolicies',
+      'organizations:DescribePolicy',
+      'organizations:ListTargetsForPolicy',
+      'organizations:ListPoliciesForTarget',
+    ];
+    const input = scenario(
+      [{ id: 'p-denyroot00', name: 'DenyRoot', content: DENY_ROOT, targets: [OU_PROD] }],
+      {},
+      [
+        leastPrivilegeCaller('no-policies', 'AKIAEXAMPLEPOLNOPOLS', LISTING_PERMISSIONS),
+        leastPrivilegeCaller('no-ou-names', 'AKIAEXAMPLEPOLNOOUNM', [
+          ...LISTING_PERMISSIONS,
+          ...readsPolicies,
+        ]),
+      ],
+    );
+    const plan = async (principal: string) => {
+      const { engine } = await check(input, principal, mkdtempSync(join(tmpdir(), 'rootwarden-policies-')));
+      const error = (await engine
+        .createPlan({ task: 'delete-root-credentials', accounts: [PROD] })
+        .catch((caught: unknown) => caught)) as CoreError;
+      await fixture?.close();
+      fixture = undefined;
+      return error;
+    };
+    const unexplained = await plan('no-policies');
+    expect(unexplained).toBeInstanceOf(CoreError);
+    expect(unexplained.code).toBe('AWS_ACCESS_DENIED');
+    expect(unexplained.message).not.toContain('Refused by the organization');
+    expect(unexplained.message).toContain(PROD);
+    // DescribeOrganizationalUnit refused: the explanation stays (the policy's target listing names the OU).
+    const explained = await plan('no-ou-names');
+    expect(explained.code).toBe('AWS_ACCESS_DENIED');
+    expect(explained.message).toContain(`SCP "DenyRoot" (p-denyroot00) attached to Prod (${OU_PROD})`);
   }, 60_000);
 });
 

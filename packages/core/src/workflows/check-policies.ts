@@ -276,8 +276,9 @@ async function checkFewAccounts(
 /**
  * Names of roots and OUs by id: ListRoots once for `r-` ids, one DescribeOrganizationalUnit per `ou-`
  * id (the id formats the Organizations API reference documents for Root and OrganizationalUnit); an
- * id stays out of the map where its name cannot be read. For texts that would otherwise name a level
- * by its id: an account's `Path` (DescribeAccount) holds only ids.
+ * id stays out of the map where its name cannot be read. For a plan's warnings, whose policies are
+ * read by target (ListPoliciesForTarget) on the accounts' paths, and an account's `Path`
+ * (DescribeAccount) holds only ids.
  */
 async function nameRootsAndOus(
   runtime: AwsRuntime,
@@ -307,7 +308,8 @@ async function nameRootsAndOus(
 
 /**
  * Why AWS refused a plan's reading of `accountId` (its audit-task root session): the SCP or RCP the
- * organization's policies show, in the words of the audit's explanation, or undefined.
+ * organization's policies show, in the words of the audit's explanation, or undefined. The path's
+ * levels are given by id: the explanation names them from the policies' own target listings.
  */
 export async function explainAccountRefusal(
   runtime: AwsRuntime,
@@ -316,14 +318,12 @@ export async function explainAccountRefusal(
   hooks: CallHooks = {},
 ): Promise<string | undefined> {
   const record = await describeAccount(runtime, accountId, hooks);
-  const parentIds = record.parentIds ?? [];
-  const names = await nameRootsAndOus(runtime, parentIds, hooks);
-  const ouPath = parentIds.map((id) => ({ id, name: names.get(id) ?? id }));
+  const ouPath = (record.parentIds ?? []).map((id) => ({ id, name: id }));
   return createRefusalExplainer(runtime, organizationId, hooks).explain({
     accountId,
     name: record.name,
     ouPath,
-    ouPathText: ouPath.map((unit) => unit.name).join('/'),
+    ouPathText: '',
   });
 }
 

@@ -6,12 +6,7 @@ import {
   type PolicyReader,
   readOrganizationPolicies,
 } from '../aws/organization-policies.js';
-import {
-  type CallHooks,
-  describeAccount,
-  describeOrganizationalUnit,
-  listRoots,
-} from '../aws/organizations.js';
+import { type CallHooks, describeAccount } from '../aws/organizations.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import type { Account } from '../domain/account.js';
 import type { PlanAction, PlanRequest } from '../domain/plan.js';
@@ -33,6 +28,7 @@ import {
 } from '../rules/org-policy-analysis.js';
 import { levelsToResolve, policyNeedsTargets, resolutionStrategy } from '../rules/policy-reading.js';
 import { listOrganizationAccounts, type Selection } from './inventory.js';
+import { PathResolver } from './selection.js';
 
 const DENIED_CODES = new Set(['AWS_ACCESS_DENIED', 'NOT_AUTHORIZED_CALLER']);
 
@@ -274,57 +270,20 @@ async function checkFewAccounts(
 }
 
 /**
- * Names of roots and OUs by id: ListRoots once for `r-` ids, one DescribeOrganizationalUnit per `ou-`
- * id (the id formats the Organizations API reference documents for Root and OrganizationalUnit); an
- * id stays out of the map where its name cannot be read. For a plan's warnings, whose policies are
- * read by target (ListPoliciesForTarget) on the accounts' paths, and an account's `Path`
- * (DescribeAccount) holds only ids.
+ * Names of the roots and OUs a plan's warnings name: their policies are read by target
+ * (ListPoliciesForTarget) on the accounts' paths, and an account's `Path` (DescribeAccount) holds
+ * only ids. Named by the selection's PathResolver (ListRoots once, one DescribeOrganizationalUnit per
+ * OU); a level whose name cannot be read keeps its id.
  */
-async function nameRootsAndOus(
+async function nameLevels(
   runtime: AwsRuntime,
-  ids: Iterable<string>,
+  targets: readonly PolicyTarget[],
   hooks: CallHooks,
-): Promise<Map<string, string>> {
-  let roots: Promise<Map<string, string>> | undefined;
-  const names = new Map<string, string>();
-  await Promise.all(
-    [...new Set(ids)].map(async (id) => {
-      try {
-        if (id.startsWith('r-')) {
-          roots ??= listRoots(runtime, hooks).then(
-            (units) => new Map(units.map((unit) => [unit.id, unit.name])),
-          );
-          const name = (await roots).get(id);
-          if (name !== undefined) names.set(id, name);
-        } else if (id.startsWith('ou-'))
-          names.set(id, (await describeOrganizationalUnit(runtime, id, hooks)).name);
-      } catch {
-        // The text names this level by its id.
-      }
-    }),
-  );
-  return names;
-}
-
-/**
- * Why AWS refused a plan's reading of `accountId` (its audit-task root session): the SCP or RCP the
- * organization's policies show, in the words of the audit's explanation, or undefined. The path's
- * levels are given by id: the explanation names them from the policies' own target listings.
- */
-export async function explainAccountRefusal(
-  runtime: AwsRuntime,
-  organizationId: string,
-  accountId: string,
-  hooks: CallHooks = {},
-): Promise<string | undefined> {
-  const record = await describeAccount(runtime, accountId, hooks);
-  const ouPath = (record.parentIds ?? []).map((id) => ({ id, name: id }));
-  return createRefusalExplainer(runtime, organizationId, hooks).explain({
-    accountId,
-    name: record.name,
-    ouPath,
-    ouPathText: '',
-  });
+): Promise<ReadonlyMap<string, { name: string }>> {
+  const paths = new PathResolver(runtime, hooks);
+  const levels = new Set(targets.filter((target) => target.type !== 'ACCOUNT').map((target) => target.id));
+  await Promise.allSettled([...levels].map((id) => paths.name([id])));
+  return paths.tree.units;
 }
 
 const TYPE_LABEL = { SERVICE_CONTROL_POLICY: 'SCP', RESOURCE_CONTROL_POLICY: 'RCP' } as const;
@@ -463,15 +422,18 @@ export async function planPolicyWarnings(
       return verdict && verdict.verdict !== 'allowed' ? [{ account, verdict }] : [];
     });
     // Only the levels that block are named (not every OU of the planned accounts).
-    const names = await nameRootsAndOus(
+    const levels = await nameLevels(
       runtime,
-      warned.flatMap(({ verdict }) => verdict.blockers.map((b) => b.target.id)),
+      warned.flatMap(({ verdict }) => verdict.blockers.map((b) => b.target)),
       hooks,
     );
     const blockers = (verdict: TaskPolicyVerdict) =>
       verdict.blockers
         .map((b) =>
-          describeBlocker({ ...b, target: { ...b.target, name: names.get(b.target.id) ?? b.target.name } }),
+          describeBlocker({
+            ...b,
+            target: { ...b.target, name: levels.get(b.target.id)?.name ?? b.target.name },
+          }),
         )
         .join('; ');
     return warned.map(({ account, verdict }) =>

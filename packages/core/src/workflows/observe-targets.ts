@@ -1,5 +1,10 @@
 import { observeRootCredentials } from '../aws/observe-root.js';
-import { type CallHooks, describeAccount, type OrganizationInfo } from '../aws/organizations.js';
+import {
+  type CallHooks,
+  describeAccount,
+  type OrgAccountRecord,
+  type OrganizationInfo,
+} from '../aws/organizations.js';
 import { findBucket, getBucketPolicy, getQueuePolicy } from '../aws/resource-policies.js';
 import type { AwsRuntime } from '../aws/runtime.js';
 import { SessionScope } from '../aws/session-scope.js';
@@ -58,6 +63,7 @@ export class SessionPool {
  * Checks that AssumeRoot may target `accountId`: a member of the organization (DescribeAccount),
  * not the management account, ACTIVE
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+ * Returns the account as DescribeAccount gave it (its name and path, for explaining a refusal).
  */
 export async function resolveMemberAccount(
   runtime: AwsRuntime,
@@ -65,7 +71,7 @@ export async function resolveMemberAccount(
   organization: OrganizationInfo,
   hooks: CallHooks,
   field = 'account',
-): Promise<void> {
+): Promise<OrgAccountRecord> {
   if (accountId === organization.managementAccountId) {
     throw new CoreError(
       'MANAGEMENT_ACCOUNT_TARGET',
@@ -99,6 +105,7 @@ export async function resolveMemberAccount(
       },
     );
   }
+  return record;
 }
 
 /** Which credential kinds a root-credentials observation covers. */

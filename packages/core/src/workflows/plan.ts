@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
+import type { OrgAccountRecord, OrganizationInfo } from '../aws/organizations.js';
 import type { AuditInput } from '../domain/audit.js';
 import { AuditInputSchema } from '../domain/audit.js';
 import { parseInput } from '../domain/parse-input.js';
@@ -31,7 +32,8 @@ import {
 } from '../rules/plan-actions.js';
 import type { StoredPlan } from '../store/store.js';
 import { auditOrganization, preflightRootAccess } from './audit.js';
-import { explainAccountRefusal, planPolicyWarnings } from './check-policies.js';
+import { createRefusalExplainer, planPolicyWarnings, type RefusalExplainer } from './check-policies.js';
+import { toAccount } from './inventory.js';
 import {
   type BucketPolicyState,
   hooksOf,
@@ -43,6 +45,7 @@ import {
   type TaskContext,
 } from './observe-targets.js';
 import { getOrgStatus } from './org-status.js';
+import { OrgTree } from './org-tree.js';
 
 /** How long a plan may be applied after it was made, unless the engine is told otherwise. */
 export const DEFAULT_PLAN_TTL_SECONDS = 3600;
@@ -184,7 +187,7 @@ async function planDeleteCredentials(
 
   const { caller, organization } = await preflightRootAccess(context.runtime, hooksOf(context));
   const limit = pLimit(PLAN_CONCURRENCY);
-  await Promise.all(
+  const records = await Promise.all(
     accounts.map((accountId, index) =>
       limit(() =>
         resolveMemberAccount(
@@ -198,13 +201,16 @@ async function planDeleteCredentials(
     ),
   );
   const pool = new SessionPool(context);
+  // One explainer for the plan: however many accounts AWS refuses, the policies are read once.
+  const explainer = createRefusalExplainer(context.runtime, organization.id, hooksOf(context));
   const observed = await Promise.all(
-    accounts.map((accountId) =>
+    records.map((record) =>
       limit(async () => {
+        const { accountId } = record;
         try {
           return { accountId, credentials: await observeAccountCredentials(pool, accountId, context.signal) };
         } catch (error) {
-          throw await observationFailure(error, accountId, organization.id, context);
+          throw await observationFailure(error, record, organization, explainer);
         }
       }),
     ),
@@ -228,23 +234,25 @@ function withAccount(error: unknown, accountId: string): unknown {
 
 /**
  * An account's observation failed: which account, the same code, and for an AccessDenied the SCP or
- * RCP behind it when the organization's policies show one (as the audit names it).
+ * RCP behind it when the organization's policies show one, in the audit's words (the audit's
+ * explainer, given the account as DescribeAccount described it; its path's levels by id, which the
+ * policies' own target listings name).
  */
 async function observationFailure(
   error: unknown,
-  accountId: string,
-  organizationId: string,
-  context: PlanContext,
+  record: OrgAccountRecord,
+  organization: OrganizationInfo,
+  explainer: RefusalExplainer,
 ): Promise<unknown> {
+  const { accountId } = record;
   const failure = withAccount(error, accountId);
   if (!isCoreError(failure) || failure.code !== 'AWS_ACCESS_DENIED') return failure;
+  const account = toAccount(record, new OrgTree(), {
+    managementAccountId: organization.managementAccountId,
+    exclude: new Set(),
+  });
   // An explanation is extra: failing to give one never hides AWS's own refusal.
-  const cause = await explainAccountRefusal(
-    context.runtime,
-    organizationId,
-    accountId,
-    hooksOf(context),
-  ).catch(() => undefined);
+  const cause = await explainer.explain(account).catch(() => undefined);
   if (cause === undefined) return failure;
   return new CoreError(failure.code, `Account ${accountId}: ${cause}`, {
     fix: `Change that policy so root sessions may read the account (\`rootwarden policies check --account ${accountId}\` shows the corrected statement), then plan again.`,
@@ -258,11 +266,12 @@ async function planPasswordRecovery(accountId: string, context: PlanContext): Pr
     hooksOf(context),
     'password-recovery',
   );
-  await resolveMemberAccount(context.runtime, accountId, organization, hooksOf(context));
+  const record = await resolveMemberAccount(context.runtime, accountId, organization, hooksOf(context));
   const pool = new SessionPool(context);
   const credentials = await observeAccountCredentials(pool, accountId, context.signal).catch(
     async (error) => {
-      throw await observationFailure(error, accountId, organization.id, context);
+      const explainer = createRefusalExplainer(context.runtime, organization.id, hooksOf(context));
+      throw await observationFailure(error, record, organization, explainer);
     },
   );
   const observation = passwordObservation(accountId, credentials);

@@ -121,7 +121,7 @@ function ouNotFound(ouId: string, organization: OrganizationInfo): CoreError {
  * Names and parents of the roots and OUs met on the way, each asked of AWS at most once: the root
  * by ListRoots, an OU by DescribeOrganizationalUnit, a parent by ListParents.
  */
-class PathResolver {
+export class PathResolver {
   readonly tree = new OrgTree();
   readonly #names = new Map<string, Promise<void>>();
   readonly #parents = new Map<string, Promise<string[]>>();

@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type CoreErrorCode, classifyError, type ErrorFault, isCoreError } from '@rootwarden/core';
+import { data } from './render.js';
 
 /** Errors the MCP adapter itself raises (consent is an adapter concern, not the engine's). */
 export type McpToolErrorCode = CoreErrorCode | 'CONSENT_REQUIRED';
@@ -74,9 +75,11 @@ export class ToolError extends Error {
 }
 
 /**
- * A failure as a tool result: `[CODE] field: message` plus the fix, for the model; the same as
+ * A failure as a tool result: `[CODE] field: "message"` plus the fix, for the model; the same as
  * structured data under `_meta` for programs. `structuredContent` stays absent (it would have to match
- * the success schema).
+ * the success schema). The message is JSON-quoted data (render.ts `data`): it can carry AWS's own
+ * error text and names from AWS (an AccessDenied explained names the policy and the OU or account it
+ * is attached to).
  */
 export function toolErrorResult(
   error: unknown,
@@ -84,7 +87,7 @@ export function toolErrorResult(
 ): CallToolResult {
   const body = toErrorBody(error, defaultFields);
   const where = body.field && !body.message.startsWith(`${body.field}`) ? `${body.field}: ` : '';
-  const text = [`[${body.code}] ${where}${body.message}`, body.fix ? `Fix: ${body.fix}` : '']
+  const text = [`[${body.code}] ${where}${data(body.message)}`, body.fix ? `Fix: ${body.fix}` : '']
     .filter(Boolean)
     .join('\n');
   return { isError: true, content: [{ type: 'text', text }], _meta: { [ERROR_META_KEY]: body } };

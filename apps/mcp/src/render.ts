@@ -171,10 +171,11 @@ export function renderPlan(plan: Plan, canApply: boolean): string {
     `Plan ${plan.planId} (${plan.task}) for ${plan.organizationId}: ${plan.actions.length} action(s), nothing changed yet. Expires ${plan.expiresAt}.`,
     `Fingerprint: ${plan.fingerprint}`,
   ];
+  // Descriptions and notes carry names from AWS (accounts, OUs, policies, buckets, queues).
   for (const action of plan.actions.slice(0, 20))
-    lines.push(`- ${action.accountId ?? 'organization'}: ${action.description}`);
+    lines.push(`- ${action.accountId ?? 'organization'}: ${data(action.description)}`);
   lines.push(...more(plan.actions.length, 20));
-  for (const note of plan.notes) lines.push(`Note: ${note}`);
+  for (const note of plan.notes) lines.push(`Note: ${data(note)}`);
   for (const backup of plan.backups)
     lines.push(`Backed up before removal: ${backup.kind} of ${backup.resource} (sha256 ${backup.sha256}).`);
   lines.push(

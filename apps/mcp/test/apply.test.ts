@@ -196,7 +196,7 @@ describe('apply-plan', () => {
     });
     expect(errorOf(unknown)).toMatchObject({ code: 'PLAN_NOT_FOUND', field: 'planId' });
     expect(textOf(unknown)).toContain(
-      '[PLAN_NOT_FOUND] planId: No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
+      '[PLAN_NOT_FOUND] planId: "No saved plan 3f2a9c4e-1b2c-4d5e-8f90-0123456789ab.',
     );
     const wrongType = errorOf(await client.callTool({ name: 'apply-plan', arguments: { planId: 42 } }));
     expect(wrongType).toMatchObject({ code: 'INVALID_INPUT', kind: 'input', field: 'planId' });

@@ -177,7 +177,7 @@ describe('apply-plan consent without elicitation: nothing the model passes is co
     });
     expect(errorOf(result)).toMatchObject({ code: 'PLAN_NOT_FOUND', kind: 'not-found', field: 'planId' });
     expect(textOf(result)).toMatch(
-      /^\[PLAN_NOT_FOUND\] planId: No saved plan 0000aaaa-1b2c-4d5e-8f90-0123456789ab\./,
+      /^\[PLAN_NOT_FOUND\] planId: "No saved plan 0000aaaa-1b2c-4d5e-8f90-0123456789ab\./,
     );
     await expectNothingApplied(plan);
   });

@@ -201,7 +201,7 @@ describe('list-accounts', () => {
     const result = await client.callTool({ name: 'list-accounts', arguments: { ous: ['ou-zzzz-zzzzzzzz'] } });
     expect(errorOf(result)).toMatchObject({ code: 'OU_NOT_FOUND', kind: 'not-found', field: 'ous' });
     expect(textOf(result)).toContain(
-      '[OU_NOT_FOUND] ous: OU ou-zzzz-zzzzzzzz is not in organization o-8j81brsjuj.',
+      '[OU_NOT_FOUND] ous: "OU ou-zzzz-zzzzzzzz is not in organization o-8j81brsjuj.',
     );
   });
 
@@ -277,7 +277,7 @@ describe('audit-root-credentials', () => {
       field: 'accounts',
     });
     expect(textOf(result)).toBe(
-      '[ACCOUNT_NOT_IN_ORG] accounts: Account 999999999999 is not a member of organization o-8j81brsjuj.\nFix: Check the id with `rootwarden accounts list`.',
+      '[ACCOUNT_NOT_IN_ORG] accounts: "Account 999999999999 is not a member of organization o-8j81brsjuj."\nFix: Check the id with `rootwarden accounts list`.',
     );
   });
 
@@ -330,7 +330,7 @@ describe('get-audit', () => {
     const client = await connect();
     const result = await client.callTool({ name: 'get-audit', arguments: { id: 'abcd1234' } });
     expect(errorOf(result)).toMatchObject({ code: 'AUDIT_NOT_FOUND', field: 'id' });
-    expect(textOf(result)).toMatch(/^\[AUDIT_NOT_FOUND\] id: No saved audit abcd1234\./);
+    expect(textOf(result)).toMatch(/^\[AUDIT_NOT_FOUND\] id: "No saved audit abcd1234\./);
   });
 
   it('answers a malformed or missing id with an input error naming id', async () => {

@@ -52,6 +52,24 @@ beforeAll(async () => {
     parentId: scenario.organization.rootId,
   });
   account.parentId = ouId;
+  // An SCP on that OU that a plan to delete the root password will meet: the plan's warning names the
+  // account and the OU.
+  scenario.organization.policies = [
+    ...(scenario.organization.policies ?? []),
+    {
+      id: 'p-protectlp0',
+      name: 'ProtectLoginProfiles',
+      description: '',
+      type: 'SERVICE_CONTROL_POLICY',
+      content: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'ProtectLoginProfiles', Effect: 'Deny', Action: ['iam:DeleteLoginProfile'], Resource: '*' },
+        ],
+      },
+      targets: [ouId],
+    },
+  ];
   fixture = await startSandbox({ scenario });
   home = temporaryHome();
   connection = await connectInMemory({ engine: fixture.engine({ home: home.home }) });
@@ -75,6 +93,20 @@ describe('tool texts fence names from AWS', () => {
     expect(lines.some((entry) => entry.startsWith('- 999999999999'))).toBe(false);
   });
 
+  it('plan-privileged-task quotes its notes, which name the account and the OU', async () => {
+    const result = await connection.client.callTool({
+      name: 'plan-privileged-task',
+      arguments: { task: 'delete-root-credentials', accounts: [ACCOUNT] },
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const lines = textOf(result).split('\n');
+    const warning = lines.find((line) => line.includes('will refuse delete-root-credentials'));
+    expect(warning).toMatch(/^Note: "Warning: /);
+    expect(warning).toContain(JSON.stringify(HOSTILE_ACCOUNT).slice(1, -1));
+    expect(warning).toContain(`attached to ${JSON.stringify(HOSTILE_OU).slice(1, -1)} (ou-host-11111111)`);
+    expect(lines.some((line) => line.startsWith('- 999999999999'))).toBe(false);
+  });
+
   it('audit-root-credentials quotes the account name', async () => {
     const result = await connection.client.callTool({
       name: 'audit-root-credentials',
@@ -91,7 +123,14 @@ describe('tool texts fence names from AWS', () => {
       .map((tool) => tool.name)
       .sort();
     expect(described).toEqual(
-      ['audit-root-credentials', 'check-policies', 'diff-audits', 'get-audit', 'list-accounts'].sort(),
+      [
+        'audit-root-credentials',
+        'check-policies',
+        'diff-audits',
+        'get-audit',
+        'list-accounts',
+        'plan-privileged-task',
+      ].sort(),
     );
   });
 });

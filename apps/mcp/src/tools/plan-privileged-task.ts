@@ -1,6 +1,6 @@
 import { type CreatePlanInput, CreatePlanInputSchema, PlanSchema, parseInput } from '@rootwarden/core';
 import { z } from 'zod';
-import { renderPlan } from '../render.js';
+import { renderPlan, UNTRUSTED_TEXT_NOTE } from '../render.js';
 import { defineTool } from '../tool.js';
 
 /**
@@ -49,8 +49,7 @@ function flattenPlanInput() {
 export const planPrivilegedTaskTool = defineTool<CreatePlanInput, unknown>({
   name: 'plan-privileged-task',
   title: 'Plan a privileged root task',
-  description:
-    "Prepares, without changing anything, a plan for one privileged root task over one or many member accounts: delete root credentials, allow password recovery, unlock an S3 bucket policy or an SQS queue policy (the policy is backed up), or enable centralized root access. It observes the current state with read-only root sessions and returns the plan (id, actions, fingerprint, expiry) for a person to review. Nothing is applied: apply-plan, when the server allows it, needs that person's approval.",
+  description: `Prepares, without changing anything, a plan for one privileged root task over one or many member accounts: delete root credentials, allow password recovery, unlock an S3 bucket policy or an SQS queue policy (the policy is backed up), or enable centralized root access. It observes the current state with read-only root sessions and returns the plan (id, actions, fingerprint, expiry) for a person to review. Nothing is applied: apply-plan, when the server allows it, needs that person's approval. ${UNTRUSTED_TEXT_NOTE}`,
   inputSchema: flattenPlanInput(),
   parse: (input) => parseInput(CreatePlanInputSchema, input) as CreatePlanInput,
   outputSchema: PlanSchema,

@@ -188,7 +188,8 @@ export class GuardTables implements GuardStore {
         .orderBy('status')
         .execute(),
     );
-    // COUNT(*) is a number in SQLite and a bigint, sent as text, in PostgreSQL.
+    // COUNT(*) is a number from better-sqlite3 and a bigint from PostgreSQL, which `pg` returns as a
+    // string (int8, https://node-postgres.com/features/types).
     return rows.map((row) => ({
       channel: row.channel,
       status: DeliveryStatusSchema.parse(row.status),

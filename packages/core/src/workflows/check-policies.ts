@@ -271,8 +271,9 @@ async function checkFewAccounts(
 
 /**
  * Names of the roots and OUs a plan's warnings name: their policies are read by target
- * (ListPoliciesForTarget) on the accounts' paths, and an account's `Path` (DescribeAccount) holds
- * only ids. Named by the selection's PathResolver (ListRoots once, one DescribeOrganizationalUnit per
+ * (ListPoliciesForTarget, whose PolicySummary carries no target name:
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListPoliciesForTarget.html) on
+ * the accounts' paths, and an account's `Path` (DescribeAccount) holds only ids. Named by the selection's PathResolver (ListRoots once, one DescribeOrganizationalUnit per
  * OU); a level whose name cannot be read keeps its id.
  */
 async function nameLevels(

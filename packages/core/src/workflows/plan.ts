@@ -236,7 +236,8 @@ function withAccount(error: unknown, accountId: string): unknown {
  * An account's observation failed: which account, the same code, and for an AccessDenied the SCP or
  * RCP behind it when the organization's policies show one, in the audit's words (the audit's
  * explainer, given the account as DescribeAccount described it; its path's levels by id, which the
- * policies' own target listings name).
+ * policies' own target listings name: ListTargetsForPolicy gives each target's Name,
+ * https://docs.aws.amazon.com/organizations/latest/APIReference/API_PolicyTargetSummary.html).
  */
 async function observationFailure(
   error: unknown,
